@@ -1,0 +1,215 @@
+import { blendingWeights, WEIGHT_MODES, type WeightMode } from '../blending/blendingWeights';
+import { accumulateWeighted, extractWindow, writeCropped, type CopyGeometry } from './patchCopy';
+import { planWindows, type WindowPlan } from './planWindows';
+import {
+  BLEND_MODES,
+  type AbortSignalLike,
+  type NdArray,
+  type NumericArray,
+  type PatchWindow,
+  type Predictor,
+  type SlidingWindowOptions,
+} from './types';
+import { assertPositiveInteger, describe, product, rowMajorStrides } from '../util/validate';
+
+const FN = 'slidingWindow';
+
+/**
+ * Sliding-window inference over a predictor: pads axes shorter than the patch, places the
+ * windows with `patchGrid`, calls `predict` batch by batch, blends the predicted windows
+ * (weighted sum divided by the summed weights, or TorchIO's `crop`), and crops the padding
+ * away. The input is never mutated. Defaults follow MONAI: overlap 0.25, constant blending.
+ *
+ * @param input image `{ data, shape: [...spatial, channels] }`, row-major, channels last
+ * @param predict the model over a batch of windows
+ * @param options patch size, overlap, placement, blending, batching, padding, progress, cancel
+ * @returns the stitched prediction `{ data, shape: [...spatial, outChannels] }`
+ */
+export async function slidingWindow(
+  input: NdArray<NumericArray>,
+  predict: Predictor,
+  options: SlidingWindowOptions,
+): Promise<NdArray<Float32Array>> {
+  const { spatial, channels } = checkInput(input);
+  if (typeof predict !== 'function') throw new TypeError(`${FN}: predict must be a function, got ${describe(predict)}`);
+  if (options === null || typeof options !== 'object') throw new TypeError(`${FN}: options must be an object with patchSize`);
+  const plan = planWindows(spatial, options);
+  const batchSize = options.batchSize ?? 1;
+  assertPositiveInteger(FN, 'batchSize', batchSize);
+  const padMode = options.padMode ?? 'constant';
+  if (padMode !== 'constant' && padMode !== 'edge') {
+    throw new RangeError(`${FN}: padMode must be 'constant' or 'edge', got ${describe(padMode)}`);
+  }
+  const padValue = options.padValue ?? 0;
+  if (typeof padValue !== 'number' || Number.isNaN(padValue)) throw new RangeError(`${FN}: padValue must be a number, got ${describe(padValue)}`);
+  const weights = resolveWeights(plan, options);
+  const geometry = makeGeometry(plan, padMode);
+  const patchVoxels = product(plan.patchSize);
+  const paddedVoxels = product(plan.paddedShape);
+  const total = plan.windows.length;
+  const trims = weights === null ? cropTrims(plan) : null;
+
+  let outChannels = 0;
+  let acc = new Float32Array(0);
+  const weightSum = weights === null ? null : new Float32Array(paddedVoxels);
+  for (let first = 0; first < total; first += batchSize) {
+    throwIfAborted(options.signal);
+    const windows = plan.windows.slice(first, first + batchSize);
+    const batch = new Float32Array(windows.length * patchVoxels * channels);
+    windows.forEach((w, k) => extractWindow(geometry, input.data, channels, padValue, w.start, batch, k * patchVoxels * channels));
+    const out = await predict({ data: batch, shape: [windows.length, ...plan.patchSize, channels] }, windows);
+    throwIfAborted(options.signal);
+    const oc = checkPrediction(out, windows.length, plan.patchSize, outChannels);
+    if (outChannels === 0) {
+      outChannels = oc;
+      acc = new Float32Array(paddedVoxels * outChannels);
+    }
+    windows.forEach((w, k) => {
+      const offset = k * patchVoxels * outChannels;
+      if (weights === null) {
+        const t = trims!(w);
+        writeCropped(geometry, acc, out.data, offset, outChannels, w.start, t.low, t.high);
+      } else {
+        accumulateWeighted(geometry, acc, weightSum!, weights, out.data, offset, outChannels, w.start);
+      }
+    });
+    options.onProgress?.(first + windows.length, total);
+  }
+  return finish(plan, acc, weightSum, outChannels);
+}
+
+/** Validates the input image and splits its shape. */
+function checkInput(input: NdArray<NumericArray>): { spatial: number[]; channels: number } {
+  if (input === null || typeof input !== 'object' || !ArrayBuffer.isView(input.data) || !Array.isArray(input.shape)) {
+    throw new TypeError(`${FN}: input must be { data: Float32Array, shape: [...spatial, channels] }`);
+  }
+  if (input.shape.length < 2) {
+    throw new RangeError(`${FN}: input.shape must be [...spatial, channels] with at least one spatial axis, got ${describe(input.shape)}`);
+  }
+  input.shape.forEach((s, i) => assertPositiveInteger(FN, `input.shape[${i}]`, s));
+  if (input.data.length !== product(input.shape)) {
+    throw new RangeError(`${FN}: input.data has ${input.data.length} values but input.shape ${describe(input.shape)} needs ${product(input.shape)}`);
+  }
+  return { spatial: input.shape.slice(0, -1), channels: input.shape[input.shape.length - 1] };
+}
+
+/** The weight map to blend with, or null for `crop`. */
+function resolveWeights(plan: WindowPlan, options: SlidingWindowOptions): Float32Array | null {
+  const blend = options.blend ?? 'constant';
+  if (blend instanceof Float32Array) {
+    const n = product(plan.patchSize);
+    if (blend.length !== n) {
+      throw new RangeError(`${FN}: the blend weight map has ${blend.length} values but the patch ${describe(plan.patchSize)} has ${n}`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!(blend[i] > 0 && Number.isFinite(blend[i]))) {
+        throw new RangeError(`${FN}: blend weights must be finite and > 0, got ${blend[i]} at index ${i}`);
+      }
+    }
+    return blend;
+  }
+  if (blend === 'crop') return null;
+  if (!WEIGHT_MODES.includes(blend as WeightMode)) {
+    throw new RangeError(`${FN}: blend must be one of ${BLEND_MODES.join(', ')} or a Float32Array weight map, got ${describe(blend)}`);
+  }
+  return blendingWeights(plan.patchSize, blend as WeightMode, { sigmaScale: options.sigmaScale });
+}
+
+/** Precomputes strides and the padded→source coordinate maps. */
+function makeGeometry(plan: WindowPlan, padMode: 'constant' | 'edge'): CopyGeometry {
+  const sourceIndex = plan.paddedShape.map((q, a) => {
+    const map = new Int32Array(q);
+    const s = plan.shape[a];
+    for (let p = 0; p < q; p++) {
+      const i = p - plan.padLow[a];
+      map[p] = i >= 0 && i < s ? i : padMode === 'edge' ? Math.min(s - 1, Math.max(0, i)) : -1;
+    }
+    return map;
+  });
+  const last = plan.shape.length - 1;
+  return {
+    patch: plan.patchSize,
+    padded: plan.paddedShape,
+    paddedStrides: rowMajorStrides(plan.paddedShape),
+    sourceStrides: rowMajorStrides(plan.shape),
+    sourceIndex,
+    lastAxisUnpadded: plan.paddedShape[last] === plan.shape[last],
+  };
+}
+
+/**
+ * TorchIO's crop: trim overlap//2 voxels from every side of a window that does not touch the
+ * padded frame's border (overlap = patchSize − interval).
+ */
+function cropTrims(plan: WindowPlan): (w: PatchWindow) => { low: number[]; high: number[] } {
+  const half = plan.patchSize.map((p, a) => Math.floor((p - plan.interval[a]) / 2));
+  return (w) => ({
+    low: w.start.map((s, a) => (s === 0 ? 0 : half[a])),
+    high: w.start.map((s, a) => (s + plan.patchSize[a] === plan.paddedShape[a] ? 0 : half[a])),
+  });
+}
+
+/** Validates the predictor's answer; returns its channel count. */
+function checkPrediction(out: NdArray<NumericArray>, b: number, patch: number[], expectedChannels: number): number {
+  const expect = `[${b}, ${patch.join(', ')}, outChannels]`;
+  if (out === null || typeof out !== 'object' || !ArrayBuffer.isView(out.data) || !Array.isArray(out.shape)) {
+    throw new TypeError(`${FN}: predict must return { data, shape: ${expect} }, got ${describe(out)}`);
+  }
+  const shape = out.shape;
+  const oc = shape[shape.length - 1];
+  const ok =
+    shape.length === patch.length + 2 &&
+    shape[0] === b &&
+    patch.every((p, a) => shape[a + 1] === p) &&
+    Number.isInteger(oc) &&
+    oc >= 1 &&
+    (expectedChannels === 0 || oc === expectedChannels);
+  if (!ok) {
+    const was = expectedChannels ? ` (${expectedChannels} output channels so far)` : '';
+    throw new RangeError(`${FN}: predict returned shape ${describe(shape)}, expected ${expect}${was}`);
+  }
+  if (out.data.length !== product(shape)) {
+    throw new RangeError(`${FN}: predict returned ${out.data.length} values for shape ${describe(shape)} (needs ${product(shape)})`);
+  }
+  return oc;
+}
+
+/** Divides by the summed weights and crops the padding away. */
+function finish(plan: WindowPlan, acc: Float32Array, weightSum: Float32Array | null, oc: number): NdArray<Float32Array> {
+  const padded = plan.paddedShape.some((q, a) => q !== plan.shape[a]);
+  if (weightSum !== null) {
+    for (let v = 0; v < weightSum.length; v++) {
+      const w = weightSum[v];
+      const o = v * oc;
+      for (let c = 0; c < oc; c++) acc[o + c] /= w;
+    }
+  }
+  const shape = [...plan.shape, oc];
+  if (!padded) return { data: acc, shape };
+  const out = new Float32Array(product(shape));
+  const ps = rowMajorStrides(plan.paddedShape);
+  const nd = plan.shape.length;
+  const last = nd - 1;
+  const rowLen = plan.shape[last] * oc;
+  const lead = new Array<number>(last).fill(0);
+  const rows = product(plan.shape.slice(0, last));
+  for (let r = 0; r < rows; r++) {
+    let off = plan.padLow[last];
+    for (let a = 0; a < last; a++) off += (lead[a] + plan.padLow[a]) * ps[a];
+    out.set(acc.subarray(off * oc, off * oc + rowLen), r * rowLen);
+    for (let a = last - 1; a >= 0; a--) {
+      if (++lead[a] < plan.shape[a]) break;
+      lead[a] = 0;
+    }
+  }
+  return { data: out, shape };
+}
+
+/** Throws the signal's reason (or an AbortError) when it is aborted. */
+function throwIfAborted(signal: AbortSignalLike | undefined): void {
+  if (!signal?.aborted) return;
+  if (signal.reason !== undefined) throw signal.reason;
+  const e = new Error(`${FN}: aborted`);
+  e.name = 'AbortError';
+  throw e;
+}

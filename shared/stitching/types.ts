@@ -1,0 +1,79 @@
+import type { Placement } from '../grid/placement';
+import type { WeightMode } from '../blending/blendingWeights';
+
+/** A numeric typed array (what the core accepts as voxel data). */
+export type NumericArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array;
+
+/** A dense row-major array, shape slowest axis first (channels last for images). */
+export interface NdArray<T extends NumericArray = Float32Array> {
+  data: T;
+  shape: number[];
+}
+
+/** One window of a sliding-window run. */
+export interface PatchWindow {
+  /** 0-based position in `patchGrid` order (row-major over the padded frame). */
+  index: number;
+  /** Per-axis start in the padded frame. */
+  start: number[];
+}
+
+/**
+ * A model over a batch of patches: gets `[b, ...patchSize, channels]`, returns `[b, ...patchSize, outChannels]`.
+ * The batch buffer is fresh for every call and belongs to the predictor (it may be transferred).
+ */
+export type Predictor = (
+  batch: NdArray<Float32Array>,
+  windows: PatchWindow[],
+) => NdArray<NumericArray> | Promise<NdArray<NumericArray>>;
+
+/** How overlapping windows are combined: a weight map mode, TorchIO's `crop`, or a custom patch-shaped weight map. */
+export type BlendMode = WeightMode | 'crop';
+
+/** The blend names `slidingWindow` understands. */
+export const BLEND_MODES: readonly BlendMode[] = ['constant', 'gaussian', 'gaussian-nnunet', 'hann', 'crop'];
+
+/** How the image is padded where it is shorter than the patch. */
+export type PadMode = 'constant' | 'edge';
+
+/** Anything with AbortSignal's `aborted` and `reason` (the DOM's and Node's AbortSignal both fit). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+/** Where and how windows are placed (shared by `planWindows` and `slidingWindow`). */
+export interface WindowPlanOptions {
+  /** Patch size: one for all spatial axes or one per axis. */
+  patchSize: number | readonly number[];
+  /** Overlap fraction in [0, 1), one or per axis (default 0.25, as MONAI). */
+  overlap?: number | readonly number[];
+  /** `'stride'` (MONAI/TorchIO, default) or `'spread'` (nnU-Net), one or per axis. */
+  placement?: Placement | readonly Placement[];
+}
+
+/** Options of `slidingWindow`. */
+export interface SlidingWindowOptions extends WindowPlanOptions {
+  /** Blending (default `'constant'`) or a Float32Array weight map of the patch shape (all > 0). */
+  blend?: BlendMode | Float32Array;
+  /** σ as a fraction of the patch size for the gaussian modes (default 0.125). */
+  sigmaScale?: number | readonly number[];
+  /** Windows per predictor call (default 1); the last batch may be smaller. */
+  batchSize?: number;
+  /** Padding where an axis is shorter than the patch (default `'constant'`). */
+  padMode?: PadMode;
+  /** Value of constant padding (default 0). */
+  padValue?: number;
+  /** Called after every batch with the windows done and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Cancels the run between batches; the promise rejects with the signal's reason. */
+  signal?: AbortSignalLike;
+}

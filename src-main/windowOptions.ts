@@ -1,0 +1,34 @@
+import type { BrowserWindowConstructorOptions } from 'electron';
+
+/**
+ * Options of the PatchLens main window, following the Electron security checklist:
+ * context isolation, sandboxed renderer, no Node.js in the page or its workers, web security on.
+ * `allowRunningInsecureContent` is deliberately left at its default (false).
+ * Pure, so a test can check it without starting Electron.
+ *
+ * @param preloadPath absolute path of the built (CommonJS) preload script
+ */
+export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  if (typeof preloadPath !== 'string' || preloadPath.length === 0) {
+    throw new Error('windowOptions: preloadPath must be a non-empty string');
+  }
+  return {
+    width: 1280,
+    height: 800,
+    minWidth: 640,
+    minHeight: 480,
+    title: 'PatchLens',
+    show: false, // shown on 'ready-to-show' to avoid a white flash
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+    },
+  };
+}
