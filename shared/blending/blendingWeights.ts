@@ -31,25 +31,46 @@ const MONAI_MIN_WEIGHT = 1e-3;
  * @param options σ for the gaussian modes
  */
 export function blendingWeights(patchSize: number | readonly number[], mode: WeightMode, options: BlendingOptions = {}): Float32Array {
-  const shape = typeof patchSize === 'number' ? [patchSize] : [...patchSize];
-  assertShape('blendingWeights', 'patchSize', shape);
-  if (!WEIGHT_MODES.includes(mode)) {
-    throw new RangeError(`blendingWeights: mode must be one of ${WEIGHT_MODES.join(', ')}, got ${describe(mode)}`);
-  }
-  const sigmaScale = perAxis('blendingWeights', 'sigmaScale', options.sigmaScale ?? 0.125, shape.length);
-  sigmaScale.forEach((s, a) => {
-    if (!(typeof s === 'number' && Number.isFinite(s) && s > 0)) {
-      throw new RangeError(`blendingWeights: sigmaScale[${a}] must be a positive number, got ${describe(s)}`);
-    }
-  });
-  const profiles = shape.map((p, a) => axisProfile(p, mode, sigmaScale[a]));
-  const weights = outerProduct(profiles, mode === 'gaussian-nnunet' ? 10 : 1);
+  const { profiles, scale } = resolveProfiles('blendingWeights', patchSize, mode, options);
+  const weights = outerProduct(profiles, scale);
   if (mode === 'gaussian') {
     for (let i = 0; i < weights.length; i++) if (weights[i] < MONAI_MIN_WEIGHT) weights[i] = MONAI_MIN_WEIGHT;
   } else if (mode === 'gaussian-nnunet') {
     replaceZerosWithMinimum(weights);
   }
   return weights;
+}
+
+/**
+ * The per-axis profiles whose outer product is `blendingWeights(patchSize, mode, options)`
+ * (up to float32 rounding), or null when the map is not separable (MONAI's floor or nnU-Net's
+ * zero replacement changed some value). The first profile carries the scale (10 for nnU-Net).
+ * Stitching uses it to get the summed weights per axis instead of per voxel.
+ */
+export function separableProfiles(patchSize: number | readonly number[], mode: WeightMode, options: BlendingOptions = {}): Float64Array[] | null {
+  const { profiles, scale } = resolveProfiles('blendingWeights', patchSize, mode, options);
+  let smallest = scale;
+  for (const p of profiles) smallest *= Math.min(...p);
+  if (mode === 'gaussian' && Math.fround(smallest) < MONAI_MIN_WEIGHT) return null;
+  if (mode === 'gaussian-nnunet' && !(Math.fround(smallest) > 0)) return null;
+  const first = profiles[0].map((v) => v * scale);
+  return [first, ...profiles.slice(1)];
+}
+
+/** Validates the arguments and computes every axis's 1-D profile. */
+function resolveProfiles(fn: string, patchSize: number | readonly number[], mode: WeightMode, options: BlendingOptions): { profiles: Float64Array[]; scale: number } {
+  const shape = typeof patchSize === 'number' ? [patchSize] : [...patchSize];
+  assertShape(fn, 'patchSize', shape);
+  if (!WEIGHT_MODES.includes(mode)) {
+    throw new RangeError(`${fn}: mode must be one of ${WEIGHT_MODES.join(', ')}, got ${describe(mode)}`);
+  }
+  const sigmaScale = perAxis(fn, 'sigmaScale', options.sigmaScale ?? 0.125, shape.length);
+  sigmaScale.forEach((s, a) => {
+    if (!(typeof s === 'number' && Number.isFinite(s) && s > 0)) {
+      throw new RangeError(`${fn}: sigmaScale[${a}] must be a positive number, got ${describe(s)}`);
+    }
+  });
+  return { profiles: shape.map((p, a) => axisProfile(p, mode, sigmaScale[a])), scale: mode === 'gaussian-nnunet' ? 10 : 1 };
 }
 
 /** One axis's 1-D profile in float64. */

@@ -125,21 +125,26 @@ export function recommendMargin(map: MapInput, options: RecommendOptions = {}): 
       if (a < 0) return;
     }
   };
-  let best = { margin: new Array<number>(nd).fill(0), mean: Infinity, kept: 0 };
-  visit((margin, mean, kept) => {
-    if (mean < best.mean) best = { margin: [...margin], mean, kept };
-  });
   // Crop means from the summed-area table carry float64 rounding; means that differ only by it
-  // count as equal (a flat map must keep the whole patch).
+  // count as equal (a flat map must keep the whole patch, exact ties go to the first margin).
   let scale = 0;
   for (let i = 0; i < data.length; i++) scale = Math.max(scale, Math.abs(data[i]));
-  const threshold = best.mean + Math.abs(best.mean) * tolerance + scale * 1e-12;
+  const slack = scale * 1e-12;
+  let best = { margin: new Array<number>(nd).fill(0), mean: Infinity, kept: 0 };
+  visit((margin, mean, kept) => {
+    if (mean < best.mean - slack) best = { margin: [...margin], mean, kept };
+  });
+  const threshold = best.mean + Math.abs(best.mean) * tolerance + slack;
   let pick = { ...best, kept: -1 };
   visit((margin, mean, kept) => {
     // Strictly more voxels only: the first (lexicographically smallest) margin wins ties.
     if (mean <= threshold && kept > pick.kept) pick = { margin: [...margin], mean, kept };
   });
-  const fullMean = sat.boxSum(new Array<number>(nd).fill(0), shape) / total;
+  // Report exact means (direct sums over the two chosen crops), free of the table's rounding.
+  const exact = (margin: number[]) => cropMean({ data, shape }, margin);
+  const fullMean = exact(new Array<number>(nd).fill(0));
+  pick.mean = exact(pick.margin);
+  best.mean = exact(best.margin);
   return {
     margin: pick.margin,
     cropMean: pick.mean,

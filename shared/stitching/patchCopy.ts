@@ -1,7 +1,8 @@
 /**
  * The voxel loops of sliding-window inference: copying a window out of the (virtually padded)
  * image, and adding a predicted window back into the padded frame. They walk the patch row by
- * row (a row = the last spatial axis) so the inner loops are flat and the JIT keeps them tight.
+ * row (a row = the last spatial axis) with offsets updated incrementally and flat inner loops,
+ * because at 64³ patches these loops are the whole cost of stitching.
  */
 import type { NumericArray } from './types';
 
@@ -17,24 +18,28 @@ export interface CopyGeometry {
   sourceStrides: number[];
   /** Per axis, padded coordinate → source coordinate, −1 where constant padding applies. */
   sourceIndex: Int32Array[];
-  /** True when the last axis needs no padding (rows copy as one block). */
-  lastAxisUnpadded: boolean;
+  /** True when no axis is padded (windows are plain sub-blocks of the image). */
+  unpadded: boolean;
 }
 
 /**
- * Calls `row(r, lead)` for every row of the patch: `r` is the row number, `lead` the
- * coordinates along all axes but the last (reused between calls: do not keep it).
+ * Visits the rows of a patch placed at `start` in a frame with voxel `strides`: calls
+ * `row(r, offset)` with the row number and the frame offset (in voxels) of the row's first voxel.
  */
-function forEachRow(patch: readonly number[], row: (r: number, lead: number[]) => void): void {
-  const nLead = patch.length - 1;
-  const lead = new Array<number>(nLead).fill(0);
+function forEachRow(patch: readonly number[], strides: readonly number[], start: readonly number[], row: (r: number, offset: number) => void): void {
+  const last = patch.length - 1;
+  let offset = 0;
+  for (let a = 0; a <= last; a++) offset += start[a] * strides[a];
   let rows = 1;
-  for (let a = 0; a < nLead; a++) rows *= patch[a];
+  for (let a = 0; a < last; a++) rows *= patch[a];
+  const lead = new Array<number>(last).fill(0);
   for (let r = 0; r < rows; r++) {
-    row(r, lead);
-    for (let a = nLead - 1; a >= 0; a--) {
+    row(r, offset);
+    for (let a = last - 1; a >= 0; a--) {
+      offset += strides[a];
       if (++lead[a] < patch[a]) break;
       lead[a] = 0;
+      offset -= patch[a] * strides[a];
     }
   }
 }
@@ -50,81 +55,144 @@ export function extractWindow(
   dstOffset: number,
 ): void {
   const last = g.patch.length - 1;
-  const rowLen = g.patch[last];
+  const rowValues = g.patch[last] * channels;
+  if (g.unpadded) {
+    forEachRow(g.patch, g.sourceStrides, start, (r, offset) => {
+      const from = offset * channels;
+      dst.set(source.subarray(from, from + rowValues), dstOffset + r * rowValues);
+    });
+    return;
+  }
+  // Padded frame: map every coordinate through sourceIndex (small images only pad).
+  const lead = new Array<number>(last).fill(0);
+  const rows = g.patch.slice(0, last).reduce((a, b) => a * b, 1);
   const lastMap = g.sourceIndex[last];
-  const s0 = start[last];
-  forEachRow(g.patch, (r, lead) => {
-    const d = dstOffset + r * rowLen * channels;
+  for (let r = 0; r < rows; r++) {
+    const d = dstOffset + r * rowValues;
     let base = 0;
-    for (let a = 0; a < last; a++) {
+    for (let a = 0; a < last && base >= 0; a++) {
       const si = g.sourceIndex[a][start[a] + lead[a]];
-      if (si < 0) {
-        dst.fill(padValue, d, d + rowLen * channels);
-        return;
-      }
-      base += si * g.sourceStrides[a];
+      base = si < 0 ? -1 : base + si * g.sourceStrides[a];
     }
-    if (g.lastAxisUnpadded) {
-      const from = (base + s0) * channels;
-      dst.set(source.subarray(from, from + rowLen * channels), d);
-      return;
-    }
-    for (let j = 0; j < rowLen; j++) {
-      const si = lastMap[s0 + j];
-      const o = d + j * channels;
-      if (si < 0) {
-        for (let c = 0; c < channels; c++) dst[o + c] = padValue;
-      } else {
+    if (base < 0) {
+      dst.fill(padValue, d, d + rowValues);
+    } else {
+      for (let j = 0; j < g.patch[last]; j++) {
+        const si = lastMap[start[last] + j];
+        const o = d + j * channels;
         const from = (base + si) * channels;
-        for (let c = 0; c < channels; c++) dst[o + c] = source[from + c];
+        for (let c = 0; c < channels; c++) dst[o + c] = si < 0 ? padValue : source[from + c];
       }
     }
-  });
-}
-
-/** Offset (in voxels) of the padded-frame voxel at `start + (lead, 0)`. */
-function rowOffset(g: CopyGeometry, start: readonly number[], lead: readonly number[]): number {
-  const last = g.patch.length - 1;
-  let off = start[last];
-  for (let a = 0; a < last; a++) off += (start[a] + lead[a]) * g.paddedStrides[a];
-  return off;
+    for (let a = last - 1; a >= 0; a--) {
+      if (++lead[a] < g.patch[a]) break;
+      lead[a] = 0;
+    }
+  }
 }
 
 /**
- * Adds `weights · prediction` of one window into `acc` and the weights into `weightSum`
- * (padded frame). `pred` holds the window at `predOffset`, `outChannels` per voxel.
+ * Adds one predicted window into the padded frame: `acc += weights · pred` (`weights` null:
+ * plain sum) and, when `weightSum` is given, `weightSum += weights`. `pred` holds the window at
+ * `predOffset` with `outChannels` values per voxel.
  */
-export function accumulateWeighted(
+export function accumulateWindow(
   g: CopyGeometry,
   acc: Float32Array,
-  weightSum: Float32Array,
-  weights: Float32Array,
+  weightSum: Float32Array | null,
+  weights: Float32Array | null,
   pred: NumericArray,
   predOffset: number,
   outChannels: number,
   start: readonly number[],
 ): void {
-  const rowLen = g.patch[g.patch.length - 1];
-  forEachRow(g.patch, (r, lead) => {
-    const dv = rowOffset(g, start, lead);
-    const wr = r * rowLen;
-    const pr = predOffset + wr * outChannels;
-    if (outChannels === 1) {
-      for (let j = 0; j < rowLen; j++) {
-        const w = weights[wr + j];
-        acc[dv + j] += w * pred[pr + j];
-        weightSum[dv + j] += w;
+  const rows = new RowWalk(g.patch, g.paddedStrides, start);
+  if (outChannels === 1) {
+    // The hot case: one output channel. Separate loops per case keep them branch-free.
+    const n = rows.length;
+    for (let r = 0, pr = predOffset; r < rows.count; r++, pr += n) {
+      const dv = rows.offset;
+      if (weights === null) {
+        for (let j = 0; j < n; j++) acc[dv + j] += pred[pr + j];
+      } else {
+        const wr = pr - predOffset;
+        if (weightSum === null) {
+          for (let j = 0; j < n; j++) acc[dv + j] += weights[wr + j] * pred[pr + j];
+        } else {
+          for (let j = 0; j < n; j++) {
+            const w = weights[wr + j];
+            acc[dv + j] += w * pred[pr + j];
+            weightSum[dv + j] += w;
+          }
+        }
       }
-      return;
+      rows.next();
     }
-    for (let j = 0; j < rowLen; j++) {
-      const w = weights[wr + j];
-      weightSum[dv + j] += w;
-      const a = (dv + j) * outChannels;
-      const p = pr + j * outChannels;
-      for (let c = 0; c < outChannels; c++) acc[a + c] += w * pred[p + c];
+    return;
+  }
+  accumulateChannels(rows, acc, weightSum, weights, pred, predOffset, outChannels);
+}
+
+/** `accumulateWindow` for several output channels. */
+function accumulateChannels(
+  rows: RowWalk,
+  acc: Float32Array,
+  weightSum: Float32Array | null,
+  weights: Float32Array | null,
+  pred: NumericArray,
+  predOffset: number,
+  oc: number,
+): void {
+  const n = rows.length;
+  for (let r = 0; r < rows.count; r++) {
+    const dv = rows.offset;
+    const wr = r * n;
+    const pr = predOffset + wr * oc;
+    for (let j = 0; j < n; j++) {
+      const w = weights === null ? 1 : weights[wr + j];
+      if (weightSum !== null) weightSum[dv + j] += w;
+      const a = (dv + j) * oc;
+      const p = pr + j * oc;
+      for (let c = 0; c < oc; c++) acc[a + c] += w * pred[p + c];
     }
-  });
+    rows.next();
+  }
+}
+
+/**
+ * Walks the rows of a patch placed at `start` in a frame with voxel `strides`: `offset` is the
+ * frame offset of the current row's first voxel; `next()` moves to the following row.
+ */
+class RowWalk {
+  /** Rows in the patch. */
+  readonly count: number;
+  /** Voxels per row (the last axis). */
+  readonly length: number;
+  offset = 0;
+  private readonly lead: number[];
+
+  constructor(
+    private readonly patch: readonly number[],
+    private readonly strides: readonly number[],
+    start: readonly number[],
+  ) {
+    const last = patch.length - 1;
+    for (let a = 0; a <= last; a++) this.offset += start[a] * strides[a];
+    let count = 1;
+    for (let a = 0; a < last; a++) count *= patch[a];
+    this.count = count;
+    this.length = patch[last];
+    this.lead = new Array<number>(last).fill(0);
+  }
+
+  next(): void {
+    for (let a = this.lead.length - 1; a >= 0; a--) {
+      this.offset += this.strides[a];
+      if (++this.lead[a] < this.patch[a]) return;
+      this.lead[a] = 0;
+      this.offset -= this.patch[a] * this.strides[a];
+    }
+  }
 }
 
 /**
@@ -144,15 +212,23 @@ export function writeCropped(
   const last = g.patch.length - 1;
   const rowLen = g.patch[last];
   const j0 = trimLow[last];
-  const j1 = rowLen - trimHigh[last];
-  forEachRow(g.patch, (r, lead) => {
-    for (let a = 0; a < last; a++) {
-      if (lead[a] < trimLow[a] || lead[a] >= g.patch[a] - trimHigh[a]) return;
+  const count = (rowLen - trimHigh[last] - j0) * outChannels;
+  // Visit the kept block only: start and extent shrink by the trims on every axis.
+  const keptStart = start.map((s, a) => s + trimLow[a]);
+  const kept = g.patch.map((p, a) => p - trimLow[a] - trimHigh[a]);
+  const patchStrides = g.patch.map((_, a) => g.patch.slice(a + 1).reduce((x, y) => x * y, 1));
+  let rowInPatch = 0;
+  for (let a = 0; a < last; a++) rowInPatch += trimLow[a] * (patchStrides[a] / rowLen);
+  const lead = new Array<number>(last).fill(0);
+  forEachRow(kept, g.paddedStrides, keptStart, (_r, dv) => {
+    let pr = rowInPatch;
+    for (let a = 0; a < last; a++) pr += lead[a] * (patchStrides[a] / rowLen);
+    const from = predOffset + (pr * rowLen + j0) * outChannels;
+    const to = dv * outChannels;
+    for (let k = 0; k < count; k++) acc[to + k] = pred[from + k];
+    for (let a = last - 1; a >= 0; a--) {
+      if (++lead[a] < kept[a]) break;
+      lead[a] = 0;
     }
-    const dv = rowOffset(g, start, lead);
-    const from = predOffset + (r * rowLen + j0) * outChannels;
-    const n = (j1 - j0) * outChannels;
-    const to = (dv + j0) * outChannels;
-    for (let k = 0; k < n; k++) acc[to + k] = pred[from + k];
   });
 }

@@ -1,5 +1,5 @@
-import { blendingWeights, WEIGHT_MODES, type WeightMode } from '../blending/blendingWeights';
-import { accumulateWeighted, extractWindow, writeCropped, type CopyGeometry } from './patchCopy';
+import { blendingWeights, separableProfiles, WEIGHT_MODES, type WeightMode } from '../blending/blendingWeights';
+import { accumulateWindow, extractWindow, writeCropped, type CopyGeometry } from './patchCopy';
 import { planWindows, type WindowPlan } from './planWindows';
 import {
   BLEND_MODES,
@@ -42,41 +42,94 @@ export async function slidingWindow(
   }
   const padValue = options.padValue ?? 0;
   if (typeof padValue !== 'number' || Number.isNaN(padValue)) throw new RangeError(`${FN}: padValue must be a number, got ${describe(padValue)}`);
-  const weights = resolveWeights(plan, options);
+  const blend = resolveBlend(plan, options);
   const geometry = makeGeometry(plan, padMode);
   const patchVoxels = product(plan.patchSize);
   const paddedVoxels = product(plan.paddedShape);
   const total = plan.windows.length;
-  const trims = weights === null ? cropTrims(plan) : null;
+  const trims = blend.kind === 'crop' ? cropTrims(plan) : null;
 
-  let outChannels = 0;
-  let acc = new Float32Array(0);
-  const weightSum = weights === null ? null : new Float32Array(paddedVoxels);
-  for (let first = 0; first < total; first += batchSize) {
-    throwIfAborted(options.signal);
+  /** Cuts the windows of the batch starting at `first` out of the image. */
+  const prepare = (first: number): Prepared => {
     const windows = plan.windows.slice(first, first + batchSize);
     const batch = new Float32Array(windows.length * patchVoxels * channels);
     windows.forEach((w, k) => extractWindow(geometry, input.data, channels, padValue, w.start, batch, k * patchVoxels * channels));
-    const out = await predict({ data: batch, shape: [windows.length, ...plan.patchSize, channels] }, windows);
+    return { windows, batch };
+  };
+  /** Hands a prepared batch to the predictor; synchronous throws become rejections. */
+  const launch = async ({ windows, batch }: Prepared): Promise<Predicted> => {
+    const result = predict({ data: batch, shape: [windows.length, ...plan.patchSize, channels] }, windows);
+    pipelined = isThenable(result);
+    return { windows, out: await result };
+  };
+
+  let outChannels = 0;
+  let acc = new Float32Array(0);
+  const weightSum = blend.kind === 'weighted' ? new Float32Array(paddedVoxels) : null;
+  let pipelined = false;
+  throwIfAborted(options.signal);
+  let pending = launch(prepare(0));
+  let prepared: Prepared | null = null;
+  for (let first = 0; first < total; first += batchSize) {
+    const { windows, out } = await pending;
     throwIfAborted(options.signal);
     const oc = checkPrediction(out, windows.length, plan.patchSize, outChannels);
     if (outChannels === 0) {
       outChannels = oc;
       acc = new Float32Array(paddedVoxels * outChannels);
     }
+    const next = first + batchSize;
+    // An asynchronous predictor (a GPU, a Worker) gets the next batch before this one is
+    // stitched, and the batch after it is cut out meanwhile, so all of that overlaps its work.
+    // Only its synchronous prefix runs before this batch is stitched.
+    if (pipelined && next < total) pending = launch(prepared ?? prepare(next));
+    pending.catch(() => undefined); // a rejection surfaces at the next await
     windows.forEach((w, k) => {
       const offset = k * patchVoxels * outChannels;
-      if (weights === null) {
-        const t = trims!(w);
+      if (trims !== null) {
+        const t = trims(w);
         writeCropped(geometry, acc, out.data, offset, outChannels, w.start, t.low, t.high);
       } else {
-        accumulateWeighted(geometry, acc, weightSum!, weights, out.data, offset, outChannels, w.start);
+        accumulateWindow(geometry, acc, weightSum, blend.weights, out.data, offset, outChannels, w.start);
       }
     });
-    options.onProgress?.(first + windows.length, total);
+    options.onProgress?.(Math.min(next, total), total);
+    prepared = pipelined && next + batchSize < total ? prepare(next + batchSize) : null;
+    if (!pipelined && next < total) {
+      throwIfAborted(options.signal);
+      pending = launch(prepare(next));
+    }
   }
-  return finish(plan, acc, weightSum, outChannels);
+  return finish(plan, acc, blend, weightSum, outChannels);
 }
+
+/** A batch cut out of the image, not yet predicted. */
+interface Prepared {
+  windows: PatchWindow[];
+  batch: Float32Array;
+}
+
+/** A batch and the predictor's answer. */
+interface Predicted {
+  windows: PatchWindow[];
+  out: NdArray<NumericArray>;
+}
+
+/** True for promises and other thenables. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * How windows are combined: `crop`; `separable` (weights are an outer product of per-axis
+ * profiles, so the summed weights are a product of per-axis sums: no per-voxel weight sum);
+ * `weighted` (the general case: a per-voxel weight sum accumulates beside the prediction).
+ * `weights` is null for constant blending (a plain sum).
+ */
+type Blend =
+  | { kind: 'crop'; weights: null }
+  | { kind: 'separable'; weights: Float32Array | null; profiles: Float64Array[] }
+  | { kind: 'weighted'; weights: Float32Array };
 
 /** Validates the input image and splits its shape. */
 function checkInput(input: NdArray<NumericArray>): { spatial: number[]; channels: number } {
@@ -93,8 +146,8 @@ function checkInput(input: NdArray<NumericArray>): { spatial: number[]; channels
   return { spatial: input.shape.slice(0, -1), channels: input.shape[input.shape.length - 1] };
 }
 
-/** The weight map to blend with, or null for `crop`. */
-function resolveWeights(plan: WindowPlan, options: SlidingWindowOptions): Float32Array | null {
+/** Resolves the `blend` option. */
+function resolveBlend(plan: WindowPlan, options: SlidingWindowOptions): Blend {
   const blend = options.blend ?? 'constant';
   if (blend instanceof Float32Array) {
     const n = product(plan.patchSize);
@@ -106,13 +159,18 @@ function resolveWeights(plan: WindowPlan, options: SlidingWindowOptions): Float3
         throw new RangeError(`${FN}: blend weights must be finite and > 0, got ${blend[i]} at index ${i}`);
       }
     }
-    return blend;
+    return { kind: 'weighted', weights: blend };
   }
-  if (blend === 'crop') return null;
+  if (blend === 'crop') return { kind: 'crop', weights: null };
   if (!WEIGHT_MODES.includes(blend as WeightMode)) {
     throw new RangeError(`${FN}: blend must be one of ${BLEND_MODES.join(', ')} or a Float32Array weight map, got ${describe(blend)}`);
   }
-  return blendingWeights(plan.patchSize, blend as WeightMode, { sigmaScale: options.sigmaScale });
+  const mode = blend as WeightMode;
+  const weightOptions = { sigmaScale: options.sigmaScale };
+  const weights = mode === 'constant' ? null : blendingWeights(plan.patchSize, mode, weightOptions);
+  const profiles = separableProfiles(plan.patchSize, mode, weightOptions);
+  if (profiles !== null) return { kind: 'separable', weights, profiles };
+  return { kind: 'weighted', weights: weights! };
 }
 
 /** Precomputes strides and the padded→source coordinate maps. */
@@ -126,14 +184,13 @@ function makeGeometry(plan: WindowPlan, padMode: 'constant' | 'edge'): CopyGeome
     }
     return map;
   });
-  const last = plan.shape.length - 1;
   return {
     patch: plan.patchSize,
     padded: plan.paddedShape,
     paddedStrides: rowMajorStrides(plan.paddedShape),
     sourceStrides: rowMajorStrides(plan.shape),
     sourceIndex,
-    lastAxisUnpadded: plan.paddedShape[last] === plan.shape[last],
+    unpadded: plan.paddedShape.every((q, a) => q === plan.shape[a]),
   };
 }
 
@@ -174,22 +231,34 @@ function checkPrediction(out: NdArray<NumericArray>, b: number, patch: number[],
   return oc;
 }
 
-/** Divides by the summed weights and crops the padding away. */
-function finish(plan: WindowPlan, acc: Float32Array, weightSum: Float32Array | null, oc: number): NdArray<Float32Array> {
-  const padded = plan.paddedShape.some((q, a) => q !== plan.shape[a]);
+/**
+ * Per axis, 1 / (sum of the profile over every window covering each padded coordinate): the
+ * summed weights of a separable blend are the product of these per-axis sums.
+ */
+function inverseAxisSums(plan: WindowPlan, profiles: Float64Array[]): Float64Array[] {
+  return plan.paddedShape.map((q, a) => {
+    const sums = new Float64Array(q);
+    for (const s of plan.starts[a]) for (let i = 0; i < plan.patchSize[a]; i++) sums[s + i] += profiles[a][i];
+    return sums.map((v) => 1 / v);
+  });
+}
+
+/** Divides by the summed weights (per voxel, or per axis for separable blends) and crops the padding away. */
+function finish(plan: WindowPlan, acc: Float32Array, blend: Blend, weightSum: Float32Array | null, oc: number): NdArray<Float32Array> {
   if (weightSum !== null) {
     for (let v = 0; v < weightSum.length; v++) {
       const w = weightSum[v];
       const o = v * oc;
       for (let c = 0; c < oc; c++) acc[o + c] /= w;
     }
+  } else if (blend.kind === 'separable') {
+    normalizeSeparable(plan, acc, inverseAxisSums(plan, blend.profiles), oc);
   }
   const shape = [...plan.shape, oc];
-  if (!padded) return { data: acc, shape };
+  if (plan.paddedShape.every((q, a) => q === plan.shape[a])) return { data: acc, shape };
   const out = new Float32Array(product(shape));
   const ps = rowMajorStrides(plan.paddedShape);
-  const nd = plan.shape.length;
-  const last = nd - 1;
+  const last = plan.shape.length - 1;
   const rowLen = plan.shape[last] * oc;
   const lead = new Array<number>(last).fill(0);
   const rows = product(plan.shape.slice(0, last));
@@ -203,6 +272,33 @@ function finish(plan: WindowPlan, acc: Float32Array, weightSum: Float32Array | n
     }
   }
   return { data: out, shape };
+}
+
+/** acc[v] *= Π_a inv[a][v_a], row by row over the padded frame. */
+function normalizeSeparable(plan: WindowPlan, acc: Float32Array, inv: Float64Array[], oc: number): void {
+  const q = plan.paddedShape;
+  const last = q.length - 1;
+  const n = q[last];
+  const lastInv = inv[last];
+  const lead = new Array<number>(last).fill(0);
+  const rows = product(q.slice(0, last));
+  for (let r = 0, o = 0; r < rows; r++) {
+    let f = 1;
+    for (let a = 0; a < last; a++) f *= inv[a][lead[a]];
+    if (oc === 1) {
+      for (let j = 0; j < n; j++) acc[o + j] *= f * lastInv[j];
+    } else {
+      for (let j = 0; j < n; j++) {
+        const fj = f * lastInv[j];
+        for (let c = 0; c < oc; c++) acc[o + j * oc + c] *= fj;
+      }
+    }
+    o += n * oc;
+    for (let a = last - 1; a >= 0; a--) {
+      if (++lead[a] < q[a]) break;
+      lead[a] = 0;
+    }
+  }
 }
 
 /** Throws the signal's reason (or an AbortError) when it is aborted. */

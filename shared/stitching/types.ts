@@ -29,6 +29,9 @@ export interface PatchWindow {
 /**
  * A model over a batch of patches: gets `[b, ...patchSize, channels]`, returns `[b, ...patchSize, outChannels]`.
  * The batch buffer is fresh for every call and belongs to the predictor (it may be transferred).
+ * Calls never overlap. A predictor that returns a promise is pipelined: it gets the next batch
+ * as soon as its previous answer resolves, and that answer is stitched while the next call
+ * runs, so a later call must not overwrite an earlier answer's data before its first `await`.
  */
 export type Predictor = (
   batch: NdArray<Float32Array>,

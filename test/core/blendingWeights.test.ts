@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blendingWeights } from '../../shared/index';
+import { separableProfiles } from '../../shared/blending/blendingWeights';
 
 const close = (got: Float32Array, want: number[], tol = 1e-6) => {
   expect(got).toHaveLength(want.length);
@@ -57,5 +58,17 @@ describe('blendingWeights', () => {
     expect(() => blendingWeights(4, 'cosine')).toThrow(/blendingWeights: mode must be one of constant, gaussian, gaussian-nnunet, hann, got "cosine"/);
     expect(() => blendingWeights([4, 0], 'constant')).toThrow(/blendingWeights: patchSize\[1\] must be a positive integer/);
     expect(() => blendingWeights(4, 'gaussian', { sigmaScale: 0 })).toThrow(/sigmaScale\[0\] must be a positive number/);
+  });
+
+  it('separableProfiles: the outer product of the profiles is the map, or null where the map is not separable', () => {
+    const outer = (ps: Float64Array[]) => ps.reduce<number[]>((acc, p) => acc.flatMap((a) => Array.from(p, (v) => a * v)), [1]);
+    for (const [mode, opts] of [['constant', {}], ['hann', {}], ['gaussian-nnunet', {}], ['gaussian', { sigmaScale: 1 }]] as const) {
+      const profiles = separableProfiles([5, 6, 7], mode, opts);
+      expect(profiles).not.toBeNull();
+      const w = blendingWeights([5, 6, 7], mode, opts);
+      outer(profiles!).forEach((v, i) => expect(Math.abs(v - w[i])).toBeLessThanOrEqual(1e-6 * Math.abs(v)));
+    }
+    // MONAI's 1e-3 floor changes the corners of a 3-D 64³ gaussian: not separable
+    expect(separableProfiles([64, 64, 64], 'gaussian')).toBeNull();
   });
 });

@@ -67,6 +67,22 @@ describe('recommendMargin', () => {
     expect(recommendMargin(flat).margin).toEqual([0, 0]);
   });
 
+  it('exact ties are not decided by rounding: reported means are exact sums, ties go to the first margin', () => {
+    // 32×32 map, border of 4 voxels with error, exactly 0 inside
+    const n = 32;
+    const data = new Float64Array(n * n);
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        const d = Math.min(y, x, n - 1 - y, n - 1 - x);
+        data[y * n + x] = d < 4 ? (0.1 * (4 - d)) / 3 + (0.01 * ((x * 7 + y * 3) % 5)) / 9 : 0;
+      }
+    const r = recommendMargin({ data, shape: [n, n] });
+    expect(r.margin).toEqual([4, 4]);
+    expect(r.cropMean).toBe(0);
+    expect(r.bestMargin).toEqual([4, 4]);
+    expect(r.bestCropMean).toBe(0);
+  });
+
   it('accepts a PerformanceMap (uses its mean)', () => {
     const pm = new PerformanceMap([6]).add([5, 1, 1, 1, 1, 5]).add([5, 1, 1, 1, 1, 5]);
     expect(recommendMargin(pm).margin).toEqual([1]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { patchGrid, planWindows, slidingWindow, type NdArray, type Predictor } from '../../shared/index';
+import { blendingWeights, patchGrid, planWindows, slidingWindow, type NdArray, type Predictor } from '../../shared/index';
 
 const identity: Predictor = (batch) => batch;
 
@@ -235,5 +235,40 @@ describe('slidingWindow', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('pipelines asynchronous predictors: batch k+1 is handed over before batch k is stitched', async () => {
+    const events: string[] = [];
+    const opts = { patchSize: 4, overlap: 0.5, batchSize: 4, onProgress: (d: number) => events.push(`stitched ${d}`) };
+    await slidingWindow(ramp([7, 10, 1]), async (b, w) => (events.push(`predict ${w[0].index}`), b), opts);
+    expect(events).toEqual(['predict 0', 'predict 4', 'stitched 4', 'predict 8', 'stitched 8', 'stitched 12']);
+    events.length = 0;
+    // a synchronous predictor runs strictly in turn (nothing to overlap on one thread)
+    await slidingWindow(ramp([7, 10, 1]), (b, w) => (events.push(`predict ${w[0].index}`), b), opts);
+    expect(events).toEqual(['predict 0', 'stitched 4', 'predict 4', 'stitched 8', 'predict 8', 'stitched 12']);
+  });
+
+  it('an asynchronous predictor that fails mid-run rejects the run with its error', async () => {
+    let calls = 0;
+    const run = slidingWindow(
+      ramp([7, 10, 1]),
+      async (b) => {
+        if (++calls === 3) throw new Error('GPU lost');
+        return b;
+      },
+      { patchSize: 4, overlap: 0.5 },
+    );
+    await expect(run).rejects.toThrow('GPU lost');
+  });
+
+  it('separable blends (normalised per axis) give the same result as the general per-voxel path', async () => {
+    const input = { data: Float32Array.from({ length: 9 * 11 * 2 }, (_, i) => Math.sin(i)), shape: [9, 11, 2] };
+    // a nonlinear predictor that depends on the window, so blending really matters
+    const pred: Predictor = (b, w) => ({ data: b.data.map((v, i) => v * v + w[Math.floor(i / 50)].index), shape: b.shape });
+    for (const mode of ['constant', 'hann', 'gaussian-nnunet'] as const) {
+      const viaMode = await slidingWindow(input, pred, { patchSize: 5, overlap: 0.6, blend: mode, placement: 'spread' });
+      const viaMap = await slidingWindow(input, pred, { patchSize: 5, overlap: 0.6, blend: blendingWeights([5, 5], mode), placement: 'spread' });
+      viaMode.data.forEach((v, i) => expect(Math.abs(v - viaMap.data[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+    }
   });
 });
