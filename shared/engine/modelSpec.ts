@@ -6,12 +6,18 @@
 export interface ModelSpec {
   /** Human-readable model name. */
   name: string;
-  /** Input orientation as three NIfTI axis codes in array order (slowest first), e.g. `'LIA'`; absent: use the image as it is. */
+  /**
+   * Orientation of the model's tensor axes as three axis codes in tensor (array) order, slowest
+   * first: `'LIA'` means tensor axis 0 runs to the Left, axis 1 Inferior, axis 2 Anterior
+   * (brainchop's conformed volume, transposed as brainchop feeds it). Absent: the image as it is.
+   */
   orientation?: string;
   /** Voxel size in mm the model expects (three spatial axes); absent: no resampling. */
   voxelSize?: number[];
-  /** Whole-volume grid the model was trained on (brainchop: conformed 256³); absent: the image's own grid. */
-  conform?: { shape: number[]; voxelSize: number[]; orientation: string };
+  /** Whole-volume grid the model was trained on (brainchop: 256³ at 1 mm, orientation as above); absent: the image's own grid. */
+  conform?: { shape: number[]; voxelSize: number[] };
+  /** Crop the (normalized) input to the bounding box of its voxels > `threshold`·max, plus `padding` voxels (brainchop's cropping). */
+  crop?: { threshold: number; padding: number };
   /** Intensity normalization applied to the (conformed) image before inference. */
   normalization: Normalization;
   /** Input channels (last axis). */
