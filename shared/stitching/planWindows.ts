@@ -39,3 +39,15 @@ export function planWindows(shape: readonly number[], options: WindowPlanOptions
   const windows = cartesianProduct(starts).map((start, index) => ({ index, start }));
   return { shape: [...shape], patchSize, paddedShape, padLow, starts, interval, windows };
 }
+
+/**
+ * TorchIO's crop: the voxels to trim from each side of the window at `start`: overlap//2
+ * (overlap = patchSize − interval) on every side that does not touch the padded frame's border.
+ */
+export function cropTrims(plan: WindowPlan, start: readonly number[]): { low: number[]; high: number[] } {
+  const half = plan.patchSize.map((p, a) => Math.floor((p - plan.interval[a]) / 2));
+  return {
+    low: start.map((s, a) => (s === 0 ? 0 : half[a])),
+    high: start.map((s, a) => (s + plan.patchSize[a] === plan.paddedShape[a] ? 0 : half[a])),
+  };
+}

@@ -1,6 +1,6 @@
 import { blendingWeights, separableProfiles, WEIGHT_MODES, type WeightMode } from '../blending/blendingWeights';
 import { accumulateWindow, extractWindow, writeCropped, type CopyGeometry } from './patchCopy';
-import { planWindows, type WindowPlan } from './planWindows';
+import { cropTrims, planWindows, type WindowPlan } from './planWindows';
 import {
   BLEND_MODES,
   type AbortSignalLike,
@@ -47,7 +47,7 @@ export async function slidingWindow(
   const patchVoxels = product(plan.patchSize);
   const paddedVoxels = product(plan.paddedShape);
   const total = plan.windows.length;
-  const trims = blend.kind === 'crop' ? cropTrims(plan) : null;
+  const trims = blend.kind === 'crop' ? (w: PatchWindow) => cropTrims(plan, w.start) : null;
 
   /** Cuts the windows of the batch starting at `first` out of the image. */
   const prepare = (first: number): Prepared => {
@@ -192,18 +192,6 @@ function makeGeometry(plan: WindowPlan, padMode: 'constant' | 'edge'): CopyGeome
     sourceIndex,
     unpadded: plan.paddedShape.every((q, a) => q === plan.shape[a]),
   };
-}
-
-/**
- * TorchIO's crop: trim overlap//2 voxels from every side of a window that does not touch the
- * padded frame's border (overlap = patchSize − interval).
- */
-function cropTrims(plan: WindowPlan): (w: PatchWindow) => { low: number[]; high: number[] } {
-  const half = plan.patchSize.map((p, a) => Math.floor((p - plan.interval[a]) / 2));
-  return (w) => ({
-    low: w.start.map((s, a) => (s === 0 ? 0 : half[a])),
-    high: w.start.map((s, a) => (s + plan.patchSize[a] === plan.paddedShape[a] ? 0 : half[a])),
-  });
 }
 
 /** Validates the predictor's answer; returns its channel count. */

@@ -1,0 +1,158 @@
+import { blendingWeights, WEIGHT_MODES, type WeightMode } from '../../blending/blendingWeights';
+import type { Placement } from '../../grid/placement';
+import type { PerformanceMap } from '../../performance/PerformanceMap';
+import { cropTrims, planWindows, type WindowPlan } from '../../stitching/planWindows';
+import { now } from '../../util/clock';
+import { slidingWindow } from '../../stitching/slidingWindow';
+import type { AbortSignalLike, BlendMode, NdArray, NumericArray, PatchWindow } from '../../stitching/types';
+import { ConsistencyTracker } from './consistency';
+import { computeCoverage, type Coverage } from './coverage';
+import { InferencePerformance, type InferenceMeasure, type LabelMode } from './inferencePerformance';
+import type { ModelRunner } from './modelRunner';
+import { copyLabelWindow } from './windowLabels';
+
+/** Progress of a run: the phase, windows done / total and the estimated time left. */
+export interface InferenceProgress {
+  phase: 'preprocess' | 'model' | 'postprocess';
+  done: number;
+  total: number;
+  /** Estimated milliseconds left in this phase (null until one batch finished). */
+  etaMs: number | null;
+}
+
+/** Sliding-window options of an inference run (the core's, plus padding off and the measures). */
+export interface GridRunOptions {
+  /** Patch size per spatial axis, one for all, or `'whole'` (one window over the whole grid). */
+  patchSize: number | number[] | 'whole';
+  overlap?: number | number[];
+  placement?: Placement | Placement[];
+  blend?: BlendMode | Float32Array;
+  sigmaScale?: number | number[];
+  batchSize?: number;
+  /** `'none'` makes a patch larger than the image an error instead of padding. */
+  padMode?: 'constant' | 'edge' | 'none';
+  padValue?: number;
+  /** Measure of the patch performance map (default `crossEntropy`). */
+  measure?: InferenceMeasure;
+  /** How predictions are compared with the reference labels (default `classes`). */
+  labelMode?: LabelMode;
+  /** Keep the label-free consistency map (default true). */
+  consistency?: boolean;
+  /** Memory bound of the consistency map (default 1 GiB). */
+  consistencyMaxBytes?: number;
+  signal?: AbortSignalLike;
+  onProgress?: (p: InferenceProgress) => void;
+}
+
+/** What `runOnGrid` produces, on the grid it was given. */
+export interface GridRunResult {
+  /** Stitched probabilities `[...shape, classes]`. */
+  probabilities: Float32Array;
+  classes: number;
+  plan: WindowPlan;
+  /** Milliseconds inside the model, and in sliding-window bookkeeping + blending. */
+  modelMs: number;
+  stitchMs: number;
+  /** Patch performance from inference (null without reference labels). */
+  performance: InferencePerformance | null;
+  /** Consistency accumulator (null when off or skipped; see `consistencySkipped`). */
+  consistency: PerformanceMap | null;
+  consistencySkipped: string | null;
+  coverage: Coverage;
+}
+
+const FN = 'runInference';
+
+/**
+ * Runs a model over a grid by patches: the core's `slidingWindow` around `runner.predict`,
+ * with the patch performance map (each predicted window against the same window of `labels`,
+ * before stitching), the consistency map and the coverage on the side.
+ * @param image `{ data, shape: [...spatial, channels] }` on the model's grid, already normalized
+ * @param labels reference labels on the same spatial grid, or null
+ */
+export async function runOnGrid(image: NdArray<Float32Array>, labels: NumericArray | null, runner: ModelRunner, options: GridRunOptions): Promise<GridRunResult> {
+  const spatial = image.shape.slice(0, -1);
+  const channels = image.shape[image.shape.length - 1];
+  if (channels !== runner.channels) {
+    throw new RangeError(`${FN}: the model takes ${runner.channels} input channel(s) but the image has ${channels}`);
+  }
+  const whole = options.patchSize === 'whole';
+  const patchSize = whole ? spatial : options.patchSize;
+  const overlap = whole ? 0 : (options.overlap ?? 0.25);
+  const padMode = options.padMode ?? 'constant';
+  const sizes = typeof patchSize === 'number' ? spatial.map(() => patchSize) : (patchSize as number[]);
+  if (sizes.length !== spatial.length) {
+    throw new RangeError(`${FN}: patch size has ${sizes.length} axes but the image has ${spatial.length} spatial axes`);
+  }
+  if (padMode === 'none') {
+    sizes.forEach((p, a) => {
+      if (p > spatial[a]) throw new RangeError(`${FN}: patch ${p} is larger than image axis ${a} (${spatial[a]} voxels) and padding is off`);
+    });
+  }
+  const plan = planWindows(spatial, { patchSize: sizes, overlap, placement: options.placement });
+  const blend = options.blend ?? 'constant';
+  const measure = options.measure ?? 'crossEntropy';
+  const performance = labels ? new InferencePerformance(plan.patchSize, measure, options.labelMode ?? 'classes') : null;
+  const consistency = options.consistency === false || plan.windows.length < 2 ? null : new ConsistencyTracker(plan.patchSize, plan.paddedShape, runner.classes, options.consistencyMaxBytes);
+  const patchVoxels = plan.patchSize.reduce((a, b) => a * b, 1);
+
+  let modelMs = 0;
+  let classes = 0;
+  const t0 = now();
+  const predict = async (batch: NdArray<Float32Array>, windows: PatchWindow[]) => {
+    const tm = now();
+    const probs = await runner.predict(batch, windows[0].index, options.signal);
+    modelMs += now() - tm;
+    const b = windows.length;
+    classes = probs.length / (b * patchVoxels);
+    if (!Number.isInteger(classes) || classes !== runner.classes) {
+      throw new RangeError(`${FN}: the model returned ${probs.length} values for ${b} window(s) of ${patchVoxels} voxels, expected ${runner.classes} classes`);
+    }
+    if (performance && labels) {
+      const lw = new Int32Array(b * patchVoxels);
+      windows.forEach((w, k) => copyLabelWindow(labels, spatial, plan.padLow, plan.patchSize, w.start, lw, k * patchVoxels));
+      performance.add(probs, lw, b, classes);
+    }
+    consistency?.add(probs, windows);
+    return { data: probs, shape: [b, ...plan.patchSize, classes] };
+  };
+  const stitched = await slidingWindow(image, predict, {
+    patchSize: plan.patchSize,
+    overlap,
+    placement: options.placement,
+    blend,
+    sigmaScale: options.sigmaScale,
+    batchSize: options.batchSize ?? 1,
+    padMode: padMode === 'none' ? 'constant' : padMode,
+    padValue: options.padValue,
+    signal: options.signal,
+    onProgress: (done, all) => {
+      const elapsed = now() - t0;
+      options.onProgress?.({ phase: 'model', done, total: all, etaMs: done > 0 ? (elapsed / done) * (all - done) : null });
+    },
+  });
+  const stitchMs = now() - t0 - modelMs;
+  const consistencyMap = consistency?.finish() ?? null;
+  const coverage = computeCoverage(plan, coverageWeights(plan, blend, options.sigmaScale));
+  return {
+    probabilities: stitched.data,
+    classes: runner.classes,
+    plan,
+    modelMs,
+    stitchMs,
+    performance,
+    consistency: consistencyMap,
+    consistencySkipped: options.consistency === false ? 'turned off' : plan.windows.length < 2 ? 'a single window has nothing to compare with' : consistency!.skipped,
+    coverage,
+  };
+}
+
+/** The per-voxel weights (or crop trims) the plan's blending gives each window. */
+function coverageWeights(plan: WindowPlan, blend: BlendMode | Float32Array, sigmaScale?: number | number[]) {
+  if (blend instanceof Float32Array) return blend;
+  if (blend === 'crop') {
+    return (start: readonly number[]) => cropTrims(plan, start);
+  }
+  if (!WEIGHT_MODES.includes(blend as WeightMode)) return blendingWeights(plan.patchSize, 'constant');
+  return blendingWeights(plan.patchSize, blend as WeightMode, { sigmaScale });
+}
