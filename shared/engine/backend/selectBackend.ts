@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { now } from '../../util/clock';
+
+/** Backends PatchLens knows how to use, fastest-first as a fallback order. */
+export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
+
+/** A backend name or `auto` (measure and choose). */
+export type BackendPreference = 'auto' | (typeof BACKENDS)[number];
+
+/** The probe of one backend. */
+export interface BackendProbe {
+  name: string;
+  /** Milliseconds for the probe workload (median of the timed runs), absent if unusable. */
+  ms?: number;
+  /** Why it could not be used. */
+  error?: string;
+  /** WebGL renderer string. */
+  renderer?: string;
+  /** A software rasterizer (SwiftShader, llvmpipe …): never preferred over wasm. */
+  software?: boolean;
+}
+
+/** The chosen backend and why. */
+export interface BackendChoice {
+  name: string;
+  renderer?: string;
+  software?: boolean;
+  reason: string;
+  /** Every backend probed (empty when the user chose one). */
+  probes: BackendProbe[];
+  /** When the probe ran (ISO date). */
+  probedAt?: string;
+}
+
+/** Where the per-machine probe result is kept between runs (a file in Node, storage in a browser). */
+export interface ProbeCache {
+  load(): BackendChoice | undefined | Promise<BackendChoice | undefined>;
+  save(choice: BackendChoice): void | Promise<void>;
+}
+
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** The WebGL renderer string of the current backend, if it is WebGL. */
+export function webglRenderer(): string | undefined {
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLLike } };
+  const gl = backend.gpgpu?.gl;
+  if (!gl) return undefined;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+  const value = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(0x1f01 /* RENDERER */);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The bits of a WebGL context this module reads. */
+interface WebGLLike {
+  getExtension(name: string): unknown;
+  getParameter(p: number): unknown;
+}
+
+/**
+ * Times a small dilated Conv3D (the op that dominates 3-D segmentation models) on the current
+ * backend: one untimed run to compile, then the median of `runs`.
+ */
+async function timeWorkload(runs = 3): Promise<number> {
+  const x = tf.randomUniform([1, 24, 24, 24, 5]) as tf.Tensor5D;
+  const f = tf.randomUniform([3, 3, 3, 5, 5]) as tf.Tensor5D;
+  try {
+    const once = async () => {
+      const y = tf.conv3d(x, f, 1, 'same', 'NDHWC', 2);
+      await y.data();
+      y.dispose();
+    };
+    await once();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = now();
+      await once();
+      times.push(now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)];
+  } finally {
+    tf.dispose([x, f]);
+  }
+}
+
+/**
+ * Chooses the tfjs backend and makes it current. `auto`: the cached choice of this machine
+ * if there is one, else a short measured probe of every registered backend (fastest wins; a
+ * software WebGL is never chosen over wasm). A named backend is used as given (an error if it
+ * cannot start). The renderer string is recorded for WebGL.
+ */
+export async function selectBackend(preference: BackendPreference = 'auto', options: { cache?: ProbeCache; candidates?: readonly string[] } = {}): Promise<BackendChoice> {
+  if (preference !== 'auto') {
+    if (!(BACKENDS as readonly string[]).includes(preference)) {
+      throw new RangeError(`selectBackend: backend must be auto, ${BACKENDS.join(', ')}; got ${JSON.stringify(preference)}`);
+    }
+    const ok = await trySetBackend(preference);
+    if (ok !== true) throw new Error(`selectBackend: the ${preference} backend cannot start here: ${ok}`);
+    const renderer = webglRenderer();
+    return { name: preference, renderer, software: renderer ? SOFTWARE_RENDERER.test(renderer) : undefined, reason: 'chosen by the user', probes: [] };
+  }
+  const cached = await options.cache?.load();
+  if (cached && (await trySetBackend(cached.name)) === true) {
+    return { ...cached, renderer: webglRenderer() ?? cached.renderer, reason: `${cached.reason} (cached probe of ${cached.probedAt ?? 'an earlier run'})` };
+  }
+  const probes: BackendProbe[] = [];
+  for (const name of options.candidates ?? BACKENDS) {
+    const ok = await trySetBackend(name);
+    if (ok !== true) {
+      probes.push({ name, error: ok });
+      continue;
+    }
+    const renderer = webglRenderer();
+    try {
+      probes.push({ name, ms: await timeWorkload(), renderer, software: renderer ? SOFTWARE_RENDERER.test(renderer) : undefined });
+    } catch (e) {
+      probes.push({ name, error: (e as Error).message, renderer });
+    }
+  }
+  const usable = probes.filter((p) => p.ms !== undefined);
+  if (usable.length === 0) throw new Error(`selectBackend: no tfjs backend works here (${probes.map((p) => `${p.name}: ${p.error}`).join('; ')})`);
+  const hardware = usable.filter((p) => !p.software);
+  const pool = hardware.length > 0 ? hardware : usable;
+  const best = pool.reduce((a, b) => (b.ms! < a.ms! ? b : a));
+  const timing = usable.map((p) => `${p.name} ${p.ms!.toFixed(1)} ms${p.software ? ' (software WebGL)' : ''}`).join(', ');
+  const choice: BackendChoice = {
+    name: best.name,
+    renderer: best.renderer,
+    software: best.software,
+    reason: `fastest in a Conv3D probe: ${timing}${hardware.length < usable.length && hardware.length > 0 ? '; software WebGL not preferred' : ''}`,
+    probes,
+    probedAt: new Date().toISOString(),
+  };
+  await trySetBackend(best.name);
+  await options.cache?.save(choice);
+  return choice;
+}
+
+/** Makes `name` the current backend; true, or the reason it cannot. */
+export async function trySetBackend(name: string): Promise<true | string> {
+  if (!tf.findBackendFactory(name) && !tf.findBackend(name)) return `the ${name} backend is not registered in this build`;
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name ? true : `the ${name} backend failed to initialize`;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
