@@ -37,6 +37,15 @@ export interface ModelSpec {
   translationEquivariant: boolean;
   /** Post-processing: keep only the largest connected component of the foreground (brainchop). */
   largestComponent?: boolean;
+  /**
+   * Layers whose output is normalized per sample and channel over all spatial axes,
+   * `(x − mean) / sqrt(var + epsilon)` with the population variance and no scale or offset, before
+   * the next layer (brainchop's convention for mindgrab's convolutions named `*_gn`). `model.predict()`
+   * does not do it, so such models run layer by layer, and they are not translation-equivariant.
+   */
+  instanceNorm?: { layerSuffix: string; epsilon: number };
+  /** Facts about the spec worth showing (where each value came from, why the model behaves as it does). */
+  notes?: string[];
   /** Where the spec came from. */
   source: 'sidecar' | 'known-model' | 'inferred';
   /** Everything that was assumed rather than declared (shown to the user and kept in results). */

@@ -49,7 +49,7 @@ describe('runOnGrid (sliding-window inference with the maps on the side)', () =>
   it('measures the patch border effect, coverage and consistency', async () => {
     const { image, labels } = scene(48, 48);
     // reference = the model with full context (one window over everything, argmax)
-    const full = await boxModel(3).predict({ data: image.data, shape: [1, 48, 48, 1] });
+    const full = await boxModel(3).predict({ data: image.data, shape: [1, 48, 48, 1] }, 0);
     for (let v = 0; v < labels.length; v++) labels[v] = full[2 * v + 1] > 0.5 ? 1 : 0;
 
     const progress: InferenceProgress[] = [];

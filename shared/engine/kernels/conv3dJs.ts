@@ -4,11 +4,15 @@
  * fall outside the volume are skipped once per row, never tested per voxel, and width taps that
  * fall outside read zeros), then runs the register-blocked inner loops of `conv3dBlocksJs`.
  */
+import { channelBlocks } from './channelBlocks';
 import type { Conv3DGeometry } from './conv3dGeometry';
-import { block4x1, block4x2, block4x3, block4x4, type RowBlockParams } from './conv3dBlocksJs';
+import { block4x1, block4x2, block4x3, block4x4, block4x5, type RowBlockParams } from './conv3dBlocksJs';
 
 /** Output voxels per block along the width. */
 const BLOCK_W = 4;
+
+/** The block functions by the number of output channels they compute (index 1..5). */
+const BLOCKS = [block4x1, block4x1, block4x2, block4x3, block4x4, block4x5];
 
 /**
  * Computes a 3-D convolution (NDHWC, any strides, dilations and padding described by `g`) into
@@ -53,8 +57,10 @@ export function conv3dJs(g: Conv3DGeometry, x: Float32Array, filter: Float32Arra
     outChannels: cout,
     y,
   };
-  const coutFull = cout - (cout % 4);
-  const coutRest = cout % 4;
+  const blockSizes = channelBlocks(cout, 5);
+  const blockFns = blockSizes.map((n) => BLOCKS[n]);
+  const blockStart = blockSizes.map((_, i) => blockSizes.slice(0, i).reduce((a, b) => a + b, 0));
+  const nBlocks = blockSizes.length;
   const tapFilterStride = fw * cin * cout;
   for (let b = 0; b < batch; b++) {
     for (let od = 0; od < outDepth; od++) {
@@ -87,10 +93,7 @@ export function conv3dJs(g: Conv3DGeometry, x: Float32Array, filter: Float32Arra
         p.taps = taps;
         for (let w0 = 0; w0 < outWidth; w0 += BLOCK_W) {
           const count = Math.min(BLOCK_W, outWidth - w0);
-          for (let co = 0; co < coutFull; co += 4) block4x4(p, w0, count, co, yRow);
-          if (coutRest === 3) block4x3(p, w0, count, coutFull, yRow);
-          else if (coutRest === 2) block4x2(p, w0, count, coutFull, yRow);
-          else if (coutRest === 1) block4x1(p, w0, count, coutFull, yRow);
+          for (let k = 0; k < nBlocks; k++) blockFns[k](p, w0, count, blockStart[k], yRow);
         }
       }
     }

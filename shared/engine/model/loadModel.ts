@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import type { ModelSpec } from '../modelSpec';
+import { relaxInputShape } from './kerasTopology';
+import type { LoadedModel } from './loadedModel';
+import type { ModelArtifacts } from './modelArtifacts';
+import { modelHash } from './modelHash';
+import { readModelJson, type ModelJson } from './modelJson';
+import { resolveSpec } from './resolveSpec';
+import { runLayers } from './runLayers';
+import { toProbabilities } from './toProbabilities';
+import { concatWeights } from './weightData';
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** Function name used in error messages (default `loadModel`). */
+  fn?: string;
+}
+
+/** Error message of anything thrown. */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The artifacts `tf.io.fromMemory` takes, from model.json plus the concatenated weights. */
+function memoryArtifacts(json: ModelJson, topology: object, weightSpecs: tf.io.WeightsManifestEntry[], weightData: ArrayBuffer): tf.io.ModelArtifacts {
+  const a: tf.io.ModelArtifacts = { modelTopology: topology, weightSpecs, weightData, format: json.kind };
+  const raw = json.raw;
+  if (typeof raw.generatedBy === 'string') a.generatedBy = raw.generatedBy;
+  if (typeof raw.convertedBy === 'string') a.convertedBy = raw.convertedBy;
+  if (raw.signature !== undefined) a.signature = raw.signature as tf.io.ModelArtifacts['signature'];
+  if (raw.userDefinedMetadata !== undefined) a.userDefinedMetadata = raw.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'];
+  if (raw.modelInitializer !== undefined) a.modelInitializer = raw.modelInitializer as tf.io.ModelArtifacts['modelInitializer'];
+  return a;
+}
+
+/** Checks the spec's classes against the model's real output channels. */
+function checkClasses(fn: string, spec: ModelSpec, outputChannels: number): void {
+  const n = spec.classes.length;
+  const singleSigmoid = outputChannels === 1 && (spec.outputActivation === 'sigmoid' || spec.outputActivation === 'logits-sigmoid') && n === 2;
+  if (n !== outputChannels && !singleSigmoid)
+    throw new RangeError(`${fn}: the spec lists ${n} class(es) but the model outputs ${outputChannels} channel(s)`);
+}
+
+/**
+ * Loads a tfjs model from its files in memory and resolves its spec (`resolveSpec`).
+ * Layers models (`format` `layers-model`) go through `tf.loadLayersModel(tf.io.fromMemory(…))`
+ * with the input relaxed to any batch and spatial size; graph models (`graph-model`) through
+ * tfjs-converter's `loadGraphModel`. Weight shards are concatenated in manifest order.
+ * Models whose spec has `instanceNorm` (mindgrab) predict layer by layer (see `runLayers`).
+ * @throws naming `fn` (default `loadModel`) when model.json is invalid, a shard is missing (named)
+ * or has the wrong size, the sidecar is invalid, or tfjs cannot build the model.
+ */
+export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const fn = options.fn ?? 'loadModel';
+  const json = readModelJson(fn, artifacts.modelJson);
+  const hash = modelHash(artifacts, fn);
+  const spec = resolveSpec(artifacts, { hash, fn });
+  const { weightSpecs, weightData } = concatWeights(fn, json.weightsManifest, artifacts.weights);
+
+  let layers: LayersModel | undefined;
+  let graph: GraphModel | undefined;
+  try {
+    if (json.kind === 'layers-model') {
+      const topology = relaxInputShape(fn, json.modelTopology);
+      layers = await loadLayersModel(tf.io.fromMemory(memoryArtifacts(json, topology, weightSpecs, weightData)));
+    } else {
+      graph = await loadGraphModel(tf.io.fromMemory(memoryArtifacts(json, json.modelTopology, weightSpecs, weightData)));
+    }
+  } catch (e) {
+    throw new Error(`${fn}: tfjs could not build the ${json.kind}: ${messageOf(e)}`);
+  }
+  const model = (layers ?? graph)!;
+  const inShapes = layers ? layers.inputs.map((t) => t.shape) : graph!.inputs.map((t) => t.shape ?? []);
+  const outShapes = layers ? layers.outputs.map((t) => t.shape) : graph!.outputs.map((t) => t.shape ?? []);
+  const fail = (message: string): never => {
+    model.dispose();
+    throw new RangeError(`${fn}: ${message}`);
+  };
+  if (inShapes.length !== 1 || outShapes.length !== 1) fail(`the model must have one input and one output, got ${inShapes.length} and ${outShapes.length}`);
+  const inShape = inShapes[0];
+  const rank = inShape.length >= 3 ? inShape.length : 2 + (spec.receptiveField?.length ?? 3);
+  const modelChannels = inShape.length >= 3 ? inShape[inShape.length - 1] : null;
+  if (modelChannels != null && modelChannels > 0 && modelChannels !== spec.channels)
+    fail(`the spec says ${spec.channels} input channel(s) but the model's input has ${modelChannels}`);
+  const outShape = outShapes[0];
+  const lastOut = outShape.length > 0 ? outShape[outShape.length - 1] : null;
+  const outputClasses =
+    lastOut != null && lastOut > 0 ? lastOut : spec.classes.length === 2 && spec.outputActivation.endsWith('sigmoid') ? 1 : spec.classes.length;
+  try {
+    checkClasses(fn, spec, outputClasses);
+  } catch (e) {
+    fail(messageOf(e).replace(`${fn}: `, ''));
+  }
+  if (spec.instanceNorm && !layers) fail('instanceNorm (layer-by-layer execution) is supported for layers models only');
+
+  let disposed = false;
+  const norm = spec.instanceNorm;
+  const loaded: LoadedModel = {
+    kind: json.kind,
+    sha256: hash.sha256,
+    fileHashes: hash.files,
+    spec,
+    inputShape: { rank, spatialRank: rank - 2, channels: spec.channels },
+    outputClasses,
+    translationEquivariant: spec.translationEquivariant,
+    predict(batch: tf.Tensor): tf.Tensor {
+      const where = 'LoadedModel.predict';
+      if (disposed) throw new Error(`${where}: the model was disposed`);
+      if (!(batch instanceof tf.Tensor)) throw new TypeError(`${where}: batch must be a tf.Tensor`);
+      if (batch.rank !== rank || batch.shape[rank - 1] !== spec.channels)
+        throw new RangeError(`${where}: batch must be [batch, ${new Array(rank - 2).fill('size').join(', ')}, ${spec.channels}] (channels-last), got [${batch.shape}]`);
+      return tf.tidy(() => {
+        const input = batch.dtype === 'float32' ? batch : tf.cast(batch, 'float32');
+        let raw: tf.Tensor;
+        if (layers) raw = norm ? runLayers(layers, input, { instanceNorm: norm }) : (layers.predict(input) as tf.Tensor);
+        else {
+          const out = graph!.execute(input);
+          raw = Array.isArray(out) ? out[0] : out;
+        }
+        return toProbabilities(raw, spec.outputActivation);
+      });
+    },
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      model.dispose();
+    },
+  };
+  return loaded;
+}
