@@ -57,15 +57,18 @@ interface WebGLLike {
 }
 
 /**
- * Times a small dilated Conv3D (the op that dominates 3-D segmentation models) on the current
- * backend: one untimed run to compile, then the median of `runs`.
+ * Times one MeshNet-like layer (a dilated 3×3×3 Conv3D, bias add, ReLU, then a 1×1×1 Conv3D and
+ * softmax: the ops that dominate 3-D segmentation models) on the current backend, read back to
+ * the CPU: one untimed run to compile, then the median of `runs`.
  */
 async function timeWorkload(runs = 3): Promise<number> {
-  const x = tf.randomUniform([1, 24, 24, 24, 5]) as tf.Tensor5D;
+  const x = tf.randomUniform([1, 32, 32, 32, 5]) as tf.Tensor5D;
   const f = tf.randomUniform([3, 3, 3, 5, 5]) as tf.Tensor5D;
+  const bias = tf.randomUniform([5]);
+  const head = tf.randomUniform([1, 1, 1, 5, 3]) as tf.Tensor5D;
   try {
     const once = async () => {
-      const y = tf.conv3d(x, f, 1, 'same', 'NDHWC', 2);
+      const y = tf.tidy(() => tf.softmax(tf.conv3d(tf.relu(tf.add(tf.conv3d(x, f, 1, 'same', 'NDHWC', 2), bias)) as tf.Tensor5D, head, 1, 'same')));
       await y.data();
       y.dispose();
     };
@@ -79,7 +82,7 @@ async function timeWorkload(runs = 3): Promise<number> {
     times.sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)];
   } finally {
-    tf.dispose([x, f]);
+    tf.dispose([x, f, bias, head]);
   }
 }
 
@@ -127,7 +130,7 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
     name: best.name,
     renderer: best.renderer,
     software: best.software,
-    reason: `fastest in a Conv3D probe: ${timing}${hardware.length < usable.length && hardware.length > 0 ? '; software WebGL not preferred' : ''}`,
+    reason: `fastest in a Conv3D-layer probe: ${timing}${hardware.length < usable.length && hardware.length > 0 ? '; software WebGL not preferred' : ''}`,
     probes,
     probedAt: new Date().toISOString(),
   };

@@ -64,6 +64,10 @@ export class ConsistencyTracker {
         for (let k = 0; k < c; k++) sum[f * c + k] += data[i * c + k] / 255;
       }
     }
+    if (!count.some((n) => n >= 2)) {
+      this.skipped = 'no voxel is covered by two windows (the windows do not overlap)';
+      return null;
+    }
     const map = new PerformanceMap([...this.patchShape, 2], 'consistency');
     const values = new Float64Array(this.patchVoxels * 2);
     for (let w = 0; w < this.stored.length; w++) {

@@ -202,7 +202,10 @@ function resolveDiceMode(mode: 'classes' | 'foreground' | 'auto', label: Volume 
     warnings.push(`the reference labels are binary but the model has ${classes} classes: Dice and the patch performance map compare label > 0 with reference > 0`);
     return 'foreground';
   }
-  if (max >= classes) warnings.push(`the reference has label ${max} but the model only ${classes} classes (0…${classes - 1})`);
+  if (max >= classes) {
+    warnings.push(`the reference has label ${max} but the model only ${classes} classes (0…${classes - 1}): Dice and the patch performance map compare label > 0 with reference > 0`);
+    return 'foreground';
+  }
   return 'classes';
 }
 

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The patchlens command: runs the TypeScript CLI through tsx (no build step needed).
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src-cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import { BLEND_MODES, PLACEMENTS, type BlendMode, type Placement } from '../shared/index';
+import { INFERENCE_MEASURES, type InferenceMeasure } from '../shared/engine/inference/inferencePerformance';
+import { BACKENDS, type BackendPreference } from '../shared/engine/backend/selectBackend';
+import { UsageError } from './usageError';
+
+/** Everything `patchlens infer` was asked to do. */
+export interface InferArgs {
+  image: string;
+  label?: string;
+  model: string;
+  out: string;
+  patch: number[] | 'whole' | undefined;
+  overlap: number[];
+  placement: Placement;
+  blend: BlendMode;
+  batch: number;
+  backend: BackendPreference;
+  pad: 'constant' | 'edge' | 'none';
+  measure: InferenceMeasure;
+  dice: 'classes' | 'foreground' | 'auto';
+  crop: boolean;
+  consistency: boolean;
+  verbose: boolean;
+  quiet: boolean;
+  help: boolean;
+}
+
+/** The help text of `patchlens infer`. */
+export const INFER_HELP = `Usage: patchlens infer --image <file> --model <folder|model.json> --out <folder> [options]
+
+Runs a segmentation model over an image by patches and writes the label map, the probabilities,
+the coverage, the patch performance map (with --label) and the consistency map.
+
+Required:
+  --image <file>         input image (.nii or .nii.gz)
+  --model <path>         tfjs model folder (model.json + weight shards [+ patchlens.json]) or its model.json
+  --out <folder>         output folder (created if missing)
+
+Options:
+  --label <file>         reference label map (.nii/.nii.gz) for Dice and the patch performance map
+  --patch <n|a,b,c|whole> patch size, one number or one per axis, or whole (one window);
+                         default: the model's trained patch size, else whole
+  --overlap <f|a,b,c>    overlap fraction in [0, 1), one or per axis (default 0.5)
+  --placement <p>        ${PLACEMENTS.join(' | ')} (default stride)
+  --blend <b>            ${BLEND_MODES.join(' | ')} (default gaussian)
+  --batch <n>            windows per model call (default 1)
+  --backend <b>          auto | ${BACKENDS.join(' | ')} (default auto: measured once per machine)
+  --pad <p>              constant | edge | none: how an image smaller than the patch is padded (default constant)
+  --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: measure of the patch performance map (default crossEntropy)
+  --dice <m>             classes | foreground | auto: compare labels class by class, or label > 0 (default auto)
+  --no-crop              do not crop to the head's bounding box even if the model asks for it
+  --no-consistency       skip the label-free consistency map
+  --verbose              print stack traces with errors
+  --quiet                no progress output
+  -h, --help             this help
+`;
+
+function fail(message: string): never {
+  throw new UsageError(`infer: ${message}`);
+}
+
+function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) fail(`--${flag} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function numbers(flag: string, value: string, check: (n: number) => boolean, what: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  const out = parts.map(Number);
+  if (parts.some((p) => p === '') || out.some((n) => !Number.isFinite(n) || !check(n))) {
+    fail(`--${flag} must be ${what} (one value, or one per axis separated by commas); got ${JSON.stringify(value)}`);
+  }
+  if (out.length !== 1 && out.length !== 3) fail(`--${flag} takes one value or three (one per axis); got ${out.length}`);
+  return out;
+}
+
+/** Parses `patchlens infer` arguments; throws {@link UsageError} with a one-line message. */
+export function parseInferArgs(argv: string[]): InferArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        image: { type: 'string' },
+        label: { type: 'string' },
+        model: { type: 'string' },
+        out: { type: 'string' },
+        patch: { type: 'string' },
+        overlap: { type: 'string' },
+        placement: { type: 'string' },
+        blend: { type: 'string' },
+        batch: { type: 'string' },
+        backend: { type: 'string' },
+        pad: { type: 'string' },
+        measure: { type: 'string' },
+        dice: { type: 'string' },
+        'no-crop': { type: 'boolean' },
+        'no-consistency': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    fail((e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, ''));
+  }
+  const v = parsed.values;
+  const help = v.help === true;
+  if (!help) {
+    for (const flag of ['image', 'model', 'out'] as const) if (!v[flag]) fail(`--${flag} is required (see patchlens infer --help)`);
+  }
+  const patch =
+    v.patch === undefined ? undefined : v.patch === 'whole' ? ('whole' as const) : numbers('patch', v.patch, (n) => Number.isInteger(n) && n >= 1, 'a positive integer or whole');
+  const batch = v.batch === undefined ? [1] : numbers('batch', v.batch, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+  if (batch.length !== 1) fail('--batch takes one value');
+  return {
+    image: v.image ?? '',
+    label: v.label,
+    model: v.model ?? '',
+    out: v.out ?? '',
+    patch,
+    overlap: v.overlap === undefined ? [0.5] : numbers('overlap', v.overlap, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+    placement: choice('placement', v.placement, PLACEMENTS, 'stride'),
+    blend: choice('blend', v.blend, BLEND_MODES, 'gaussian'),
+    batch: batch[0],
+    backend: choice('backend', v.backend, ['auto', ...BACKENDS] as const, 'auto'),
+    pad: choice('pad', v.pad, ['constant', 'edge', 'none'] as const, 'constant'),
+    measure: choice('measure', v.measure, INFERENCE_MEASURES, 'crossEntropy'),
+    dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),
+    crop: v['no-crop'] !== true,
+    consistency: v['no-consistency'] !== true,
+    verbose: v.verbose === true,
+    quiet: v.quiet === true,
+    help,
+  };
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { INFER_HELP, parseInferArgs } from './inferArgs';
+import { UsageError } from './usageError';
+
+/** Top-level help. */
+export const HELP = `Usage: patchlens <command> [options]
+
+PatchLens measures how a patch-based segmentation model's error depends on the position inside
+the patch, and which overlap and blending are worth their time.
+
+Commands:
+  infer      run a model over an image by patches (patchlens infer --help)
+  help       this help
+
+Options:
+  -h, --help     help (also after a command)
+  --version      print the version
+`;
+
+/** Where the CLI writes (injectable for tests). */
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  isTTY: process.stderr.isTTY === true,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Runs the CLI; resolves to the exit code (0 ok, 1 bad input or failed run, 2 bad usage).
+ * Errors are one line (`patchlens: error: …`) unless `--verbose`.
+ */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const verbose = argv.includes('--verbose');
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.out(HELP);
+      return 0;
+    }
+    if (command === '--version') {
+      io.out(`${version()}\n`);
+      return 0;
+    }
+    if (command === 'infer') {
+      const args = parseInferArgs(rest);
+      if (args.help) {
+        io.out(INFER_HELP);
+        return 0;
+      }
+      const { runInferCommand } = await import('./inferCommand');
+      await runInferCommand(args, io);
+      return 0;
+    }
+    throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: infer, help)`);
+  } catch (e) {
+    const err = e as Error;
+    io.err(`patchlens: error: ${err.message}\n`);
+    if (verbose && err.stack) io.err(`${err.stack}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
