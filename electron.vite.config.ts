@@ -36,6 +36,8 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     resolve: { alias },
     plugins: [svelte()],
+    // The engine runs in a module Worker (src-renderer/engine/engine.worker.ts).
+    worker: { format: 'es' },
     build: {
       rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
     },

@@ -12,6 +12,8 @@
  *   3b. stitch_budget_async  the budget with an asynchronous 5 ms predictor (a GPU or a Worker):
  *                     the core stitches batch k while the predictor works on batch k+1.
  *   4. recommend_margin  recommendMargin on the real 32×128×128×1 reference map.
+ *   5. conv3d_*       the CPU Conv3D kernels against tfjs-backend-cpu (bench/conv3dBench.ts).
+ *   6. engine_model, peak_memory_256  a real model on real MRI per backend (bench/engineBench.ts).
  *
  * Every timed scenario runs once to warm up, then `repeats` times; the reported numbers come from
  * the run with the median total time (so total = predictor + outside holds within that run).
@@ -20,6 +22,8 @@ import { cpus } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { conv3dBench } from './conv3dBench';
+import { engineBench } from './engineBench';
 import {
   parseNpy,
   planWindows,
@@ -234,7 +238,10 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((e: unknown) => {
+main()
+  .then(() => conv3dBench(emit))
+  .then(() => engineBench(emit))
+  .catch((e: unknown) => {
   emit({ bench: 'error', message: e instanceof Error ? e.message : String(e) });
   process.exitCode = 1;
 });

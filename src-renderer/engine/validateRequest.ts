@@ -1,0 +1,62 @@
+import { EngineError } from './EngineError';
+import { ENGINE_PROTOCOL_VERSION, type EngineRequest, type RunRequest } from './protocol';
+
+const FN = 'validateRequest';
+const BACKEND_NAMES = ['auto', 'webgl', 'wasm', 'cpu'];
+
+/** A short description of a value for error messages. */
+function what(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ArrayBuffer) && !ArrayBuffer.isView(value);
+}
+
+function fail(message: string): never {
+  throw new EngineError('invalid-request', `${FN}: ${message}`);
+}
+
+/** Checks a posted buffer: an ArrayBuffer that still holds its bytes (not detached by an earlier transfer). */
+function checkBuffer(name: string, value: unknown): void {
+  if (!(value instanceof ArrayBuffer)) fail(`${name} must be an ArrayBuffer, got ${what(value)}`);
+  if (value.byteLength === 0) fail(`${name} is empty (0 bytes; was it already transferred?)`);
+}
+
+/**
+ * Checks the shape of a message posted to the engine worker (the worker's input is untrusted
+ * like any IPC argument); deeper checks of the options and files are the engine's.
+ * @throws EngineError `invalid-request` naming the field
+ */
+export function validateRequest(data: unknown): EngineRequest {
+  if (!isRecord(data)) fail(`a request must be an object, got ${what(data)}`);
+  if (!Number.isSafeInteger(data.id) || (data.id as number) < 0) fail(`id must be a non-negative integer, got ${what(data.id)}`);
+  if (data.type === 'cancel') return { type: 'cancel', id: data.id as number };
+  if (data.type !== 'run') fail(`type must be "run" or "cancel", got ${what(data.type)}`);
+  if (data.protocol !== ENGINE_PROTOCOL_VERSION) fail(`protocol must be ${ENGINE_PROTOCOL_VERSION} (this worker's version), got ${what(data.protocol)}`);
+  checkBuffer('image', data.image);
+  if (data.label !== undefined && data.label !== null) checkBuffer('label', data.label);
+  const model = data.model;
+  if (!isRecord(model)) fail(`model must be an object, got ${what(model)}`);
+  const mj = model.modelJson;
+  if (mj instanceof ArrayBuffer) checkBuffer('model.modelJson', mj);
+  else if (typeof mj !== 'string' && !isRecord(mj)) fail(`model.modelJson must be an ArrayBuffer, a string or an object, got ${what(mj)}`);
+  if (!isRecord(model.weights)) fail(`model.weights must be an object of ArrayBuffers by shard path, got ${what(model.weights)}`);
+  for (const [path, bytes] of Object.entries(model.weights)) checkBuffer(`model.weights["${path}"]`, bytes);
+  if (model.name !== undefined && typeof model.name !== 'string') fail(`model.name must be a string, got ${what(model.name)}`);
+  if (data.backend !== undefined && !BACKEND_NAMES.includes(data.backend as string)) fail(`backend must be one of ${BACKEND_NAMES.join(', ')}, got ${what(data.backend)}`);
+  if (data.probe !== undefined && data.probe !== 'cached' && data.probe !== 'fresh') fail(`probe must be "cached" or "fresh", got ${what(data.probe)}`);
+  if (data.options !== undefined && !isRecord(data.options)) fail(`options must be an object, got ${what(data.options)}`);
+  if (data.outputs !== undefined) {
+    if (!isRecord(data.outputs)) fail(`outputs must be an object, got ${what(data.outputs)}`);
+    for (const [k, v] of Object.entries(data.outputs)) {
+      if (!['probabilities', 'coverage', 'labelsNifti'].includes(k)) fail(`outputs.${k} is not an output (probabilities, coverage, labelsNifti)`);
+      if (typeof v !== 'boolean') fail(`outputs.${k} must be a boolean, got ${what(v)}`);
+    }
+  }
+  return data as unknown as RunRequest;
+}
