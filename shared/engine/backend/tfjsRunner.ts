@@ -7,6 +7,8 @@ import { BACKENDS, trySetBackend, webglRenderer, type BackendChoice } from './se
 export interface TfjsModel {
   /** Probabilities `[b, ...patch, classes]` for `[b, ...patch, channels]`; must not leak tensors. */
   predict(x: tf.Tensor): tf.Tensor;
+  /** Optional cancellable form (layer by layer); used when present. */
+  predictAsync?(x: tf.Tensor, signal?: AbortSignalLike): Promise<tf.Tensor>;
   dispose(): void;
 }
 
@@ -43,8 +45,18 @@ export async function createTfjsRunner(options: TfjsRunnerOptions): Promise<Mode
   const fallbacks: BackendInfo['fallbacks'] = [];
   const order = options.fallbackOrder ?? BACKENDS.slice(BACKENDS.indexOf(current as (typeof BACKENDS)[number]) + 1);
 
-  const runOnce = async (batch: NdArray<Float32Array>): Promise<Float32Array> => {
-    const y = tf.tidy(() => model.predict(tf.tensor(batch.data, batch.shape, 'float32')));
+  const runOnce = async (batch: NdArray<Float32Array>, signal?: AbortSignalLike): Promise<Float32Array> => {
+    let y: tf.Tensor;
+    if (model.predictAsync) {
+      const x = tf.tensor(batch.data, batch.shape, 'float32');
+      try {
+        y = await model.predictAsync(x, signal);
+      } finally {
+        x.dispose();
+      }
+    } else {
+      y = tf.tidy(() => model.predict(tf.tensor(batch.data, batch.shape, 'float32')));
+    }
     try {
       const data = await y.data();
       return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
@@ -79,7 +91,7 @@ export async function createTfjsRunner(options: TfjsRunnerOptions): Promise<Mode
       for (;;) {
         if (signal?.aborted) throw signal.reason ?? new Error('runInference: aborted');
         try {
-          return await runOnce(batch);
+          return await runOnce(batch, signal);
         } catch (e) {
           if (!isBackendFailure(e)) throw e;
           await fallBack(e, firstWindow);

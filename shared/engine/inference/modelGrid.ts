@@ -1,5 +1,7 @@
 import { conformVolume } from '../../io/conform';
 import { reorient } from '../../io/orientation';
+import { applyAffine, columnNorms, copy4 } from '../../io/affine';
+import { resampleArray } from '../../io/resample';
 import type { ResampleMode } from '../../io/resample';
 import type { Volume } from '../../io/volume';
 import type { ModelSpec } from '../modelSpec';
@@ -36,12 +38,56 @@ export function toModelGrid(image: Volume, label: Volume | null, spec: ModelSpec
       ],
     };
   }
+  let current: ModelGrid = { image, label, toSource: (v) => v, steps: [] };
   if (spec.orientation) {
     const img = reorient(image, spec.orientation);
     const lab = label ? reorient(label, spec.orientation) : null;
-    return { image: img.volume, label: lab?.volume ?? null, toSource: (v) => img.inverse(v), steps: [`reoriented to ${spec.orientation}`] };
+    current = { image: img.volume, label: lab?.volume ?? null, toSource: (v) => img.inverse(v), steps: [`reoriented to ${spec.orientation}`] };
   }
-  return { image, label, toSource: (v) => v, steps: [] };
+  if (spec.voxelSize) current = resampleToVoxelSize(current, spec.voxelSize);
+  return current;
+}
+
+/**
+ * Resamples onto a grid with the model's voxel size, the same axis directions and the same field
+ * of view (centres aligned): linear for the image, nearest for the labels; the way back resamples
+ * onto the previous grid (nearest for labels, linear for probabilities).
+ */
+function resampleToVoxelSize(g: ModelGrid, voxelSize: number[]): ModelGrid {
+  const src = g.image;
+  const spacing = columnNorms(src.affine).slice(0, 3);
+  if (spacing.every((s, a) => Math.abs(s - voxelSize[a]) < 1e-6 * voxelSize[a])) return g;
+  const shape = src.shape.map((n, a) => Math.max(1, Math.round((n * spacing[a]) / voxelSize[a])));
+  const affine = copy4(src.affine);
+  for (let r = 0; r < 3; r++) for (let a = 0; a < 3; a++) affine[r][a] = (src.affine[r][a] / spacing[a]) * voxelSize[a];
+  // Keep the centre of the field of view where it was.
+  const centre = applyAffine(src.affine, src.shape.map((n) => (n - 1) / 2));
+  const shifted = applyAffine(affine, shape.map((m) => (m - 1) / 2));
+  for (let r = 0; r < 3; r++) affine[r][3] += centre[r] - shifted[r];
+  const onto = (v: Volume, mode: 'linear' | 'nearest'): Volume => ({
+    data: resampleArray({ data: v.data, spatial: v.shape.slice(0, 3) }, v.affine, shape, affine, mode),
+    shape,
+    spacing: [...voxelSize],
+    affine,
+  });
+  const back = (v: Volume, mode: 'linear' | 'nearest'): Volume => {
+    const trail = v.shape.length > 3 ? v.shape[3] : 1;
+    return g.toSource(
+      {
+        data: resampleArray({ data: v.data, spatial: shape, trail }, affine, src.shape, src.affine, mode),
+        shape: trail > 1 ? [...src.shape, trail] : [...src.shape],
+        spacing: src.spacing,
+        affine: src.affine,
+      },
+      mode,
+    );
+  };
+  return {
+    image: onto(src, 'linear'),
+    label: g.label ? onto(g.label, 'nearest') : null,
+    toSource: back,
+    steps: [...g.steps, `resampled to ${voxelSize.join('×')} mm (${shape.join('×')} voxels)`],
+  };
 }
 
 /** Throws unless the reference labels lie on the image's grid. */

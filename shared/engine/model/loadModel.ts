@@ -8,7 +8,7 @@ import type { ModelArtifacts } from './modelArtifacts';
 import { modelHash } from './modelHash';
 import { readModelJson, type ModelJson } from './modelJson';
 import { resolveSpec } from './resolveSpec';
-import { runLayers } from './runLayers';
+import { runLayers, runLayersAsync } from './runLayers';
 import { toProbabilities } from './toProbabilities';
 import { concatWeights } from './weightData';
 
@@ -97,6 +97,12 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
 
   let disposed = false;
   const norm = spec.instanceNorm;
+  const checkBatch = (where: string, batch: tf.Tensor): void => {
+    if (disposed) throw new Error(`${where}: the model was disposed`);
+    if (!(batch instanceof tf.Tensor)) throw new TypeError(`${where}: batch must be a tf.Tensor`);
+    if (batch.rank !== rank || batch.shape[rank - 1] !== spec.channels)
+      throw new RangeError(`${where}: batch must be [batch, ${new Array(rank - 2).fill('size').join(', ')}, ${spec.channels}] (channels-last), got [${batch.shape}]`);
+  };
   const loaded: LoadedModel = {
     kind: json.kind,
     sha256: hash.sha256,
@@ -106,11 +112,7 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
     outputClasses,
     translationEquivariant: spec.translationEquivariant,
     predict(batch: tf.Tensor): tf.Tensor {
-      const where = 'LoadedModel.predict';
-      if (disposed) throw new Error(`${where}: the model was disposed`);
-      if (!(batch instanceof tf.Tensor)) throw new TypeError(`${where}: batch must be a tf.Tensor`);
-      if (batch.rank !== rank || batch.shape[rank - 1] !== spec.channels)
-        throw new RangeError(`${where}: batch must be [batch, ${new Array(rank - 2).fill('size').join(', ')}, ${spec.channels}] (channels-last), got [${batch.shape}]`);
+      checkBatch('LoadedModel.predict', batch);
       return tf.tidy(() => {
         const input = batch.dtype === 'float32' ? batch : tf.cast(batch, 'float32');
         let raw: tf.Tensor;
@@ -121,6 +123,19 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
         }
         return toProbabilities(raw, spec.outputActivation);
       });
+    },
+    async predictAsync(batch, signal) {
+      checkBatch('LoadedModel.predictAsync', batch);
+      if (!layers) return loaded.predict(batch);
+      const input = batch.dtype === 'float32' ? batch : tf.cast(batch, 'float32');
+      try {
+        const raw = await runLayersAsync(layers, input, { instanceNorm: norm, signal });
+        const probs = tf.tidy(() => toProbabilities(raw, spec.outputActivation));
+        if (probs !== raw) raw.dispose();
+        return probs;
+      } finally {
+        if (input !== batch) input.dispose();
+      }
     },
     dispose(): void {
       if (disposed) return;

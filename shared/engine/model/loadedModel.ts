@@ -32,6 +32,12 @@ export interface LoadedModel {
    * the input is neither mutated nor disposed.
    */
   predict(batch: tf.Tensor): tf.Tensor;
+  /**
+   * `predict`, cancellable between layers: layers models run layer by layer with a turn of the
+   * event loop after each, so `signal` can stop a long whole-volume pass; graph models run as
+   * `predict`. Rejects with the signal's reason when cancelled (nothing leaks).
+   */
+  predictAsync(batch: tf.Tensor, signal?: { readonly aborted: boolean; readonly reason?: unknown }): Promise<tf.Tensor>;
   /** Frees the weights; `predict` throws afterwards. */
   dispose(): void;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { instanceNorm } from './instanceNorm';
+import { yieldToEventLoop } from '../../util/yieldToEventLoop';
 
 /** Options of {@link runLayers}. */
 export interface RunLayersOptions {
@@ -19,6 +20,38 @@ export interface RunLayersOptions {
  * layer named `stopAfter`.
  */
 export function runLayers(model: LayersModel, input: tf.Tensor, options: RunLayersOptions = {}): tf.Tensor {
+  const steps = layerSteps(model, input, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Anything with AbortSignal's `aborted` and `reason`. */
+interface SignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+/**
+ * {@link runLayers}, giving the event loop a turn after every layer so that `signal` can cancel a
+ * long whole-volume pass between layers (the partial outputs are disposed).
+ */
+export async function runLayersAsync(model: LayersModel, input: tf.Tensor, options: RunLayersOptions & { signal?: SignalLike } = {}): Promise<tf.Tensor> {
+  const steps = layerSteps(model, input, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldToEventLoop();
+    if (options.signal?.aborted) {
+      steps.return(undefined as never); // runs the generator's finally: frees what is held
+      throw options.signal.reason ?? new Error('runLayers: aborted');
+    }
+  }
+}
+
+/** The layer loop of {@link runLayers}; yields after each layer, returns the output. */
+function* layerSteps(model: LayersModel, input: tf.Tensor, options: RunLayersOptions): Generator<void, tf.Tensor, void> {
   const fn = 'runLayers';
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
     throw new RangeError(`${fn}: the model must have one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
@@ -68,6 +101,7 @@ export function runLayers(model: LayersModel, input: tf.Tensor, options: RunLaye
         for (const name of inbound) release(name);
       }
       if (layer.name === target) break;
+      yield;
     }
     const result = outputs.get(target)!;
     outputs.delete(target);
