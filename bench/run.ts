@@ -18,6 +18,7 @@
  * Every timed scenario runs once to warm up, then `repeats` times; the reported numbers come from
  * the run with the median total time (so total = predictor + outside holds within that run).
  */
+import { mulberry32 } from '../shared/util/mulberry32';
 import { cpus } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -56,17 +57,6 @@ function r3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One timed sliding-window run. */
 interface RunTiming {

@@ -17,6 +17,7 @@
  *
  * Everything printed is computed here; nothing is hard-coded. Runs in well under a second.
  */
+import { mulberry32 } from '../shared/util/mulberry32';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,19 +38,6 @@ const SIZE = 96;
 const PATCH = 32;
 const R = 4;
 
-// ---------------------------------------------------------------------------------------------
-// A seeded PRNG (mulberry32) so the example prints the same numbers on every machine.
-// ---------------------------------------------------------------------------------------------
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 96×96 image: a few smooth gaussian blobs plus uniform noise, row-major. */
 function syntheticImage(seed: number): Float32Array {
