@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   { files: ['src-renderer/**'], languageOptions: { globals: { ...globals.browser } } },
-  { files: ['src-main/**', 'src-node/**', 'src-cli/**', 'bin/**', 'test/**', 'bench/**', 'examples/**', '*.{js,ts}'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['src-main/**', 'src-node/**', 'src-cli/**', 'bin/**', 'test/**', 'bench/**', 'examples/**', 'scripts/**', '*.{js,ts}'], languageOptions: { globals: { ...globals.node } } },
   {
     files: ['shared/**/*.ts'],
     rules: {
