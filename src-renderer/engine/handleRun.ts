@@ -16,6 +16,7 @@ import type { AbortSignalLike } from '../../shared/stitching/types';
 import { now } from '../../shared/util/clock';
 import { EngineError } from './EngineError';
 import type { EngineAccumulator, EngineMap, EngineResult, EngineVolume, ProgressMessage, RunRequest } from './protocol';
+import { createWebglContextFault, type WebglContextFault } from './webglContextFault';
 
 /** What {@link handleRun} needs besides the request. */
 export interface HandleRunContext {
@@ -112,14 +113,18 @@ function readInput(name: string, bytes: ArrayBuffer): NiftiVolume {
   }
 }
 
-/** A runner that gives the event loop a turn and checks the signal before every batch. */
-function guarded(runner: ModelRunner, signal: AbortSignalLike, id: number): ModelRunner {
+/**
+ * A runner that gives the event loop a turn and checks the signal before every batch (and, in
+ * tests only, injects the request's fault there: see `EngineDebugOptions`).
+ */
+function guarded(runner: ModelRunner, signal: AbortSignalLike, id: number, fault?: WebglContextFault): ModelRunner {
   return {
     classes: runner.classes,
     channels: runner.channels,
     async predict(batch, firstWindow, s) {
       await yieldToEventLoop();
       throwIfAborted(signal, id);
+      fault?.beforeBatch(firstWindow);
       return runner.predict(batch, firstWindow, s);
     },
     backend: () => runner.backend(),
@@ -234,20 +239,23 @@ export async function handleRun(request: RunRequest, ctx: HandleRunContext): Pro
   progress({ phase: 'prepare', done: 1, total: 1, etaMs: 0 });
 
   let result: InferenceResult;
+  const fault = createWebglContextFault(request.debug);
   try {
     throwIfAborted(signal, id);
     result = await runInference({
       image,
       label,
-      runner: guarded(prepared.runner, signal, id),
+      runner: guarded(prepared.runner, signal, id, fault),
       spec: prepared.model.spec,
       options: { ...(request.options ?? {}), signal, onProgress: (p) => progress({ phase: p.phase, done: p.done, total: p.total, etaMs: p.etaMs }) },
     });
   } catch (e) {
     throw toEngineError(e, 'run', signal, id);
   } finally {
+    fault?.dispose();
     prepared.runner.dispose();
   }
+  if (fault) result.warnings.push(fault.note);
   const tensorsAfter = liveTensors();
   try {
     return toEngineResult(result, prepared, image, request, {

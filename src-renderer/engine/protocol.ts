@@ -10,6 +10,9 @@
  * - `result`   the run finished; large arrays arrive as transferred buffers
  * - `error`    the run failed or was cancelled: `{ code, message }`, rebuilt as an EngineError
  *
+ * A `run` may carry `debug` options: TEST-ONLY fault injection (a real lost WebGL context, see
+ * {@link EngineDebugOptions}) for the end-to-end tests of the backend fallback; the app never sets them.
+ *
  * Everything here is structured-cloneable plain data. Large data (image and label bytes, model
  * weights, result volumes and maps) crosses as ArrayBuffers / typed arrays listed in the
  * postMessage transfer list, never as JSON arrays: see {@link runRequestTransfers} and
@@ -80,6 +83,27 @@ export interface EngineOutputs {
   labelsNifti?: boolean;
 }
 
+/**
+ * TEST-ONLY fault injection, for end-to-end tests of the engine's recovery paths. The app never
+ * sets it; a run that uses it says so in its `warnings`.
+ */
+export interface EngineDebugOptions {
+  /**
+   * Loses the run's WebGL context for real (`WEBGL_lose_context.loseContext()` on tfjs's own
+   * context) once this many windows are done, to prove the fallback to the next backend. Only
+   * while the run is on webgl; ignored (with a warning) on another backend.
+   */
+  loseWebglContextAfterWindows?: number;
+  /**
+   * When the context is lost: `between-batches` (default) just before the next batch starts;
+   * `read-back` while a later batch's result is being read back (tfjs waits on its fence then).
+   */
+  loseWebglContextDuring?: 'between-batches' | 'read-back';
+}
+
+/** Every field of {@link EngineDebugOptions}, for validation. */
+export const ENGINE_DEBUG_FIELDS: readonly (keyof EngineDebugOptions)[] = ['loseWebglContextAfterWindows', 'loseWebglContextDuring'];
+
 /** `run`: one inference. */
 export interface RunRequest {
   type: 'run';
@@ -97,6 +121,8 @@ export interface RunRequest {
   probe?: 'cached' | 'fresh';
   options?: EngineInferenceOptions;
   outputs?: EngineOutputs;
+  /** TEST-ONLY fault injection ({@link EngineDebugOptions}); never set by the app. */
+  debug?: EngineDebugOptions;
 }
 
 /** `cancel`: abort the run `id` (no answer of its own: the run answers `error` with code `aborted`). */

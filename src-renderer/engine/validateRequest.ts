@@ -1,5 +1,5 @@
 import { EngineError } from './EngineError';
-import { ENGINE_PROTOCOL_VERSION, type EngineRequest, type RunRequest } from './protocol';
+import { ENGINE_DEBUG_FIELDS, ENGINE_PROTOCOL_VERSION, type EngineRequest, type RunRequest } from './protocol';
 
 const FN = 'validateRequest';
 const BACKEND_NAMES = ['auto', 'webgl', 'wasm', 'cpu'];
@@ -9,6 +9,7 @@ function what(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
+  if (typeof value === 'number') return String(value);
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value;
 }
@@ -25,6 +26,19 @@ function fail(message: string): never {
 function checkBuffer(name: string, value: unknown): void {
   if (!(value instanceof ArrayBuffer)) fail(`${name} must be an ArrayBuffer, got ${what(value)}`);
   if (value.byteLength === 0) fail(`${name} is empty (0 bytes; was it already transferred?)`);
+}
+
+/** Checks the test-only `debug` options (see `EngineDebugOptions`). */
+function checkDebug(debug: unknown): void {
+  if (!isRecord(debug)) fail(`debug must be an object, got ${what(debug)}`);
+  for (const k of Object.keys(debug)) {
+    if (!(ENGINE_DEBUG_FIELDS as readonly string[]).includes(k)) fail(`debug.${k} is not a debug option (${ENGINE_DEBUG_FIELDS.join(', ')})`);
+  }
+  const after = debug.loseWebglContextAfterWindows;
+  if (after !== undefined && (!Number.isSafeInteger(after) || (after as number) < 0)) fail(`debug.loseWebglContextAfterWindows must be a non-negative integer, got ${what(after)}`);
+  const during = debug.loseWebglContextDuring;
+  if (during !== undefined && during !== 'between-batches' && during !== 'read-back') fail(`debug.loseWebglContextDuring must be "between-batches" or "read-back", got ${what(during)}`);
+  if (during !== undefined && after === undefined) fail('debug.loseWebglContextDuring needs debug.loseWebglContextAfterWindows');
 }
 
 /**
@@ -58,5 +72,6 @@ export function validateRequest(data: unknown): EngineRequest {
       if (typeof v !== 'boolean') fail(`outputs.${k} must be a boolean, got ${what(v)}`);
     }
   }
+  if (data.debug !== undefined) checkDebug(data.debug);
   return data as unknown as RunRequest;
 }

@@ -134,6 +134,21 @@ describe('engine protocol over a MessageChannel (Node, cpu backend)', { timeout:
     expect(e).toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/backend must be one of/) });
   });
 
+  it('validates the test-only debug options; off webgl, a context-loss fault only warns', async () => {
+    const invalid = async (debug: unknown, message: RegExp) =>
+      expect(client.run(input({ debug: debug as never }))).rejects.toMatchObject({ code: 'invalid-request', message: expect.stringMatching(message) });
+    await invalid('lose', /debug must be an object, got "lose"/);
+    await invalid({ loseWebglContextAfterWindows: -1 }, /debug\.loseWebglContextAfterWindows must be a non-negative integer, got -1/);
+    await invalid({ loseWebglContextAfterWindows: 1.5 }, /must be a non-negative integer, got 1\.5/);
+    await invalid({ loseWebglContextAfterWindows: 1, loseWebglContextDuring: 'upload' }, /debug\.loseWebglContextDuring must be "between-batches" or "read-back", got "upload"/);
+    await invalid({ loseWebglContextDuring: 'read-back' }, /debug\.loseWebglContextDuring needs debug\.loseWebglContextAfterWindows/);
+    await invalid({ crashAfter: 1 }, /debug\.crashAfter is not a debug option \(loseWebglContextAfterWindows, loseWebglContextDuring\)/);
+    const r = await client.run(input({ debug: { loseWebglContextAfterWindows: 2 }, outputs: { probabilities: false, coverage: false } }));
+    expect(r.backend).toMatchObject({ name: 'cpu', fallbacks: [] });
+    expect(r.warnings).toContain('debug.loseWebglContextAfterWindows: the run was on cpu, not webgl, at window 2; no context was lost');
+    expect(r.worker.tensorsAfter).toBe(r.worker.tensorsBefore);
+  });
+
   it('answers a malformed message with invalid-request', async () => {
     const answer = new Promise<EngineResponse>((resolve) => {
       const listener = (event: MessageEvent<EngineResponse>) => {

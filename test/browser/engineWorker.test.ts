@@ -5,32 +5,11 @@
  *
  * Needs /usr/bin/chromium (Debian's `chromium` package); skipped with a message without it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { runInference } from '../../shared/engine/inference/runInference';
-import type { Box } from '../../shared/engine/inference/domain';
-import { prepareModel } from '../../shared/engine/prepareModel';
-import { readNifti } from '../../shared/io/nifti';
-import { readModelFolder } from '../../src-node/readModelFolder';
 import type { EngineInferenceOptions } from '../../src-renderer/engine/protocol';
-import { sharedDir } from '../helpers/sharedData';
-import { brainCube, inputBoxOnModelGrid, model5Dir } from './engineFixtures';
-import type { RunEngineArgs, RunEngineSummary } from './page/runEngineTypes';
-import { startStaticServer, type StaticServer } from './staticServer';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
-const here = fileURLToPath(new URL('.', import.meta.url));
+import { agreement, brainCube, cubeOptions, nodeCpuRun } from './engineFixtures';
+import { CHROMIUM, hasChromium, openEnginePage, type EnginePage, type RunInPageArgs } from './enginePage';
+import type { RunEngineSummary } from './page/runEngineTypes';
 
 /** The input: a 40³ cube of ch2 around the brain's centre. */
 const CUBE = 40;
@@ -40,58 +19,29 @@ if (!hasChromium) {
 }
 
 describe.skipIf(!hasChromium)(`engine worker in Chromium (${hasChromium ? CHROMIUM : `skipped: ${CHROMIUM} missing, apt-get install -y chromium`})`, { timeout: 180_000 }, () => {
-  let outDir = '';
-  let server: StaticServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
+  let harness: EnginePage | undefined;
   let cube: Uint8Array;
   let options: EngineInferenceOptions;
-  const browserLog: string[] = [];
   const timings: Record<string, number> = {};
   const runs: Record<string, RunEngineSummary> = {};
 
   /** Runs `window.runEngine` in the page. */
-  const runInPage = (args: Omit<RunEngineArgs, 'imageUrl' | 'modelUrl'> & Partial<Pick<RunEngineArgs, 'imageUrl' | 'modelUrl'>>) =>
-    page.evaluate((a) => window.runEngine!(a), { imageUrl: '/input/cube.nii.gz', modelUrl: '/models/brainchop/model5_gw_ae', ...args });
+  const runInPage = (args: RunInPageArgs) => harness!.run(args);
 
   beforeAll(async () => {
-    let t = performance.now();
-    outDir = mkdtempSync(join(tmpdir(), 'patchlens-engine-page-'));
-    const { build } = await import('vite');
-    await build({ configFile: resolve(here, 'vite.config.ts'), build: { outDir } });
-    timings.viteBuildMs = performance.now() - t;
-
     cube = brainCube(CUBE);
-    const artifacts = await readModelFolder(model5Dir);
-    const { resolveSpec } = await import('../../shared/engine/model/resolveSpec');
-    const box: Box = inputBoxOnModelGrid(cube, resolveSpec(artifacts));
     // The whole cube, in 8 windows of 24³ (overlap 0.25): quick even under SwiftShader.
-    options = { region: box, patchSize: 24, overlap: 0.25, blend: 'gaussian', batchSize: 1 };
-
-    server = await startStaticServer({
-      mounts: { '/': outDir, '/models/': resolve(sharedDir, 'models'), '/data/': resolve(sharedDir, 'data') },
-      files: { '/input/cube.nii.gz': cube },
-    });
-    t = performance.now();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-    page = await browser.newPage();
-    page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
-    page.on('worker', (w) => browserLog.push(`[worker] ${w.url()}`));
-    await page.goto(`${server.origin}/index.html`);
-    await page.waitForFunction(() => typeof window.runEngine === 'function', null, { timeout: 30_000 });
-    timings.browserStartMs = performance.now() - t;
+    options = await cubeOptions(cube);
+    harness = await openEnginePage({ '/input/cube.nii.gz': cube });
+    Object.assign(timings, harness.timings);
   }, 120_000);
 
   afterAll(async () => {
     console.log(`engineWorker.test timings: ${JSON.stringify(timings)}`);
-    const failed = server?.log.filter((l) => !l.startsWith('200')) ?? [];
+    const failed = harness?.server.log.filter((l) => !l.startsWith('200')) ?? [];
     if (failed.length) console.log(`engineWorker.test: requests that failed:\n${failed.join('\n')}`);
-    if (browserLog.length) console.log(`engineWorker.test browser log:\n${browserLog.slice(-40).join('\n')}`);
-    await browser?.close();
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    if (harness?.browserLog.length) console.log(`engineWorker.test browser log:\n${harness.browserLog.slice(-40).join('\n')}`);
+    await harness?.close();
   });
 
   it('runs model5_gw_ae on forced webgl (SwiftShader) in the worker, with progress and transferred buffers', async () => {
@@ -160,8 +110,8 @@ describe.skipIf(!hasChromium)(`engine worker in Chromium (${hasChromium ? CHROMI
     expect(r.labelsShape).toEqual([CUBE, CUBE, CUBE]);
     expect(r.probabilitySumError!).toBeLessThan(1e-4);
     // The wasm binary came from the URL Vite emitted (`?url` import), as application/wasm; never the threaded build.
-    expect(server!.log.some((l) => /^200 GET \/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm$/.test(l)), server!.log.join('\n')).toBe(true);
-    expect(server!.log.some((l) => l.includes('threaded'))).toBe(false);
+    expect(harness!.server.log.some((l) => /^200 GET \/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm$/.test(l)), harness!.server.log.join('\n')).toBe(true);
+    expect(harness!.server.log.some((l) => l.includes('threaded'))).toBe(false);
     // Same tensor count as after the first run: the cancelled run disposed everything too.
     expect(r.worker!.tensorsBefore).toBe(runs.webgl.worker!.tensorsAfter);
     expect(r.worker!.tensorsAfter).toBe(r.worker!.tensorsBefore);
@@ -177,24 +127,15 @@ describe.skipIf(!hasChromium)(`engine worker in Chromium (${hasChromium ? CHROMI
   it('gives the labels of the same run in Node with the cpu backend', async () => {
     expect(runs.webgl?.labels, 'the webgl run must have succeeded').toBeDefined();
     const t = performance.now();
-    const prepared = await prepareModel(await readModelFolder(model5Dir), { backend: 'cpu' });
-    const tensorsBefore = tf.memory().numTensors;
-    let labels: Uint8Array;
-    try {
-      const r = await runInference({ image: readNifti(cube), runner: prepared.runner, spec: prepared.model.spec, options: { ...options } });
-      labels = r.labels.data;
-      expect(r.windows).toBe(8);
-    } finally {
-      prepared.runner.dispose();
-    }
+    const cpu = await nodeCpuRun(cube, options);
     timings.nodeCpuRunMs = performance.now() - t;
-    expect(tf.memory().numTensors).toBeLessThanOrEqual(tensorsBefore);
-    const agree = (other: number[]) => other.reduce((n, v, i) => n + (v === labels[i] ? 1 : 0), 0) / labels.length;
-    const webglAgreement = agree(runs.webgl.labels!);
+    expect(cpu.windows).toBe(8);
+    expect(cpu.tensorsLeft).toBeLessThanOrEqual(0);
+    const webglAgreement = agreement(runs.webgl.labels!, cpu.labels);
     timings.webglVsCpuAgreement = webglAgreement;
     expect(webglAgreement).toBeGreaterThanOrEqual(0.99);
     if (runs.auto?.labels) {
-      timings.autoVsCpuAgreement = agree(runs.auto.labels);
+      timings.autoVsCpuAgreement = agreement(runs.auto.labels, cpu.labels);
       expect(timings.autoVsCpuAgreement).toBeGreaterThanOrEqual(0.99);
     }
   });

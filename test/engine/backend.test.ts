@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { selectBackend, type BackendChoice } from '../../shared/engine/backend/selectBackend';
-import { createTfjsRunner, isBackendFailure, type TfjsModel } from '../../shared/engine/backend/tfjsRunner';
+import {
+  isWebglContextLost,
+  releaseStalledWebglReads,
+  replaceLostWebglBackend,
+  selectBackend,
+  webglContext,
+  type BackendChoice,
+} from '../../shared/engine/backend/selectBackend';
+import { CONTEXT_LOST, createTfjsRunner, isBackendFailure, type TfjsModel } from '../../shared/engine/backend/tfjsRunner';
 
 /** A 2-class "model": p(fg) = sigmoid(4x). */
 function sigmoidModel(failOn?: string, failures = { left: 1 }): TfjsModel {
@@ -87,5 +94,98 @@ describe('tfjs runner', () => {
     await expect(runner.predict({ data: Float32Array.of(0), shape: [1, 1, 1] }, 0)).rejects.toThrow('expected 5D input');
     expect(isBackendFailure(new Error('Requested texture size [70000x1] greater than WebGL maximum'))).toBe(true);
     expect(isBackendFailure(new Error('Error in conv3d: depth of input (4) must match'))).toBe(false);
+  });
+});
+
+describe('tfjs runner: a lost GPU context (tfjs reports none itself)', () => {
+  const choice = (name: string): BackendChoice => ({ name, reason: 'test', probes: [] });
+  const batch = () => ({ data: Float32Array.of(0, 1), shape: [1, 2, 1] });
+
+  it('notices a context lost before the read, falls back and says so', async () => {
+    await selectBackend('wasm');
+    let lost = false;
+    let loads = 0;
+    const runner = await createTfjsRunner({
+      classes: 2,
+      channels: 1,
+      load: async () => (loads++, sigmoidModel()),
+      choice: choice('wasm'),
+      contextLost: () => lost && tf.getBackend() === 'wasm',
+    });
+    expect((await runner.predict(batch(), 0))[3]).toBeCloseTo(1 / (1 + Math.exp(-4)), 5);
+    lost = true;
+    const before = tf.memory().numTensors;
+    const out = await runner.predict(batch(), 5);
+    expect(out[3]).toBeCloseTo(1 / (1 + Math.exp(-4)), 5);
+    expect(tf.getBackend()).toBe('cpu');
+    expect(loads).toBe(2);
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+    const [fallback] = runner.backend().fallbacks;
+    expect(fallback).toMatchObject({ from: 'wasm', to: 'cpu', atWindow: 5 });
+    expect(fallback.error).toMatch(/^WebGL context lost \(gl\.isContextLost\(\)\) before the batch was read back/);
+    runner.dispose();
+  });
+
+  it('gives up a read that never settles once the context is lost (tfjs-backend-webgl waits for its fence forever)', async () => {
+    await selectBackend('wasm');
+    let lost = false;
+    const stalled: TfjsModel = {
+      predict(x) {
+        const y = sigmoidModel().predict(x);
+        if (tf.getBackend() !== 'wasm') return y;
+        // What a webgl tensor does on a lost context: its read never settles.
+        Object.defineProperty(y, 'data', { value: () => new Promise(() => undefined) });
+        setTimeout(() => (lost = true), 30);
+        return y;
+      },
+      dispose() {},
+    };
+    const runner = await createTfjsRunner({ classes: 2, channels: 1, load: async () => stalled, choice: choice('wasm'), contextLost: () => lost && tf.getBackend() === 'wasm', contextPollMs: 5 });
+    const before = tf.memory().numTensors;
+    const t0 = performance.now();
+    const out = await runner.predict(batch(), 2);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(out[3]).toBeCloseTo(1 / (1 + Math.exp(-4)), 5);
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+    expect(runner.backend()).toMatchObject({ name: 'cpu', fallbacks: [{ from: 'wasm', to: 'cpu', atWindow: 2 }] });
+    expect(runner.backend().fallbacks[0].error).toMatch(/while the batch was read back; tfjs would have waited for it forever/);
+    runner.dispose();
+  });
+
+  it('distrusts values downloaded while the context was lost', async () => {
+    await selectBackend('wasm');
+    let checks = 0;
+    const runner = await createTfjsRunner({
+      classes: 2,
+      channels: 1,
+      load: async () => sigmoidModel(),
+      choice: choice('wasm'),
+      // false before the read, true right after it (the loss happened during the download)
+      contextLost: () => tf.getBackend() === 'wasm' && ++checks >= 2,
+    });
+    await runner.predict(batch(), 0);
+    expect(runner.backend().fallbacks).toMatchObject([{ from: 'wasm', to: 'cpu', atWindow: 0 }]);
+    expect(runner.backend().fallbacks[0].error).toMatch(/while the batch was downloaded; its values cannot be trusted/);
+    runner.dispose();
+  });
+
+  it('its errors are backend failures; without WebGL the context helpers do nothing', async () => {
+    expect(isBackendFailure(new Error(`${CONTEXT_LOST} (gl.isContextLost()) before the batch was read back`))).toBe(true);
+    await selectBackend('cpu');
+    expect(webglContext()).toBeUndefined();
+    expect(isWebglContextLost()).toBe(false);
+    expect(releaseStalledWebglReads()).toBe(0);
+    expect(replaceLostWebglBackend()).toBe(false);
+    // A webgl-like backend object: its context is found, and a live one is not released.
+    const gl = { isContextLost: () => false, getExtension: () => null, getParameter: () => null };
+    const fake = { gpgpu: { gl, itemsToPoll: [{ resolveFn: () => undefined }] } };
+    expect(webglContext(fake)).toBe(gl);
+    expect(releaseStalledWebglReads(fake)).toBe(0);
+    gl.isContextLost = () => true;
+    let released = 0;
+    fake.gpgpu.itemsToPoll = [{ resolveFn: () => void released++ }, { resolveFn: () => void released++ }];
+    expect(releaseStalledWebglReads(fake)).toBe(2);
+    expect(released).toBe(2);
+    expect(fake.gpgpu.itemsToPoll).toEqual([]);
   });
 });

@@ -40,20 +40,80 @@ export interface ProbeCache {
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
+/** The bits of a WebGL context this module reads. */
+export interface WebGLLike {
+  getExtension(name: string): unknown;
+  getParameter(p: number): unknown;
+  isContextLost(): boolean;
+}
+
+/** What tfjs-backend-webgl's backend object exposes (duck-typed: the core knows no WebGL types). */
+interface WebglBackendLike {
+  gpgpu?: { gl?: WebGLLike; itemsToPoll?: { resolveFn(): void }[] };
+}
+
+/**
+ * The WebGL context of a tfjs backend (tfjs-backend-webgl keeps it as `gpgpu.gl`), or undefined
+ * when the backend is not WebGL.
+ * @param backend a backend object (default: the current backend)
+ */
+export function webglContext(backend: unknown = tf.backend()): WebGLLike | undefined {
+  const gl = (backend as WebglBackendLike | null)?.gpgpu?.gl;
+  return gl && typeof gl.isContextLost === 'function' ? gl : undefined;
+}
+
+/** True when the current backend is WebGL and its context is lost (`gl.isContextLost()`). */
+export function isWebglContextLost(): boolean {
+  return webglContext()?.isContextLost() === true;
+}
+
 /** The WebGL renderer string of the current backend, if it is WebGL. */
 export function webglRenderer(): string | undefined {
-  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLLike } };
-  const gl = backend.gpgpu?.gl;
+  const gl = webglContext();
   if (!gl) return undefined;
   const ext = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
   const value = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(0x1f01 /* RENDERER */);
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The bits of a WebGL context this module reads. */
-interface WebGLLike {
-  getExtension(name: string): unknown;
-  getParameter(p: number): unknown;
+/**
+ * Lets the reads that wait on a lost WebGL context finish. tfjs-backend-webgl 4.22 reads a
+ * result back by polling a fence (`clientWaitSync`) on a timer with no limit; on a lost context
+ * the fence never signals, so `await tensor.data()` never settles and the poll runs forever
+ * (~240 timer wake-ups a second, even after another backend took over). Resolving the waiting
+ * polls ends that loop; the abandoned reads then finish with zeros (the lost context's
+ * `readPixels` writes nothing), which nobody may use. Does nothing on other backends.
+ * @param backend a backend object (default: the webgl backend, if one was created)
+ * @returns the number of reads released
+ */
+export function releaseStalledWebglReads(backend: unknown = tf.engine().registry.webgl): number {
+  const gpgpu = (backend as WebglBackendLike | null)?.gpgpu;
+  if (!gpgpu?.gl?.isContextLost() || !Array.isArray(gpgpu.itemsToPoll)) return 0;
+  const stalled = gpgpu.itemsToPoll;
+  gpgpu.itemsToPoll = [];
+  for (const item of stalled) item.resolveFn();
+  return stalled.length;
+}
+
+/**
+ * Replaces the registered webgl backend when its context is lost: tfjs keeps using a backend
+ * whose context is gone (ops enqueue nothing, `dataSync()` gives zeros, `data()` never settles),
+ * and `setBackend('webgl')` would hand that backend out again. This releases its stalled reads,
+ * disposes it (its textures, programs and the program cache, which must not outlive the context)
+ * and registers its factory again, so that the next `setBackend('webgl')` creates a fresh
+ * context. Tensors still on the old backend are lost with it: dispose them first.
+ * @returns true when a lost backend was replaced
+ */
+export function replaceLostWebglBackend(): boolean {
+  const engine = tf.engine();
+  // The engine's registries, read without creating a backend (tf.findBackend would create one).
+  const old = engine.registry.webgl;
+  const entry = engine.registryFactory.webgl;
+  if (!entry || !webglContext(old)?.isContextLost()) return false;
+  releaseStalledWebglReads(old);
+  tf.removeBackend('webgl');
+  tf.registerBackend('webgl', entry.factory, entry.priority);
+  return true;
 }
 
 /**
@@ -139,10 +199,14 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
   return choice;
 }
 
-/** Makes `name` the current backend; true, or the reason it cannot. */
+/**
+ * Makes `name` the current backend; true, or the reason it cannot. A webgl backend whose
+ * context was lost is replaced by a fresh one first ({@link replaceLostWebglBackend}).
+ */
 export async function trySetBackend(name: string): Promise<true | string> {
   if (!tf.findBackendFactory(name) && !tf.findBackend(name)) return `the ${name} backend is not registered in this build`;
   try {
+    if (name === 'webgl') replaceLostWebglBackend();
     const ok = await tf.setBackend(name);
     await tf.ready();
     return ok && tf.getBackend() === name ? true : `the ${name} backend failed to initialize`;

@@ -8,7 +8,7 @@ import { createEngineWorker } from '../../../src-renderer/engine/createEngineWor
 import { EngineError } from '../../../src-renderer/engine/EngineError';
 import type { EngineModelFiles, EngineResult } from '../../../src-renderer/engine/protocol';
 import { readNifti } from '../../../shared/io/nifti';
-import type { RunEngineArgs, RunEngineSummary, SeenProgress } from './runEngineTypes';
+import type { LostContextProbe, RunEngineArgs, RunEngineSummary, SeenProgress } from './runEngineTypes';
 
 const client = createEngineClient(createEngineWorker());
 
@@ -64,7 +64,7 @@ window.runEngine = async (args: RunEngineArgs): Promise<RunEngineSummary> => {
   const controller = new AbortController();
   const t0 = performance.now();
   const running = client.run(
-    { image, model, backend: args.backend, probe: args.probe, options: args.options, outputs: { labelsNifti: true } },
+    { image, model, backend: args.backend, probe: args.probe, options: args.options, outputs: { labelsNifti: true }, ...(args.debug ? { debug: args.debug } : {}) },
     {
       signal: controller.signal,
       onProgress: (p) => {
@@ -92,6 +92,23 @@ window.runEngine = async (args: RunEngineArgs): Promise<RunEngineSummary> => {
       pageMs: performance.now() - t0,
     };
   }
+};
+
+window.probeLostContext = (waitMs: number): Promise<LostContextProbe> => {
+  // A worker of its own (the engine worker's tfjs state stays untouched), started on demand.
+  const worker = new Worker(new URL('./lostContextProbe.worker.ts', import.meta.url), { type: 'module', name: 'lost-context-probe' });
+  return new Promise<LostContextProbe>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ result?: LostContextProbe; error?: string }>) => {
+      worker.terminate();
+      if (e.data.result) resolve(e.data.result);
+      else reject(new Error(`lostContextProbe: ${e.data.error}`));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`lostContextProbe: the worker failed: ${e.message}`));
+    };
+    worker.postMessage({ waitMs });
+  });
 };
 
 document.getElementById('status')!.textContent = 'ready';
