@@ -10,6 +10,7 @@ the patch, and which overlap and blending are worth their time.
 
 Commands:
   infer      run a model over an image by patches (patchlens infer --help)
+  report     write the HTML/PDF report of a sweep folder (patchlens report --help)
   help       this help
 
 Options:
@@ -61,7 +62,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await runInferCommand(args, io);
       return 0;
     }
-    throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: infer, help)`);
+    if (command === 'report') {
+      const { runReportCommand } = await import('./reportCommand');
+      await runReportCommand(rest, io);
+      return 0;
+    }
+    throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: infer, report, help)`);
   } catch (e) {
     const err = e as Error;
     io.err(`patchlens: error: ${err.message}\n`);

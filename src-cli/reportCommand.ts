@@ -1,0 +1,95 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PrintToPdf } from '../src-node/report/renderPdf';
+import type { Io } from './main';
+import { InputError, UsageError } from './usageError';
+
+/** `patchlens report --help`. */
+export const REPORT_HELP = `Usage: patchlens report <sweep-dir> [options]
+
+Writes the report of a finished sweep folder (sweep.json, results/, summary.json):
+  report.html   one self-contained file (no network): summary and recommendation, the patch
+                performance heatmap, the border profile, overlap and Dice against time with the
+                Pareto front, predicted against measured time, every configuration, per-case
+                results, provenance and warnings
+  report.pdf    the same, A4 with page numbers, with report.json attached
+  report.json   the report's data (format patchlens.report-data)
+
+Options:
+  --out <dir>    write into <dir> instead of the sweep folder
+  --no-pdf       write only report.html and report.json (no Chromium needed)
+  --quiet        no progress lines
+  --verbose      print the stack with an error
+  -h, --help     this help
+
+The PDF is printed by headless Chromium: /usr/bin/chromium, or the executable PATCHLENS_CHROMIUM
+names (Debian/Ubuntu: sudo apt-get install -y chromium). The last line printed is the HTML
+report's absolute path.
+`;
+
+/** Parsed `patchlens report` arguments. */
+export interface ReportArgs {
+  sweepDir: string | null;
+  out: string | null;
+  pdf: boolean;
+  quiet: boolean;
+  help: boolean;
+}
+
+/**
+ * Parses `patchlens report` arguments (after the command name).
+ * @throws UsageError for an unknown option, a missing option value or more than one folder
+ */
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  const args: ReportArgs = { sweepDir: null, out: null, pdf: true, quiet: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') args.help = true;
+    else if (a === '--no-pdf') args.pdf = false;
+    else if (a === '--quiet') args.quiet = true;
+    else if (a === '--verbose') continue;
+    else if (a === '--out' || a.startsWith('--out=')) {
+      const v = a === '--out' ? argv[++i] : a.slice('--out='.length);
+      if (v === undefined || v === '' || (a === '--out' && v.startsWith('--'))) throw new UsageError('report: --out needs a folder (patchlens report <sweep-dir> --out <dir>)');
+      args.out = v;
+    } else if (a.startsWith('-')) throw new UsageError(`report: unknown option ${JSON.stringify(a)} (see patchlens report --help)`);
+    else if (args.sweepDir !== null) throw new UsageError(`report: one sweep folder only, got ${JSON.stringify(args.sweepDir)} and ${JSON.stringify(a)}`);
+    else args.sweepDir = a;
+  }
+  return args;
+}
+
+/** Test seams of {@link runReportCommand}. */
+export interface ReportCommandDeps {
+  /** How to print the PDF (default: headless Chromium). */
+  printToPdf?: PrintToPdf;
+}
+
+/**
+ * `patchlens report <sweep-dir>`: writes report.json, report.html and (unless `--no-pdf`)
+ * report.pdf, prints their absolute paths, the HTML report's last.
+ * @throws UsageError (exit 2) for bad arguments, InputError (exit 1) for a missing or unreadable
+ * sweep folder, a missing Chromium or a failed print
+ */
+export async function runReportCommand(argv: readonly string[], io: Io, deps: ReportCommandDeps = {}): Promise<void> {
+  const args = parseReportArgs(argv);
+  if (args.help) {
+    io.out(REPORT_HELP);
+    return;
+  }
+  if (args.sweepDir === null) throw new UsageError('report: give the sweep folder (patchlens report <sweep-dir>; see --help)');
+  const dir = resolve(args.sweepDir);
+  if (!existsSync(dir)) throw new InputError(`report: the sweep folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new InputError(`report: ${dir} is not a folder`);
+  const say = (s: string) => (args.quiet ? undefined : io.err(`${s}\n`));
+  const { writeReport } = await import('../src-node/report/writeReport');
+  let written;
+  try {
+    written = await writeReport(dir, { outDir: args.out ?? undefined, pdf: args.pdf, printToPdf: deps.printToPdf, onProgress: say });
+  } catch (e) {
+    throw new InputError((e as Error).message.split('\n')[0]);
+  }
+  for (const w of written.data.warnings) say(`warning: ${w}`);
+  const lines = [written.json, ...(written.pdf ? [written.pdf] : []), written.html];
+  io.out(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,353 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseNpy } from '../../shared/io/npy';
+import { readJsonFile } from '../readJsonFile';
+import { assembleReportData, type MapFile } from './assembleReportData';
+
+/**
+ * The report's data: everything the HTML/PDF report shows, and nothing it has to compute from
+ * images or models. It is also the JSON sidecar (`report.json`, attached to the PDF).
+ *
+ * A sweep folder's `summary.json` is either the sweep runner's `SweepSummary` (format
+ * `patchlens.sweep-summary`, shared/sweep/types.ts) or a `ReportData` itself (format
+ * `patchlens.report-data`; optional parts may be missing or null). {@link loadReportData}
+ * reads either, fills what it can from `sweep.json`, `results/*.json` and the calibration maps
+ * (`.npy`) the summary names (see {@link assembleReportData}), and the report says what is not
+ * available instead of failing.
+ *
+ * Conventions: times in milliseconds per case (one image), Dice in [0, 1], the patch
+ * performance map row-major with the slowest axis first (DESIGN.md).
+ */
+export interface ReportData {
+  format: typeof REPORT_DATA_FORMAT;
+  version: typeof REPORT_DATA_VERSION;
+  summary: ReportSummary;
+  /** The recommended configuration and what it saves; null when the sweep has no configuration. */
+  recommendation: ReportRecommendation | null;
+  /** The patch performance map (slices through the patch centre); null without reference labels. */
+  performanceMap: ReportPerformanceMap | null;
+  /** Mean error against the distance to the patch border; null without a full map. */
+  borderProfile: ReportBorderProfile | null;
+  /** Every configuration of the sweep, aggregated over the cases. */
+  configs: ReportConfig[];
+  /** One row per case × configuration. */
+  cases: ReportCaseRow[];
+  /** The time model's predictions against the measured times, per case (empty without a time model). */
+  timePredictions: ReportTimePrediction[];
+  provenance: ReportProvenance;
+  /** Warnings of the sweep (and of the report's own loading), one sentence each. */
+  warnings: string[];
+}
+
+/** `ReportData.format`. */
+export const REPORT_DATA_FORMAT = 'patchlens.report-data';
+/** `ReportData.version` this build writes and reads. */
+export const REPORT_DATA_VERSION = 1;
+
+/** The sweep at a glance. */
+export interface ReportSummary {
+  /** The report's title (also the PDF's Title). */
+  title: string;
+  /** Name of the sweep (folder name when not given). */
+  sweepName: string | null;
+  /** The model's name. */
+  modelName: string | null;
+  /** The cases (images) the sweep ran on. */
+  caseIds: string[];
+  /** Configurations tried. */
+  configCount: number;
+  /** Runs measured (case × configuration results). */
+  runCount: number;
+  /** What the patch performance map measures (e.g. `crossEntropy`). */
+  measure: string | null;
+  /** How Dice was computed: label by label, or foreground against background. */
+  diceMode: 'classes' | 'foreground' | null;
+  /** Wall-clock time of the whole sweep, ms. */
+  sweepWallMs: number | null;
+}
+
+/** What the patch performance map says, from `recommendMargin` (shared/recommend). */
+export interface ReportMarginRecommendation {
+  /** The patch size of the map. */
+  patchSize: number[];
+  /** Voxels to discard from each side of the patch, per axis. */
+  margin: number[];
+  /** The overlap that discards exactly that margin: 2·margin / patch, per axis. */
+  overlap: number[];
+  /** Kept voxels / patch voxels. */
+  keptFraction: number;
+  /** Mean error over the kept crop, and over the whole patch. */
+  cropMean: number;
+  fullMean: number;
+  /** Relative tolerance over the best crop mean. */
+  tolerance: number;
+  /** The configuration of the sweep whose overlap discards that margin, when the grid has one. */
+  configId: string | null;
+}
+
+/** What the recommendation saves against another configuration, per case. */
+export interface ReportSaving {
+  /** The other configuration (`ReportConfig.id`) and why it is compared, one phrase. */
+  configId: string;
+  label: string;
+  /** Time saved, ms and percent of the other configuration's time (negative: slower). */
+  savingMs: number;
+  savingPct: number | null;
+  /** Windows saved. */
+  savingWindows: number | null;
+  /** Dice of the recommendation minus Dice of the other configuration. */
+  diceChange: number;
+}
+
+/** The recommended configuration and its price. */
+export interface ReportRecommendation {
+  /** `ReportConfig.id` of the recommendation. */
+  configId: string;
+  /** Its mean Dice, time per case (ms) and windows per case. */
+  dice: number;
+  timeMs: number;
+  windows: number;
+  /** The rule that chose it, one sentence (e.g. "the fastest configuration within 0.005 Dice of the best"). */
+  rule: string;
+  /** Why this configuration, one line (optional). */
+  reason: string | null;
+  /** Expected savings per case; the first is the headline (default: against the most expensive configuration). */
+  savings: ReportSaving[];
+  /** The margin and overlap the map itself recommends, shown beside the measured choice. */
+  margin: ReportMarginRecommendation | null;
+}
+
+/** One 2-D slice of the patch performance map. */
+export interface ReportMapSlice {
+  /** Caption, e.g. "axis 0 at the centre (planes 7–8)". */
+  label: string;
+  /** The axis held fixed (null for a 1-D or 2-D map) and the position of the slice on it (x.5: the mean of the two central planes). */
+  fixedAxis: number | null;
+  position: number | null;
+  /** The map's axes along the slice's rows and columns (rowAxis null for a 1-D map: one row). */
+  rowAxis: number | null;
+  colAxis: number;
+  rows: number;
+  cols: number;
+  /** rows × cols values, row-major. */
+  values: number[];
+}
+
+/** The patch performance map, as the report shows it. */
+export interface ReportPerformanceMap {
+  /** Shape of the map (one patch; axes of size 1 dropped), slowest first. */
+  shape: number[];
+  /** Names of the axes (default "axis 0", "axis 1", …). */
+  axisNames: string[];
+  measure: string;
+  /** Patches accumulated (0 when unknown). */
+  count: number;
+  /** Where the map comes from, one phrase (e.g. "merged over 16 runs"). */
+  source: string;
+  /** Min, max and mean of the whole map (the colour scale's domain is [min, max]). */
+  min: number;
+  max: number;
+  mean: number;
+  /** The colormap the heatmap uses. */
+  colormap: 'viridis';
+  /** A 2-D map: one slice; a 3-D map: three orthogonal slices through the patch centre. */
+  slices: ReportMapSlice[];
+}
+
+/** One curve of the border profile. */
+export interface ReportProfileCurve {
+  /** Distance to the nearest patch border, voxels (0 = on the border). */
+  distance: number[];
+  /** Mean of the map over every position at that distance. */
+  mean: number[];
+}
+
+/** Mean error against the distance to the patch border. */
+export interface ReportBorderProfile {
+  measure: string;
+  /** Per axis: distance min(i, s−1−i) along that axis only. */
+  perAxis: (ReportProfileCurve & { axis: number; name: string })[];
+  /** Distance to the nearest border over all axes (min over the axes). */
+  nearest: ReportProfileCurve;
+}
+
+/** Dice of one class. */
+export interface ReportClassDice {
+  /** Class index (−1: foreground). */
+  label: number;
+  name: string | null;
+  dice: number;
+}
+
+/** One configuration, aggregated over the cases. */
+export interface ReportConfig {
+  id: string;
+  patchSize: number[];
+  overlap: number[];
+  placement: string;
+  blend: string;
+  mirror: boolean;
+  /** Windows per case (mean over cases). */
+  windows: number;
+  /**
+   * Time per case, ms: the mean over cases of the median of repeated runs; the fastest and
+   * slowest single run; the mean over cases of each case's fastest run (what the time model predicts).
+   */
+  time: { medianMs: number; minMs: number | null; maxMs: number | null; fastestMs: number | null };
+  /** The time model's prediction (ms) and its error, (predicted − measured) / measured · 100, measured = `fastestMs` where known, else `medianMs`. */
+  predictedMs: number | null;
+  predictionErrorPct: number | null;
+  /** Mean Dice over the cases, and per class. */
+  dice: { mean: number; perClass: ReportClassDice[] };
+  /** Dice per second: dice / (medianMs / 1000). */
+  efficiency: number;
+  /** On the Pareto front of (time ↓, Dice ↑). */
+  onParetoFront: boolean;
+  /** The calibration run of its patch size (its map feeds the margin recommendation). */
+  calibration: boolean;
+  /** Cases measured, and whether every case of the sweep was (only complete configurations are ranked). */
+  cases: number | null;
+  complete: boolean;
+}
+
+/** One configuration's predicted and measured time on one case. */
+export interface ReportTimePrediction {
+  caseId: string;
+  machine: string | null;
+  configId: string;
+  predictedMs: number;
+  /** The measured time the model predicts (the fastest timed run), and the median of the runs, ms. */
+  measuredMs: number;
+  medianMs: number | null;
+  /** (predicted − measured) / measured · 100. */
+  errorPct: number;
+  /** False for the runs the time model was fitted on. */
+  heldOut: boolean;
+}
+
+/** One case × configuration result. */
+export interface ReportCaseRow {
+  caseId: string;
+  configId: string;
+  dice: number;
+  perClass: ReportClassDice[];
+  /** Median, fastest and slowest of the repeated runs, ms. */
+  timeMs: number;
+  minMs: number | null;
+  maxMs: number | null;
+  windows: number | null;
+  machine: string | null;
+}
+
+/** One input file of the sweep. */
+export interface ReportInputFile {
+  caseId: string;
+  role: 'image' | 'label';
+  path: string;
+  sha256: string | null;
+}
+
+/** One machine that measured part of the sweep. */
+export interface ReportMachine {
+  id: string;
+  /** CPU, cores, OS, … in one line. */
+  description: string | null;
+}
+
+/** Where the numbers come from. */
+export interface ReportProvenance {
+  app: { name: string; version: string } | null;
+  tfjsVersion: string | null;
+  backend: string | null;
+  gpuRenderer: string | null;
+  model: { name: string; sha256: string | null; path: string | null } | null;
+  inputs: ReportInputFile[];
+  /** The sweep's options (grid, repeats, measure, …) as given. */
+  options: Record<string, unknown>;
+  /** When the sweep ran (ISO 8601). */
+  date: string | null;
+  machines: ReportMachine[];
+  /** The sweep folder, and when and by what the report was made. */
+  sweepDir: string | null;
+  reportGeneratedAt: string;
+  reportGenerator: { name: string; version: string } | null;
+}
+
+/** Options of {@link loadReportData}. */
+export interface LoadReportOptions {
+  /** The report's date (default now). */
+  now?: Date;
+  /** What writes the report (the app's name and version). */
+  generator?: { name: string; version: string } | null;
+}
+
+/** The sweep folder's files the report reads. */
+export const SWEEP_FILES = { summary: 'summary.json', sweep: 'sweep.json', results: 'results' } as const;
+
+/**
+ * Reads a sweep folder into {@link ReportData}: `summary.json` (required), `sweep.json`,
+ * `results/*.json` and the calibration maps the summary names (`margins[].mapFile`, `.npy`)
+ * (optional; they fill per-case rows, time ranges, per-class Dice, the patch performance map and
+ * provenance where the summary lacks them).
+ * @throws naming the folder or file when the folder or `summary.json` is missing or unreadable
+ */
+export async function loadReportData(sweepDir: string, options: LoadReportOptions = {}): Promise<ReportData> {
+  const dir = resolve(sweepDir);
+  if (!existsSync(dir)) throw new Error(`loadReportData: the sweep folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new Error(`loadReportData: ${dir} is not a folder (expected a sweep folder with ${SWEEP_FILES.summary})`);
+  const summaryPath = join(dir, SWEEP_FILES.summary);
+  if (!existsSync(summaryPath)) {
+    throw new Error(`loadReportData: ${summaryPath} is missing (a sweep folder holds sweep.json, results/*.json and summary.json; run the sweep to the end first)`);
+  }
+  const warnings: string[] = [];
+  const summary = (await readJsonFile('loadReportData', summaryPath)).value;
+  const sweepPath = join(dir, SWEEP_FILES.sweep);
+  let sweep: unknown = null;
+  if (existsSync(sweepPath)) sweep = (await readJsonFile('loadReportData', sweepPath)).value;
+  const mapFiles: Record<string, MapFile> = {};
+  const margins = summary !== null && typeof summary === 'object' ? (summary as { margins?: unknown }).margins : undefined;
+  for (const m of Array.isArray(margins) ? margins : []) {
+    const rel = (m as { mapFile?: unknown } | null)?.mapFile;
+    if (typeof rel !== 'string' || rel in mapFiles) continue;
+    const path = resolve(dir, rel);
+    if (isAbsolute(rel) || relative(dir, path).startsWith('..')) {
+      warnings.push(`summary.json names the map ${rel} outside the sweep folder; it was not read`);
+      continue;
+    }
+    try {
+      const npy = parseNpy(readFileSync(path));
+      if (npy.fortranOrder) throw new Error('Fortran-ordered arrays are not supported');
+      mapFiles[rel] = { shape: npy.shape, data: npy.data };
+    } catch (e) {
+      warnings.push(`the map ${rel} could not be read: ${(e as Error).message}`);
+    }
+  }
+  const s = summary !== null && typeof summary === 'object' ? (summary as { performanceMap?: unknown; performance?: unknown }) : {};
+  const needResultMaps = Object.keys(mapFiles).length === 0 && !(s.performanceMap && typeof s.performanceMap === 'object') && !(s.performance && typeof s.performance === 'object');
+  const results: unknown[] = [];
+  const resultsDir = join(dir, SWEEP_FILES.results);
+  if (existsSync(resultsDir) && statSync(resultsDir).isDirectory()) {
+    for (const name of readdirSync(resultsDir).filter((n) => n.endsWith('.json')).sort()) {
+      try {
+        const value = (await readJsonFile('loadReportData', join(resultsDir, name))).value;
+        for (const r of Array.isArray(value) ? value : [value]) {
+          // A result's accumulator (megabytes for a 64³ patch) is only kept when the map must be built from the results.
+          if (!needResultMaps && r !== null && typeof r === 'object' && 'performance' in r) (r as { performance: unknown }).performance = null;
+          results.push(r);
+        }
+      } catch (e) {
+        warnings.push(`results/${name} was skipped: ${(e as Error).message}`);
+      }
+    }
+  }
+  return assembleReportData({
+    summary,
+    sweep,
+    results,
+    mapFiles,
+    sweepDir: dir,
+    now: options.now ?? new Date(),
+    generator: options.generator ?? null,
+    warnings,
+  });
+}
