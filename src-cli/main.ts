@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { INFER_HELP, parseInferArgs } from './inferArgs';
+import { SWEEP_HELP, parseSweepArgs } from './sweepArgs';
 import { UsageError } from './usageError';
 
 /** Top-level help. */
@@ -10,6 +11,7 @@ the patch, and which overlap and blending are worth their time.
 
 Commands:
   infer      run a model over an image by patches (patchlens infer --help)
+  sweep      run a grid of patch/overlap/placement/blending/mirroring configurations over image/label pairs (patchlens sweep --help)
   report     write the HTML/PDF report of a sweep folder (patchlens report --help)
   help       this help
 
@@ -62,12 +64,22 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await runInferCommand(args, io);
       return 0;
     }
+    if (command === 'sweep') {
+      const args = parseSweepArgs(rest);
+      if (args.help) {
+        io.out(SWEEP_HELP);
+        return 0;
+      }
+      const { runSweepCommand } = await import('./sweepCommand');
+      await runSweepCommand(args, io);
+      return 0;
+    }
     if (command === 'report') {
       const { runReportCommand } = await import('./reportCommand');
       await runReportCommand(rest, io);
       return 0;
     }
-    throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: infer, report, help)`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: infer, sweep, report, help)`);
   } catch (e) {
     const err = e as Error;
     io.err(`patchlens: error: ${err.message}\n`);

@@ -1,15 +1,19 @@
 import type { BlendMode, Placement } from '../index';
 import type { DiceReport } from '../engine/postprocess/dice';
+import type { InferenceMeasure } from '../engine/inference/inferencePerformance';
 import type { PerformanceMapJSON } from '../performance/PerformanceMap';
+import type { MarginRecommendation } from '../recommend/recommendMargin';
+import type { TimeModel } from './timeModel';
 
 /** Blending modes a sweep can try: the core's, plus the measured patch performance map turned into weights. */
 export type SweepBlend = BlendMode | 'performance-weighted';
 
 /** One configuration of a sweep (everything that changes between runs). */
 export interface SweepConfig {
-  /** Stable id, e.g. `p64-o0.5x0.5x0.5-stride-gaussian-tta0`. */
+  /** Stable id, e.g. `p64-o0.5-stride-gaussian-tta0` (see `configId`). */
   id: string;
   patchSize: number[];
+  /** Overlap fraction per spatial axis. */
   overlap: number[];
   placement: Placement;
   blend: SweepBlend;
@@ -19,7 +23,9 @@ export interface SweepConfig {
 
 /** The grid a sweep runs (the cartesian product of these lists). */
 export interface SweepGrid {
+  /** Patch sizes, each one per spatial axis (or one number for all axes). */
   patchSizes: number[][];
+  /** Overlaps, each one per spatial axis (or one number for all axes). */
   overlaps: number[][];
   placements: Placement[];
   blends: SweepBlend[];
@@ -28,9 +34,39 @@ export interface SweepGrid {
 
 /** One image (and its reference labels) a sweep runs on. */
 export interface SweepCase {
+  /** File-name-safe id (letters, digits, `.`, `_`, `-`; no `__`). */
   id: string;
   image: string;
   label: string;
+}
+
+/** Settings that apply to every run of a sweep (they are not swept). */
+export interface SweepSettings {
+  /** Timed runs per (case, configuration) (default 3). */
+  repeats: number;
+  /**
+   * Untimed warm-up: `'patch'` (default) one full run before the first timed run of every patch
+   * size in this process (the model's kernels and shape caches, the JIT); `'each'` one before
+   * every (case, configuration); `'none'`.
+   */
+  warmup: 'patch' | 'each' | 'none';
+  /** Windows per model call (default 1). */
+  batchSize: number;
+  /** Measure of the patch performance map (default `absoluteError`). */
+  measure: InferenceMeasure;
+  /** Dice and the map: class by class, label > 0, or auto (default auto). */
+  diceMode: 'classes' | 'foreground' | 'auto';
+  /** Crop to the head's bounding box when the model asks for it (default true). */
+  crop: boolean;
+}
+
+/** What a sweep knows about its model. */
+export interface SweepModelInfo {
+  name: string;
+  /** SHA-256 of the model's files (results of another model are never reused). */
+  sha256: string;
+  /** Where it was loaded from, when it came from disk. */
+  path?: string;
 }
 
 /** Timing of one configuration on one case: repeated runs after a warm-up. */
@@ -45,24 +81,69 @@ export interface ConfigTiming {
   modelMs: number;
   stitchMs: number;
   postprocessMs: number;
+  /** Every timed run's total, ms, in order. */
+  runsMs: number[];
+  /**
+   * The split of the fastest run, ms: the least disturbed measurement (other processes only ever
+   * add time), which the time model is fitted on and predicts.
+   */
+  fastest?: { preprocessMs: number; modelMs: number; stitchMs: number; postprocessMs: number };
 }
 
 /** The result of one configuration on one case. */
 export interface CaseResult {
   caseId: string;
   configId: string;
+  /** The configuration itself (so a result file stands on its own). */
+  config: SweepConfig;
   windows: number;
   timing: ConfigTiming;
   dice: DiceReport;
   /** The machine that measured it (timings are kept per machine when shards merge). */
   machine: string;
+  /** tfjs backend the runs used. */
+  backend: string;
   /** The patch performance map of this run (accumulator, mergeable). */
   performance: PerformanceMapJSON | null;
+  /** Size of the box on the model grid inference ran in (what `planWindows` plans over). */
+  domainSize: number[];
+  /** Spatial shape of the model grid. */
+  gridShape: number[];
+  /** Whether this is its patch size's calibration run (its map feeds `performance-weighted` and `recommendMargin`). */
+  calibration: boolean;
+  /** For `performance-weighted`: the calibration configuration whose map gave the weights. */
+  weightsFrom?: string;
+  /**
+   * Stitching cost per window per blend, ms, measured on the side of a calibration run with a
+   * predictor that costs nothing (see `measureStitchCosts`); absent elsewhere.
+   */
+  stitchProbe?: Partial<Record<SweepBlend, number>>;
+  /** Hash of everything a result depends on besides the configuration (model, case files, settings): stale results are rerun. */
+  fingerprint: string;
+  warnings: string[];
+  /** ISO date the result was written. */
+  finishedAt: string;
+}
+
+/** Dice of one class averaged over cases. */
+export interface ClassDiceSummary {
+  label: number;
+  name?: string;
+  dice: number;
+}
+
+/** One machine's timing of a configuration. */
+export interface MachineTiming {
+  machine: string;
+  /** Mean over the cases it measured of the median total time, ms. */
+  timeMs: number;
+  cases: number;
 }
 
 /** A configuration aggregated over every case. */
 export interface ConfigSummary {
   config: SweepConfig;
+  /** Windows per case, mean over cases. */
   windows: number;
   /** Mean over cases of the median total time, ms. */
   timeMs: number;
@@ -70,7 +151,140 @@ export interface ConfigSummary {
   dice: number;
   /** Dice per second: dice / (timeMs / 1000). */
   efficiency: number;
-  /** Predicted time from the time model, ms (null for the calibration run or without a model). */
+  /** Predicted time from the time model, ms: a prediction of the fastest run, mean over cases (null for the calibration run or without a model). */
   predictedMs: number | null;
   onParetoFront: boolean;
+  /** (predicted − fastest) / fastest, % (null without a prediction). */
+  predictionErrorPct: number | null;
+  /** Cases measured; `complete` when every case of the sweep was. Only complete configurations are ranked. */
+  cases: number;
+  complete: boolean;
+  calibration: boolean;
+  /** Mean over cases of the median split, ms; min and max over all timed runs; mean over cases of the fastest run (what `predictedMs` predicts). */
+  timing: { preprocessMs: number; modelMs: number; stitchMs: number; postprocessMs: number; minMs: number; maxMs: number; fastestMs?: number };
+  /** Per-class Dice, mean over cases. */
+  perClassDice: ClassDiceSummary[];
+  /** Patches in the merged patch performance map (0 without reference labels). */
+  performanceCount: number;
+  /** Timings per machine (the headline `timeMs` uses the summary's `timingMachine` where it measured). */
+  byMachine: MachineTiming[];
+}
+
+/** A time saving of the recommendation against another configuration (per case, means over cases). */
+export interface Saving {
+  configId: string;
+  ms: number;
+  /** ms / the other configuration's time. */
+  fraction: number;
+  windows: number;
+  /** The other configuration's Dice minus the recommendation's. */
+  diceDelta: number;
+}
+
+/** `recommendMargin` on a calibration map, with the grid configuration that discards that margin. */
+export interface MarginSummary {
+  patchSize: number[];
+  calibrationId: string;
+  recommendation: MarginRecommendation;
+  /** The configuration whose overlap equals the recommended one (±½ voxel), or null when the grid lacks it. */
+  configId: string | null;
+  /** The merged (all cases) calibration map's mean, float32 `.npy`, relative to the sweep folder. */
+  mapFile: string | null;
+}
+
+/** What the selection rule picked, and what it saves. */
+export interface Recommendation {
+  rule: string;
+  configId: string;
+  config: SweepConfig;
+  timeMs: number;
+  dice: number;
+  windows: number;
+  /** The best measured Dice (of complete configurations) and its configuration. */
+  bestDice: number;
+  bestDiceConfigId: string;
+  /** Why it was chosen, one line. */
+  reason: string;
+  /** Against the most expensive configuration. */
+  vsMostExpensive: Saving | null;
+  /** Against the configuration `recommendMargin`'s overlap gives (first patch size that has one), when it is in the grid. */
+  vsMargin: Saving | null;
+}
+
+/** One configuration's time prediction on one case. */
+export interface TimePredictionRow {
+  configId: string;
+  predictedMs: number;
+  /** The fastest timed run, ms (what the model predicts), and the median. */
+  measuredMs: number;
+  medianMs?: number;
+  /** (predicted − measured) / measured, %. */
+  errorPct: number;
+  /** False for the calibration runs the model was fitted on. */
+  heldOut: boolean;
+}
+
+/** The time model of one case on one machine, and how it did. */
+export interface TimeModelSummary {
+  caseId: string;
+  machine: string;
+  model: TimeModel;
+  predictions: TimePredictionRow[];
+  /** Mean |error| over held-out configurations, % (null when there are none). */
+  meanAbsErrorPct: number | null;
+  maxAbsErrorPct: number | null;
+}
+
+/** Where a sweep ran (kept in sweep.json and copied into summary.json when known). */
+export interface SweepProvenance {
+  app?: { name: string; version: string };
+  versions?: { tfjs?: string; node?: string };
+  backend?: { name: string; renderer?: string | null; reason?: string };
+}
+
+/** `summary.json`: what the report generator reads. */
+export interface SweepSummary extends SweepProvenance {
+  format: 'patchlens.sweep-summary';
+  version: 1;
+  created: string;
+  model: SweepModelInfo;
+  grid: SweepGrid;
+  cases: SweepCase[];
+  settings: SweepSettings;
+  /** Folders the results came from (one for a plain sweep, several after a merge). */
+  sources: string[];
+  machines: { id: string; results: number; backends: string[] }[];
+  /** The machine whose timings the headline numbers use (null without results). */
+  timingMachine: string | null;
+  configs: ConfigSummary[];
+  /** Ids of the configurations on the Pareto front (Dice vs time), fastest first. */
+  pareto: string[];
+  rule: string;
+  recommendation: Recommendation | null;
+  margins: MarginSummary[];
+  timeModels: TimeModelSummary[];
+  /** (case, configuration) pairs with no result yet. */
+  missing: { caseId: string; configId: string }[];
+  warnings: string[];
+}
+
+/** `sweep.json`: what a sweep folder holds results of (see `src-node/sweep/sweepFolder.ts`). */
+export interface SweepFile extends SweepProvenance {
+  format: 'patchlens.sweep';
+  version: 1;
+  /** ISO dates: first created, last (re)started. */
+  created: string;
+  updated: string;
+  /** The grid, normalized (patch sizes and overlaps per axis). */
+  grid: SweepGrid;
+  spatialAxes: number;
+  /** Every configuration run: the grid's, then the calibration configurations it lacks. */
+  configs: SweepConfig[];
+  /** Calibration configuration id per patch size (key: `patchKey`). */
+  calibration: Record<string, string>;
+  cases: SweepCase[];
+  /** Per case: the fingerprint a result must carry to count (model, case files, settings). */
+  fingerprints: Record<string, string>;
+  model: SweepModelInfo;
+  settings: SweepSettings;
 }

@@ -50,12 +50,17 @@ export async function runLayersAsync(model: LayersModel, input: tf.Tensor, optio
   }
 }
 
+/** Name under which the model's input is kept (never a real layer's name). */
+const MODEL_INPUT = '\u0000model input';
+
 /** The layer loop of {@link runLayers}; yields after each layer, returns the output. */
 function* layerSteps(model: LayersModel, input: tf.Tensor, options: RunLayersOptions): Generator<void, tf.Tensor, void> {
   const fn = 'runLayers';
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
     throw new RangeError(`${fn}: the model must have one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
-  const target = options.stopAfter ?? model.outputLayers[0].name;
+  // A Sequential model hides its input layer: its first layer reads a layer not in `model.layers`.
+  const target = options.stopAfter ?? model.outputLayers?.[0]?.name ?? model.layers[model.layers.length - 1].name;
+  const known = new Set(model.layers.map((l) => l.name));
   if (!model.layers.some((l) => l.name === target)) throw new RangeError(`${fn}: the model has no layer named "${target}"`);
   const norm = options.instanceNorm;
 
@@ -64,13 +69,13 @@ function* layerSteps(model: LayersModel, input: tf.Tensor, options: RunLayersOpt
   const inboundOf = new Map<string, string[]>();
   for (const layer of model.layers) {
     if (layer.inboundNodes.length > 1) throw new RangeError(`${fn}: layer ${layer.name} is shared (called ${layer.inboundNodes.length} times), which layer-by-layer execution does not support`);
-    const inbound = layer.inboundNodes[0]?.inboundLayers.map((l) => l.name) ?? [];
+    const inbound = (layer.inboundNodes[0]?.inboundLayers.map((l) => l.name) ?? []).map((name) => (known.has(name) ? name : MODEL_INPUT));
     inboundOf.set(layer.name, inbound);
     for (const name of inbound) readers.set(name, (readers.get(name) ?? 0) + 1);
   }
   readers.set(target, (readers.get(target) ?? 0) + 1);
 
-  const outputs = new Map<string, tf.Tensor>();
+  const outputs = new Map<string, tf.Tensor>([[MODEL_INPUT, input]]);
   const release = (name: string) => {
     const left = (readers.get(name) ?? 0) - 1;
     readers.set(name, left);

@@ -155,3 +155,21 @@ describe('graph models (tfjs-converter)', () => {
     expect(() => resolveSpec(a)).toThrow(/^resolveSpec: model.json does not tell how many classes the model outputs; add a patchlens.json sidecar/);
   });
 });
+
+describe('layer-by-layer execution of Sequential models', () => {
+  it('predictAsync runs a tfl.sequential model (its input layer is hidden) like predict', async () => {
+    const seq = tfl.sequential({
+      layers: [
+        tfl.layers.conv3d({ inputShape: [null, null, null, 1] as unknown as number[], filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+        tfl.layers.conv3d({ filters: 2, kernelSize: 1, padding: 'same', activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+    const loaded = await loadModel(await saveToArtifacts(seq));
+    const x = tf.randomUniform([1, 6, 6, 6, 1], 0, 1, 'float32', 3);
+    const a = loaded.predict(x);
+    const b = await loaded.predictAsync(x);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([x, a, b]);
+    loaded.dispose();
+  });
+});

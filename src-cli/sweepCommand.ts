@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { prepareModel } from '../shared/engine/prepareModel';
+import { planSweep } from '../shared/sweep/grid';
+import type { SweepGrid, SweepSummary } from '../shared/sweep/types';
+import { fileProbeCache } from '../src-node/probeCache';
+import { readModelFolder } from '../src-node/readModelFolder';
+import { runSweep, type SweepProgress } from '../src-node/sweep/runSweep';
+import { SWEEP_LAYOUT } from '../src-node/sweep/sweepFolder';
+import { mergeSweeps, summarizeSweep } from '../src-node/sweep/summarizeSweep';
+import type { Io } from './main';
+import type { SweepArgs } from './sweepArgs';
+import { InputError, UsageError } from './usageError';
+
+/**
+ * `patchlens sweep`: runs (or, with --merge, merges) a sweep into --out, writes summary.json and
+ * prints the configurations, the Pareto front and the recommendation on stdout; progress and
+ * warnings go to stderr.
+ */
+export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
+  const say = (s: string) => (args.quiet ? undefined : io.err(s));
+  const summaryOptions = { rule: args.rule, machine: args.machine };
+  if (args.merge.length > 0) {
+    let summary: SweepSummary;
+    try {
+      summary = mergeSweeps(args.merge, { ...summaryOptions, out: args.out });
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    for (const w of summary.warnings) say(`warning: ${w}\n`);
+    io.out(formatSummary(summary, resolve(args.out)));
+    return;
+  }
+
+  // Production mode: no debug checks, and no banner recommending tfjs-node.
+  tf.env().set('PROD', true);
+  const artifacts = await wrapAsync(() => readModelFolder(args.model), '--model');
+  const prepared = await wrapAsync(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
+  const { model, runner, backend } = prepared;
+  try {
+    if (model.inputShape.spatialRank !== 3) {
+      throw new InputError(`--model ${args.model}: the model takes ${model.inputShape.spatialRank}-D patches (input rank ${model.inputShape.rank}) but sweeps run on 3-D images`);
+    }
+    if (model.inputShape.channels !== 1) throw new InputError(`--model ${args.model}: the model takes ${model.inputShape.channels} input channels but the images have 1`);
+    const grid: SweepGrid = {
+      patchSizes: args.patch ?? [model.spec.trainedPatchSize ?? [64, 64, 64]],
+      overlaps: args.overlap,
+      placements: args.placement,
+      blends: args.blend,
+      mirror: args.mirror,
+    };
+    let configs: number;
+    try {
+      configs = planSweep(grid).configs.length;
+    } catch (e) {
+      throw new UsageError(`sweep: ${(e as Error).message}`);
+    }
+    const pairs = configs * args.cases.length;
+    say(`model ${model.spec.name} (${model.spec.source}, sha256 ${model.sha256.slice(0, 12)}…) on ${backend.name}${backend.renderer ? ` (${backend.renderer})` : ''}: ${backend.reason}\n`);
+    say(`sweep: ${configs} configuration(s) × ${args.cases.length} case(s) = ${pairs} pair(s)${args.shard.count > 1 ? `, shard ${args.shard.index}/${args.shard.count}` : ''}, ${args.repeats} timed run(s) each, into ${resolve(args.out)}\n`);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    const controller = new AbortController();
+    const onSignal = () => controller.abort(new InputError('interrupted'));
+    process.once('SIGINT', onSignal);
+    const progress = sweepProgressPrinter(say, io.isTTY);
+    try {
+      const report = await runSweep({
+        dir: args.out,
+        grid,
+        cases: args.cases.map((c) => ({ ...c, image: resolve(c.image), label: resolve(c.label) })),
+        model: { runner, spec: model.spec, info: { name: model.spec.name, sha256: model.sha256, path: resolve(args.model) } },
+        settings: { repeats: args.repeats, warmup: args.warmup, batchSize: args.batch, measure: args.measure, diceMode: args.dice, crop: args.crop },
+        shard: args.shard,
+        resume: args.resume,
+        machine: args.machine,
+        signal: controller.signal,
+        onProgress: progress.update,
+        provenance: {
+          app: { name: pkg.name, version: pkg.version },
+          versions: { tfjs: tf.version_core, node: process.version },
+          backend: { name: backend.name, renderer: backend.renderer ?? null, reason: backend.reason },
+        },
+      });
+      progress.done();
+      say(`${report.ran} pair(s) measured, ${report.skipped} kept from before\n`);
+    } catch (e) {
+      progress.done();
+      const finished = progress.finished();
+      if (controller.signal.aborted) {
+        throw new InputError(`interrupted: ${finished} finished pair(s) are kept in ${join(resolve(args.out), SWEEP_LAYOUT.results)}; run the same command again to resume`);
+      }
+      const m = (e as Error).message;
+      if (e instanceof RangeError || /^runSweep: case |^case /.test(m)) throw new InputError(m);
+      throw e;
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
+    const summary = summarizeSweep(args.out, summaryOptions);
+    for (const w of summary.warnings) say(`warning: ${w}\n`);
+    io.out(formatSummary(summary, resolve(args.out)));
+  } finally {
+    runner.dispose();
+  }
+}
+
+/**
+ * Sweep progress: a redrawn line on a terminal (pairs done, the pair, run k of n, windows and
+ * time left); plain lines otherwise (one per finished pair, one for the results kept from before).
+ */
+export function sweepProgressPrinter(write: (s: string) => void, isTTY: boolean): { update: (p: SweepProgress) => void; done: () => void; finished: () => number } {
+  let drawn = false;
+  let skipped = 0;
+  let unreported = 0;
+  let saved = 0;
+  let lastCase = '';
+  const flushSkipped = () => {
+    if (unreported > 0 && !isTTY) write(`resuming: ${unreported} finished pair(s) kept\n`);
+    unreported = 0;
+  };
+  return {
+    update(p) {
+      if (p.stage === 'skip') {
+        skipped++;
+        unreported++;
+        return;
+      }
+      if (p.stage === 'saved') saved++;
+      if (isTTY) {
+        const width = 24;
+        const filled = p.total > 0 ? Math.round((width * p.done) / p.total) : 0;
+        const what = p.stage === 'run' ? `run ${p.run}/${p.runs}` : p.stage === 'saved' ? 'saved' : p.stage;
+        const inf = p.inference?.phase === 'model' ? ` · ${p.inference.done}/${p.inference.total} windows${p.inference.etaMs !== null ? `, ${Math.ceil(p.inference.etaMs / 1000)} s left` : ''}` : '';
+        write(`\rsweep [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total} ${p.caseId} ${p.configId} · ${what}${inf}\x1b[K`);
+        drawn = true;
+        return;
+      }
+      flushSkipped();
+      if (p.stage === 'load' && p.caseId !== lastCase) {
+        lastCase = p.caseId;
+        write(`case ${p.caseId}\n`);
+      } else if (p.stage === 'saved' && p.result) {
+        const r = p.result;
+        write(`[${p.done}/${p.total}] ${p.caseId} ${p.configId}: ${(r.timing.medianMs / 1000).toFixed(2)} s (${r.timing.runs} run(s), ${r.windows} windows), Dice ${r.dice.mean.toFixed(4)}\n`);
+      } else if (p.stage === 'warmup' || p.stage === 'calibrate') {
+        if (!p.inference) write(`${p.caseId} ${p.configId}: ${p.stage === 'warmup' ? 'warm-up (untimed)' : 'calibration map (untimed)'}\n`);
+      }
+    },
+    done() {
+      if (drawn) write('\n');
+      drawn = false;
+      flushSkipped();
+    },
+    finished: () => saved + skipped,
+  };
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 3 : 1);
+
+/** The summary as a table plus the recommendation, for stdout. */
+export function formatSummary(s: SweepSummary, dir: string): string {
+  const lines: string[] = [];
+  const idw = Math.max(6, ...s.configs.map((c) => c.config.id.length));
+  lines.push(`${pad('config', idw)}  ${lpad('windows', 7)}  ${lpad('time s', 8)}  ${lpad('min–max s', 15)}  ${lpad('Dice', 6)}  ${lpad('Dice/s', 8)}  ${lpad('predicted s', 16)}  front`);
+  for (const c of [...s.configs].sort((a, b) => a.timeMs - b.timeMs)) {
+    const pred = c.predictedMs === null ? (c.calibration ? 'calibration' : '—') : `${sec(c.predictedMs)} (${c.predictionErrorPct! >= 0 ? '+' : ''}${c.predictionErrorPct!.toFixed(0)} %)`;
+    const range = `${sec(c.timing.minMs)}–${sec(c.timing.maxMs)}`;
+    const flag = c.onParetoFront ? '*' : c.complete ? '' : `(${c.cases}/${s.cases.length} cases)`;
+    lines.push(
+      `${pad(c.config.id, idw)}  ${lpad(c.windows.toFixed(0), 7)}  ${lpad(sec(c.timeMs), 8)}  ${lpad(range, 15)}  ${lpad(c.dice.toFixed(4), 6)}  ${lpad(c.efficiency.toFixed(4), 8)}  ${lpad(pred, 16)}  ${flag}`,
+    );
+  }
+  const r = s.recommendation;
+  if (r) {
+    lines.push('');
+    lines.push(`recommended (${r.rule}): ${r.configId}: ${sec(r.timeMs)} s and ${r.windows.toFixed(0)} windows per case, Dice ${r.dice.toFixed(4)} (best ${r.bestDice.toFixed(4)}: ${r.bestDiceConfigId})`);
+    lines.push(`  ${r.reason}`);
+    const saving = (label: string, v: NonNullable<typeof r.vsMostExpensive>) =>
+      `  vs ${label} ${v.configId}: saves ${sec(v.ms)} s (${(100 * v.fraction).toFixed(0)} %) and ${v.windows.toFixed(0)} windows per case, Dice ${v.diceDelta >= 0 ? '−' : '+'}${Math.abs(v.diceDelta).toFixed(4)}`;
+    if (r.vsMostExpensive) lines.push(saving('the most expensive', r.vsMostExpensive));
+    if (r.vsMargin) lines.push(saving("recommendMargin's overlap", r.vsMargin));
+  }
+  for (const m of s.margins) {
+    const o = m.recommendation.overlap.map((x) => +x.toFixed(4));
+    lines.push(
+      `margin (patch ${m.patchSize.join('×')}, calibration map): ${m.recommendation.margin.join(',')} voxels → overlap ${o.every((x) => x === o[0]) ? o[0] : o.join('×')}, ${m.configId ? `in the grid as ${m.configId}` : 'not in the grid'}`,
+    );
+  }
+  const held = s.timeModels.filter((t) => t.meanAbsErrorPct !== null);
+  if (held.length) lines.push(`time model (fastest run predicted from the calibration runs): mean |error| ${(held.reduce((a, t) => a + t.meanAbsErrorPct!, 0) / held.length).toFixed(1)} %, max ${Math.max(...held.map((t) => t.maxAbsErrorPct!)).toFixed(1)} %`);
+  if (s.missing.length) lines.push(`${s.missing.length} pair(s) not measured yet (other shards: merge with patchlens sweep --merge <folder> … --out <folder>)`);
+  lines.push(`summary: ${join(dir, SWEEP_LAYOUT.summary)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function wrapAsync<T>(f: () => Promise<T>, option: string): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const m = (e as Error).message;
+    throw new InputError(m.startsWith('--') ? m : `${option}: ${m}`);
+  }
+}

@@ -1,0 +1,370 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ModelRunner } from '../../shared/engine/inference/modelRunner';
+import { runInference, type InferenceResult } from '../../shared/engine/inference/runInference';
+import type { InferenceProgress } from '../../shared/engine/inference/runOnGrid';
+import type { ModelSpec } from '../../shared/engine/modelSpec';
+import type { Volume } from '../../shared/io/volume';
+import type { BlendMode } from '../../shared/stitching/types';
+import { normalizeGrid, patchKey, planSweep, SWEEP_BLENDS } from '../../shared/sweep/grid';
+import { mirrorRunner } from '../../shared/sweep/mirrorRunner';
+import { sweepPairs, type Shard } from '../../shared/sweep/pairs';
+import { performanceWeights } from '../../shared/sweep/performanceWeights';
+import { patchShapedMap } from '../../shared/sweep/summarize';
+import { measureStitchCosts } from '../../shared/sweep/timeModel';
+import { PerformanceMap } from '../../shared/performance/PerformanceMap';
+import type { CaseResult, ConfigTiming, SweepCase, SweepConfig, SweepFile, SweepGrid, SweepModelInfo, SweepProvenance, SweepSettings } from '../../shared/sweep/types';
+import { readImageFile } from '../readInputFile';
+import { readResultFile, readSweepFile, resultFileName, SWEEP_LAYOUT, writeJsonAtomic, writeResult } from './sweepFolder';
+
+/** The model a sweep runs: a runner (tfjs on a backend, or a test double), its spec and identity. */
+export interface SweepModel {
+  runner: ModelRunner;
+  spec: ModelSpec;
+  info: SweepModelInfo;
+}
+
+/** Where a sweep is. */
+export interface SweepProgress {
+  /** Pairs of this shard finished (run or kept from before) and their total. */
+  done: number;
+  total: number;
+  caseId: string;
+  configId: string;
+  /**
+   * `skip`: a finished result was kept; `load`: reading the case; `calibrate`: an untimed run for
+   * a calibration map another shard owns; `warmup`: the untimed warm-up; `run`: timed run `run` of
+   * `runs`; `saved`: the result file is written.
+   */
+  stage: 'skip' | 'load' | 'calibrate' | 'warmup' | 'run' | 'saved';
+  run?: number;
+  runs?: number;
+  /** The inference run's own progress (windows) during `calibrate`, `warmup` and `run`. */
+  inference?: InferenceProgress;
+  /** With `saved`: the result. */
+  result?: CaseResult;
+}
+
+/** Options of {@link runSweep}. */
+export interface RunSweepOptions {
+  /** The sweep folder (created if missing). */
+  dir: string;
+  grid: SweepGrid;
+  cases: SweepCase[];
+  model: SweepModel;
+  settings?: Partial<SweepSettings>;
+  /** Run only the pairs of this shard (default all). */
+  shard?: Shard;
+  /** Keep finished results whose fingerprint matches (default true); false reruns this shard's pairs. */
+  resume?: boolean;
+  /** Machine id written into every result (default the host name). */
+  machine?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: SweepProgress) => void;
+  /** App, versions and backend, kept in sweep.json (and copied into summary.json). */
+  provenance?: SweepProvenance;
+  /** Reads a case's image and labels (default: NIfTI files via readImageFile). */
+  loadCase?: (c: SweepCase) => { image: Volume; label: Volume };
+}
+
+/** What {@link runSweep} did. */
+export interface RunSweepReport {
+  dir: string;
+  /** Pairs of this shard. */
+  pairs: number;
+  /** Pairs measured now, and kept from an earlier run. */
+  ran: number;
+  skipped: number;
+  /** Result files written now. */
+  files: string[];
+  sweep: SweepFile;
+}
+
+/** Default settings (see {@link SweepSettings}). */
+export const DEFAULT_SWEEP_SETTINGS: SweepSettings = { repeats: 3, warmup: 'patch', batchSize: 1, measure: 'absoluteError', diceMode: 'auto', crop: true };
+
+const FN = 'runSweep';
+const SPATIAL_AXES = 3;
+
+/** The machine id results carry by default: the host name. */
+export function defaultMachineId(): string {
+  return hostname() || 'unknown-host';
+}
+
+function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Checks case ids: file-name safe, no `__`, unique. */
+export function checkCases(cases: readonly SweepCase[]): void {
+  if (!Array.isArray(cases) || cases.length === 0) throw new RangeError(`${FN}: cases must be a non-empty array`);
+  const seen = new Set<string>();
+  cases.forEach((c, i) => {
+    if (!c || typeof c.id !== 'string' || !/^[A-Za-z0-9._-]+$/.test(c.id) || c.id.includes('__')) {
+      throw new RangeError(`${FN}: cases[${i}].id must use letters, digits, '.', '_' and '-' without '__', got ${JSON.stringify(c?.id)}`);
+    }
+    if (seen.has(c.id)) throw new RangeError(`${FN}: cases[${i}].id ${JSON.stringify(c.id)} is used twice`);
+    seen.add(c.id);
+    if (typeof c.image !== 'string' || typeof c.label !== 'string') throw new RangeError(`${FN}: cases[${i}] needs an image and a label file`);
+  });
+}
+
+function checkSettings(s: SweepSettings): void {
+  if (!(Number.isInteger(s.repeats) && s.repeats >= 1)) throw new RangeError(`${FN}: settings.repeats must be a positive integer, got ${s.repeats}`);
+  if (!(Number.isInteger(s.batchSize) && s.batchSize >= 1)) throw new RangeError(`${FN}: settings.batchSize must be a positive integer, got ${s.batchSize}`);
+  if (!['patch', 'each', 'none'].includes(s.warmup)) throw new RangeError(`${FN}: settings.warmup must be patch, each or none, got ${JSON.stringify(s.warmup)}`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/**
+ * Runs a sweep: every (case, configuration) pair of this shard, each with an untimed warm-up
+ * (see `settings.warmup`) and `repeats` timed `runInference` runs (median, min, max and the
+ * median split), Dice against the case's labels and the patch performance map.
+ *
+ * - Resumable: every finished pair is written at once, atomically, to
+ *   `results/<case>__<config>.json`; a restarted sweep keeps every result whose fingerprint
+ *   (model SHA-256, the case files' SHA-256, batch, measure, Dice mode, crop) matches and runs
+ *   only the rest. An abort (signal) or a crash loses at most the pair in flight.
+ * - Shards: only pairs whose index (case-major order over `sweep.json`'s configurations) mod n
+ *   equals i; `sweep.json` is the same for every shard, so folders merge.
+ * - Order: pairs run in index order. A `performance-weighted` pair takes its weights from its
+ *   case's calibration map (the patch size's calibration configuration, see `calibrationConfig`):
+ *   from this case's warm-up run, the result file, by running the calibration pair at that
+ *   moment when it is this shard's, or else from an untimed run that is not saved (another shard
+ *   owns the pair). Calibration pairs also measure each blend's stitching cost (`stitchProbe`)
+ *   for the time model.
+ * - Warm-up (`settings.warmup`): `patch` (default): one untimed run of the calibration
+ *   configuration before the first timed run of each patch size in this process (per process,
+ *   not per case: it warms the model's kernels and shape caches and the JIT); `each`: one
+ *   untimed run of the pair's own configuration before its timed runs; `none`.
+ * - Runs use no consistency map (it costs time and the sweep does not need it).
+ */
+export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport> {
+  const { model, signal } = options;
+  const dir = resolve(options.dir);
+  checkCases(options.cases);
+  const settings: SweepSettings = { ...DEFAULT_SWEEP_SETTINGS, ...options.settings };
+  checkSettings(settings);
+  const plan = planSweep(options.grid, { spatialAxes: SPATIAL_AXES });
+  const machine = options.machine ?? defaultMachineId();
+  const resume = options.resume !== false;
+  const cases = options.cases.map((c) => ({ ...c }));
+
+  // sweep.json: the same for every shard and every restart of the same sweep.
+  const fingerprints: Record<string, string> = {};
+  for (const c of cases) {
+    const hash = (what: string, path: string) => {
+      try {
+        return sha256Hex(readFileSync(path));
+      } catch (e) {
+        throw new Error(`${FN}: case ${c.id}: cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+    };
+    const inputs = { model: model.info.sha256, image: hash('image', c.image), label: hash('label', c.label), batchSize: settings.batchSize, measure: settings.measure, diceMode: settings.diceMode, crop: settings.crop };
+    fingerprints[c.id] = sha256Hex(JSON.stringify(inputs));
+  }
+  mkdirSync(join(dir, SWEEP_LAYOUT.results), { recursive: true });
+  const before = readSweepFile(dir);
+  const now = new Date().toISOString();
+  const grid = normalizeGrid(options.grid, { spatialAxes: SPATIAL_AXES });
+  const sweep: SweepFile = {
+    format: 'patchlens.sweep',
+    version: 1,
+    created: before?.created ?? now,
+    updated: now,
+    grid,
+    spatialAxes: SPATIAL_AXES,
+    configs: plan.configs,
+    calibration: plan.calibration,
+    cases,
+    fingerprints,
+    model: model.info,
+    settings,
+    ...options.provenance,
+  };
+  writeJsonAtomic(join(dir, SWEEP_LAYOUT.sweep), sweep);
+
+  const pairs = sweepPairs(cases, plan.configs, options.shard);
+  const calibrationIds = new Set(Object.values(plan.calibration));
+  const configById = new Map(plan.configs.map((c) => [c.id, c]));
+  const resultPath = (caseId: string, configId: string) => join(dir, SWEEP_LAYOUT.results, resultFileName(caseId, configId));
+  const finished = (caseId: string, configId: string): CaseResult | null => {
+    const r = readResultFile(resultPath(caseId, configId));
+    return r && r.fingerprint === fingerprints[caseId] && r.caseId === caseId && r.configId === configId ? r : null;
+  };
+  if (!resume) for (const p of pairs) rmSync(resultPath(p.caseId, p.configId), { force: true });
+
+  const report: RunSweepReport = { dir, pairs: pairs.length, ran: 0, skipped: 0, files: [], sweep };
+  const progress = (p: Omit<SweepProgress, 'done' | 'total'>) => options.onProgress?.({ done: report.ran + report.skipped, total: pairs.length, ...p });
+  const throwIfAborted = () => {
+    if (signal?.aborted) throw signal.reason ?? new Error(`${FN}: aborted`);
+  };
+  const mirrored = mirrorRunner(model.runner, { spatialAxes: SPATIAL_AXES });
+  const warmed = new Set<string>();
+  const blendsToProbe = [...new Set<(typeof SWEEP_BLENDS)[number]>(['constant', ...sweep.grid.blends])];
+
+  for (const [ci, c] of cases.entries()) {
+    const mine = pairs.filter((p) => p.caseIndex === ci);
+    if (mine.length === 0) continue;
+    const todo = mine.filter((p) => {
+      if (finished(c.id, p.configId)) {
+        report.skipped++;
+        progress({ caseId: c.id, configId: p.configId, stage: 'skip' });
+        return false;
+      }
+      return true;
+    });
+    if (todo.length === 0) continue;
+    throwIfAborted();
+    progress({ caseId: c.id, configId: todo[0].configId, stage: 'load' });
+    const { image, label } = options.loadCase ? options.loadCase(c) : loadNiftiCase(c);
+    const maps = new Map<string, { data: Float64Array; shape: number[] }>();
+
+    const run = async (config: SweepConfig, stage: SweepProgress['stage'], blend: BlendMode | Float32Array, runIndex?: number): Promise<InferenceResult> => {
+      throwIfAborted();
+      const result = await runInference({
+        image,
+        label,
+        runner: config.mirror ? mirrored : model.runner,
+        spec: model.spec,
+        options: {
+          patchSize: config.patchSize,
+          overlap: config.overlap,
+          placement: config.placement,
+          blend,
+          batchSize: settings.batchSize,
+          measure: settings.measure,
+          diceMode: settings.diceMode,
+          crop: settings.crop,
+          consistency: false,
+          signal,
+          onProgress: (inference) => progress({ caseId: c.id, configId: config.id, stage, run: runIndex, runs: stage === 'run' ? settings.repeats : undefined, inference }),
+        },
+      });
+      if (!result.dice || !result.patchPerformance) throw new Error(`${FN}: case ${c.id}: no Dice or patch performance map (are the labels empty?)`);
+      return result;
+    };
+    /** Runs a patch size's calibration configuration untimed and keeps its map. */
+    const calibrate = async (pk: string, stage: 'calibrate' | 'warmup') => {
+      const calId = plan.calibration[pk];
+      const cal = configById.get(calId)!;
+      progress({ caseId: c.id, configId: calId, stage });
+      const r = await run(cal, stage, cal.blend as BlendMode);
+      const map = { data: patchShapedMap(r.patchPerformance!.accumulator, cal.patchSize), shape: [...cal.patchSize] };
+      maps.set(calId, map);
+      warmed.add(pk);
+      return map;
+    };
+    const pending = new Set(todo.map((p) => p.configId));
+    /**
+     * The calibration map of a patch size in this case: from memory, from a result file, by
+     * running the calibration pair now when it is this shard's, else from an untimed run.
+     */
+    const calibrationMap = async (pk: string) => {
+      const calId = plan.calibration[pk];
+      let map = maps.get(calId);
+      if (!map) {
+        const cal = configById.get(calId)!;
+        const stored = finished(c.id, calId);
+        if (stored?.performance) map = { data: patchShapedMap(PerformanceMap.fromJSON(stored.performance), cal.patchSize), shape: [...cal.patchSize] };
+        else if (pending.has(calId)) {
+          await runPair(cal);
+          map = maps.get(calId)!;
+        } else map = await calibrate(pk, 'calibrate');
+        maps.set(calId, map);
+      }
+      return { calId, map };
+    };
+
+    /** Warm-up, repeats, the result file. */
+    const runPair = async (config: SweepConfig): Promise<void> => {
+      pending.delete(config.id);
+      throwIfAborted();
+      const pk = patchKey(config.patchSize);
+      // 'patch' warm-up: the calibration configuration, untimed, before the first timed run of a
+      // patch size in this process (its map is kept for performance-weighted).
+      if (settings.warmup === 'patch' && !warmed.has(pk)) await calibrate(pk, 'warmup');
+      let blend: BlendMode | Float32Array;
+      let weightsFrom: string | undefined;
+      if (config.blend === 'performance-weighted') {
+        const { calId, map } = await calibrationMap(pk);
+        blend = performanceWeights(map);
+        weightsFrom = calId;
+      } else {
+        blend = config.blend;
+      }
+      if (settings.warmup === 'each') {
+        progress({ caseId: c.id, configId: config.id, stage: 'warmup' });
+        await run(config, 'warmup', blend);
+      }
+      const runs: InferenceResult[] = [];
+      for (let k = 1; k <= settings.repeats; k++) {
+        progress({ caseId: c.id, configId: config.id, stage: 'run', run: k, runs: settings.repeats });
+        runs.push(await run(config, 'run', blend, k));
+      }
+      const last = runs[runs.length - 1];
+      const calibration = calibrationIds.has(config.id);
+      if (calibration) maps.set(config.id, { data: patchShapedMap(last.patchPerformance!.accumulator, config.patchSize), shape: [...config.patchSize] });
+      const result: CaseResult = {
+        caseId: c.id,
+        configId: config.id,
+        config,
+        windows: last.windows,
+        timing: timingOf(runs),
+        dice: last.dice!,
+        machine,
+        backend: last.backend.name,
+        performance: last.patchPerformance!.accumulator.toJSON(),
+        domainSize: [...last.grid.domain.size],
+        gridShape: [...last.grid.shape],
+        calibration,
+        fingerprint: fingerprints[c.id],
+        warnings: last.warnings,
+        finishedAt: new Date().toISOString(),
+      };
+      if (weightsFrom) result.weightsFrom = weightsFrom;
+      if (calibration) result.stitchProbe = await measureStitchCosts(config.patchSize, blendsToProbe, { classes: model.runner.classes });
+      throwIfAborted();
+      report.files.push(writeResult(dir, result));
+      report.ran++;
+      progress({ caseId: c.id, configId: config.id, stage: 'saved', result });
+    };
+
+    for (const p of todo) if (pending.has(p.configId)) await runPair(configById.get(p.configId)!);
+  }
+  return report;
+}
+
+/** Median total and split over the timed runs, with the spread. */
+function timingOf(runs: InferenceResult[]): ConfigTiming {
+  const totals = runs.map((r) => r.timing.totalMs);
+  const fastest = runs[totals.indexOf(Math.min(...totals))].timing;
+  return {
+    medianMs: median(totals),
+    minMs: Math.min(...totals),
+    maxMs: Math.max(...totals),
+    runs: runs.length,
+    preprocessMs: median(runs.map((r) => r.timing.preprocessMs)),
+    modelMs: median(runs.map((r) => r.timing.modelMs)),
+    stitchMs: median(runs.map((r) => r.timing.stitchMs)),
+    postprocessMs: median(runs.map((r) => r.timing.postprocessMs)),
+    runsMs: totals,
+    fastest: { preprocessMs: fastest.preprocessMs, modelMs: fastest.modelMs, stitchMs: fastest.stitchMs, postprocessMs: fastest.postprocessMs },
+  };
+}
+
+/** Reads a case's NIfTI image and labels (3-D, same grid). */
+export function loadNiftiCase(c: SweepCase): { image: Volume; label: Volume } {
+  const image = readImageFile(`case ${c.id} image`, c.image).volume;
+  const label = readImageFile(`case ${c.id} label`, c.label).volume;
+  if (image.shape.length !== 3) throw new RangeError(`case ${c.id}: the image ${c.image} must be 3-D, got shape [${image.shape}]`);
+  if (label.shape.length !== 3) throw new RangeError(`case ${c.id}: the label ${c.label} must be 3-D, got shape [${label.shape}]`);
+  return { image, label };
+}
