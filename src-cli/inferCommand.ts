@@ -22,9 +22,6 @@ function sha256(bytes: Uint8Array): string {
 
 /** `patchlens infer`: reads the inputs, runs the engine, writes the outputs. */
 export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
-  // Production mode: no debug checks, and no banner recommending tfjs-node (PatchLens registers
-  // its own fast CPU kernels).
-  tf.env().set('PROD', true);
   const say = (s: string) => (args.quiet ? undefined : io.err(s));
   const image = wrap(() => readImageFile('--image', args.image));
   const label = args.label ? wrap(() => readImageFile('--label', args.label!)) : null;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
 import { INFER_HELP, parseInferArgs } from './inferArgs';
 import { SWEEP_HELP, parseSweepArgs } from './sweepArgs';
 import { UsageError } from './usageError';
@@ -43,6 +44,9 @@ function version(): string {
  * Errors are one line (`patchlens: error: …`) unless `--verbose`.
  */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  // Production mode for every command: no debug checks, and no banner recommending tfjs-node
+  // (PatchLens registers its own fast CPU kernels).
+  tf.env().set('PROD', true);
   const [command, ...rest] = argv;
   const verbose = argv.includes('--verbose');
   try {

@@ -36,7 +36,6 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
   }
 
   // Production mode: no debug checks, and no banner recommending tfjs-node.
-  tf.env().set('PROD', true);
   const artifacts = await wrapAsync(() => readModelFolder(args.model), '--model');
   const prepared = await wrapAsync(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
   const { model, runner, backend } = prepared;
