@@ -536,7 +536,13 @@ export function assembleReportData(parts: ReportParts): ReportData {
     const n = rawResults.length - results.length;
     warnings.push(`${n} entr${n === 1 ? 'y' : 'ies'} in results/ ${n === 1 ? 'is' : 'are'} not a readable case result and ${n === 1 ? 'was' : 'were'} skipped`);
   }
-  for (const r of results) for (const w of r.warnings) warnings.push(`${r.caseId} × ${r.configId}: ${w}`);
+  // Runs repeat the same warnings (the model spec's assumptions, say): list each text once,
+  // with how many (case, configuration) pairs gave it.
+  const byText = new Map<string, string[]>();
+  for (const r of results) for (const w of new Set(r.warnings)) byText.set(w, [...(byText.get(w) ?? []), `${r.caseId} × ${r.configId}`]);
+  for (const [w, pairs] of byText) {
+    warnings.push(pairs.length === results.length && results.length > 1 ? `${w} (every run)` : pairs.length === 1 ? `${pairs[0]}: ${w}` : `${w} (${pairs.length} of ${results.length} runs, e.g. ${pairs[0]})`);
+  }
   const plan = knownConfigs(sweep, results);
   const sum = rec(s.summary);
   const caseIdsGiven = strs(sum.caseIds);

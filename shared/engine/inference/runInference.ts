@@ -136,7 +136,7 @@ export async function runInference(input: InferenceInput): Promise<InferenceResu
   };
   const dice = label ? diceReport(labels.data, label.data, { mode: diceMode, numClasses: classes, classNames: spec.classes.map((c) => c.name) }) : null;
   const domainDice = domainLabel ? diceReport(domainLabels, domainLabel, { mode: diceMode, numClasses: classes, classNames: spec.classes.map((c) => c.name) }) : null;
-  if (run.consistencySkipped) warnings.push(`consistency map skipped: ${run.consistencySkipped}`);
+  if (run.consistencySkipped && options.consistency !== false) warnings.push(`consistency map skipped: ${run.consistencySkipped}`);
   const t3 = now();
   const backend = runner.backend();
   for (const f of backend.fallbacks) warnings.push(`the ${f.from} backend failed at window ${f.atWindow} (${f.error}); the run went on with ${f.to}`);
