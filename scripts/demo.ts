@@ -10,25 +10,25 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src-cli/main';
+import { main, type Io } from '../src-cli/main';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The sweep the demo runs: small enough for two CPU cores in under two minutes. */
 export const DEMO_SWEEP = {
-  patch: '16,24',
+  patch: '24',
   overlap: '0,0.25,0.5',
   placement: 'stride',
   blend: 'constant,gaussian,crop,performance-weighted',
   repeats: '2',
 };
 
-/** Runs the demo into `out`; resolves to the exit code. */
-export async function runDemo(out = join(repo, 'out', 'demo'), extra: string[] = []): Promise<number> {
+/** Runs the demo into `out`; resolves to the exit code. `io` defaults to the process's streams. */
+export async function runDemo(out = join(repo, 'out', 'demo'), extra: string[] = [], io?: Io): Promise<number> {
   const dataDir = join(repo, 'demo', 'data');
   const modelDir = join(repo, 'demo', 'model');
   if (!existsSync(join(dataDir, 'cases.json')) || !existsSync(join(modelDir, 'model.json'))) {
-    process.stderr.write(`demo: the bundled demo is missing (${dataDir}, ${modelDir})\n`);
+    (io?.err ?? ((m: string) => process.stderr.write(m)))(`demo: the bundled demo is missing (${dataDir}, ${modelDir})\n`);
     return 1;
   }
   const cases = (JSON.parse(readFileSync(join(dataDir, 'cases.json'), 'utf8')) as { cases: { name: string; image: string; label: string }[] }).cases;
@@ -36,9 +36,9 @@ export async function runDemo(out = join(repo, 'out', 'demo'), extra: string[] =
   const sweepArgs = ['sweep', '--model', modelDir, '--out', out, '--quiet'];
   for (const c of cases) sweepArgs.push('--case', `${c.name}=${join(dataDir, c.image)}:${join(dataDir, c.label)}`);
   for (const [flag, value] of Object.entries(DEMO_SWEEP)) sweepArgs.push(`--${flag}`, value);
-  const code = await main([...sweepArgs, ...extra]);
+  const code = await main([...sweepArgs, ...extra], io);
   if (code !== 0) return code;
-  return main(['report', out]);
+  return main(['report', out], io);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

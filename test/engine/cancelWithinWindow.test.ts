@@ -9,9 +9,9 @@ import { sharedDir } from '../helpers/sharedData';
 describe('cancellation inside one window', () => {
   it('a long whole-volume pass stops between layers, rejects with the reason, and leaks nothing', async () => {
     const p = await prepareModel(await readModelFolder(resolve(sharedDir, 'models/brainchop/model5_gw_ae')), { backend: 'cpu' });
-    const batch = { data: new Float32Array(48 ** 3).map((_, i) => (i % 97) / 97), shape: [1, 48, 48, 48, 1] };
+    const batch = { data: new Float32Array(128 ** 3).map((_, i) => (i % 97) / 97), shape: [1, 128, 128, 128, 1] };
     const full = await p.runner.predict(batch, 0); // uncancelled: the whole pass
-    expect(full).toHaveLength(48 ** 3 * 3);
+    expect(full).toHaveLength(128 ** 3 * 3);
     const before = tf.memory().numTensors;
     const ctl = new AbortController();
     // abort after the first turn of the event loop, i.e. after the first layer

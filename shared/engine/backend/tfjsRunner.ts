@@ -45,6 +45,9 @@ function currentContextLost(): boolean {
   return webglContext()?.isContextLost() === true;
 }
 
+/** Input values from which a batch runs layer by layer (128³: a whole-volume pass of seconds). */
+const LAYERWISE_MIN_VALUES = 128 ** 3;
+
 /** Errors after which another backend should take over: a lost WebGL context, GPU or wasm memory exhausted. */
 const RECOVERABLE = /context.?lost|CONTEXT_LOST|out of memory|\bOOM\b|texture size|WebGLTexture|failed to (compile|link)|webgl|memory access out of bounds|Aborted\(/i;
 
@@ -108,7 +111,9 @@ export async function createTfjsRunner(options: TfjsRunnerOptions): Promise<Mode
 
   const runOnce = async (batch: NdArray<Float32Array>, signal?: AbortSignalLike): Promise<Float32Array> => {
     let y: tf.Tensor;
-    if (model.predictAsync) {
+    // Layer by layer (cancellable inside the window) only where a window is big enough for that to
+    // matter: each turn of the event loop costs about a millisecond.
+    if (model.predictAsync && batch.data.length >= LAYERWISE_MIN_VALUES) {
       const x = tf.tensor(batch.data, batch.shape, 'float32');
       try {
         y = await model.predictAsync(x, signal);
