@@ -1,3 +1,4 @@
+import { compareWeightedWithGaussian } from './blendComparison';
 import { JSDOM } from 'jsdom';
 import { borderProfileChart, diceTimeChart, overlapTimeChart, predictionChart } from './charts';
 import { configLabel, describeRule, dice, esc, patchText, pct, perAxisText, seconds, short, sig, signed } from './format';
@@ -132,9 +133,28 @@ function tradeoffSection(data: ReportData, doc: Document): string {
 <h2>3. Overlap, time and quality</h2>
 <figure id="fig-overlap-time">${a.svg}<figcaption>${esc(a.caption)}</figcaption></figure>
 <figure id="fig-dice-time">${b.svg}<figcaption>${esc(b.caption)}</figcaption></figure>
+${blendComparison(data)}
 <h3>Predicted against measured time</h3>
 ${pred}
 </section>`;
+}
+
+/** Does the measured map, used as weights, beat gaussian blending at equal time (same windows)? */
+function blendComparison(data: ReportData): string {
+  const rows = compareWeightedWithGaussian(data.configs);
+  if (rows.length === 0) return '';
+  const beats = rows.filter((r) => r.verdict === 'beats').length;
+  const ties = rows.filter((r) => r.verdict === 'ties').length;
+  const verdict = `performance-weighted blending beats gaussian in ${beats} of ${rows.length} setting(s)${ties ? `, ties in ${ties}` : ''}, loses in ${rows.length - beats - ties}`;
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.setting)}</td><td class="num">${r.gaussian.dice.toFixed(4)}</td><td class="num">${r.weighted.dice.toFixed(4)}</td><td class="num">${r.diceChange >= 0 ? '+' : '−'}${Math.abs(r.diceChange).toFixed(4)}</td><td class="num">${(r.gaussian.timeMs / 1000).toFixed(2)} s / ${(r.weighted.timeMs / 1000).toFixed(2)} s</td><td>${r.verdict}</td></tr>`,
+    )
+    .join('');
+  return `<h3 id="weighted-vs-gaussian">Performance-weighted against gaussian blending at equal time</h3>
+<p>The measured patch performance map of the calibration run, turned into a weight map (lower error, higher weight), used for blending: a mode none of MONAI, nnU-Net or TorchIO has. Same windows as gaussian, so the same time up to noise. On this sweep, ${esc(verdict)}.</p>
+<table class="compact"><thead><tr><th>setting</th><th class="num">Dice gaussian</th><th class="num">Dice weighted</th><th class="num">change</th><th class="num">time gaussian / weighted</th><th>verdict</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** Per-class Dice columns fit beside the other columns up to this many classes; more go to their own table. */
