@@ -11,7 +11,7 @@ describe('README', () => {
     const quick = readme.slice(readme.indexOf('## Quick start'));
     const block = /```sh\n([\s\S]*?)```/.exec(quick)![1].trim().split('\n');
     expect(block).toHaveLength(2);
-    expect(block[0]).toMatch(/^npm install && npm run example\b/);
+    expect(block[0]).toMatch(/^npm install && npm run demo\b/);
     expect(block[1]).toMatch(/^npm test\b/);
     expect(readFileSync(resolve(repoRoot, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
   });
