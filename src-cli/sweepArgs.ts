@@ -30,6 +30,8 @@ export interface SweepArgs {
   backend: BackendPreference;
   rule: SelectionRule;
   resume: boolean;
+  /** Run only the calibration configurations and rank the grid by predicted time. */
+  predictOnly: boolean;
   machine: string | undefined;
   /** Sweep folders to merge into --out instead of running (`--merge`, repeatable). */
   merge: string[];
@@ -76,6 +78,9 @@ Runs:
   --shard <i/n>          run only the (case, configuration) pairs whose index mod n is i
   --machine <id>         machine id written into the results (default: the host name)
   --no-resume            rerun this shard's pairs even if their results exist (default: keep them)
+  --predict-only         run only the calibration configuration(s) and rank every configuration of the
+                         grid by its predicted time, before running it (the calibration results are kept,
+                         so the full sweep later resumes from them)
 
 Summary:
   --rule <rule>          ${RULE_SYNTAX.join(' | ')} (default ${formatRule(DEFAULT_RULE)})
@@ -168,6 +173,7 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
         machine: { type: 'string' },
         resume: { type: 'boolean' },
         'no-resume': { type: 'boolean' },
+        'predict-only': { type: 'boolean' },
         rule: { type: 'string' },
         merge: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
@@ -235,6 +241,7 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
     backend: choice('backend', v.backend, ['auto', ...BACKENDS] as const, 'auto'),
     rule,
     resume: v['no-resume'] !== true,
+    predictOnly: v['predict-only'] === true,
     machine: v.machine,
     merge,
     verbose: v.verbose === true,

@@ -4,12 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { prepareModel } from '../shared/engine/prepareModel';
-import { planSweep } from '../shared/sweep/grid';
+import { normalizeGrid, planSweep } from '../shared/sweep/grid';
+import { rankByPredictedTime } from '../shared/sweep/rank';
 import type { SweepGrid, SweepSummary } from '../shared/sweep/types';
 import { fileProbeCache } from '../src-node/probeCache';
 import { readModelFolder } from '../src-node/readModelFolder';
 import { runSweep, type SweepProgress } from '../src-node/sweep/runSweep';
-import { SWEEP_LAYOUT } from '../src-node/sweep/sweepFolder';
+import { readResults, SWEEP_LAYOUT } from '../src-node/sweep/sweepFolder';
 import { mergeSweeps, summarizeSweep } from '../src-node/sweep/summarizeSweep';
 import type { Io } from './main';
 import type { SweepArgs } from './sweepArgs';
@@ -52,8 +53,16 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
       mirror: args.mirror,
     };
     let configs: number;
+    let runGrid: SweepGrid = grid;
+    if (args.predictOnly) {
+      // The grid whose only configurations are the calibrations (largest overlap, first placement,
+      // constant blending, no mirroring): see calibrationConfig.
+      const g = normalizeGrid(grid);
+      const widest = g.overlaps.reduce((a, b) => (Math.max(...b) > Math.max(...a) ? b : a));
+      runGrid = { patchSizes: g.patchSizes, overlaps: [widest], placements: [g.placements[0]], blends: ['constant'], mirror: [false] };
+    }
     try {
-      configs = planSweep(grid).configs.length;
+      configs = planSweep(runGrid).configs.length;
     } catch (e) {
       throw new UsageError(`sweep: ${(e as Error).message}`);
     }
@@ -68,7 +77,7 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
     try {
       const report = await runSweep({
         dir: args.out,
-        grid,
+        grid: runGrid,
         cases: args.cases.map((c) => ({ ...c, image: resolve(c.image), label: resolve(c.label) })),
         model: { runner, spec: model.spec, info: { name: model.spec.name, sha256: model.sha256, path: resolve(args.model) } },
         settings: { repeats: args.repeats, warmup: args.warmup, batchSize: args.batch, measure: args.measure, diceMode: args.dice, crop: args.crop },
@@ -96,6 +105,15 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
       throw e;
     } finally {
       process.off('SIGINT', onSignal);
+    }
+    if (args.predictOnly) {
+      const plan = planSweep(grid);
+      const cals = readResults(args.out).results.map((r) => r.result).filter((r) => Object.values(plan.calibration).includes(r.configId));
+      const ranked = rankByPredictedTime(grid, cals);
+      io.out(`${'config'.padEnd(45)}${'windows'.padStart(8)}${'predicted s'.padStart(14)}\n`);
+      for (const r of ranked) io.out(`${r.config.id.padEnd(45)}${String(Math.round(r.windows)).padStart(8)}${(r.predictedMs / 1000).toFixed(3).padStart(14)}\n`);
+      io.out(`${ranked.length} configuration(s) ranked by predicted time per case, from ${cals.length} calibration run(s) in ${resolve(args.out)}\n`);
+      return;
     }
     const summary = summarizeSweep(args.out, summaryOptions);
     for (const w of summary.warnings) say(`warning: ${w}\n`);
