@@ -14,7 +14,7 @@ import { writeInferenceOutputs } from '../src-node/writeInferenceOutputs';
 import type { InferArgs } from './inferArgs';
 import type { Io } from './main';
 import { progressPrinter } from './progress';
-import { InputError } from './usageError';
+import { InputError, asInputError } from './usageError';
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -29,8 +29,8 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
     throw new InputError(`--image ${args.image}: expected a 3-D image, got shape [${image.volume.shape}] (4-D images are not supported by infer yet)`);
   }
   if (label && label.volume.shape.length !== 3) throw new InputError(`--label ${args.label}: expected a 3-D label map, got shape [${label.volume.shape}]`);
-  const artifacts = await wrapAsync(() => readModelFolder(args.model), '--model');
-  const prepared = await wrapAsync(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
+  const artifacts = await asInputError(() => readModelFolder(args.model), '--model');
+  const prepared = await asInputError(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
   const { model, runner, backend } = prepared;
   try {
     if (model.inputShape.spatialRank !== 3) {
@@ -107,14 +107,5 @@ function wrap<T>(f: () => T): T {
     return f();
   } catch (e) {
     throw new InputError((e as Error).message);
-  }
-}
-
-async function wrapAsync<T>(f: () => Promise<T>, option: string): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    const m = (e as Error).message;
-    throw new InputError(m.startsWith('--') ? m : `${option}: ${m}`);
   }
 }

@@ -14,7 +14,7 @@ import { readResults, SWEEP_LAYOUT } from '../src-node/sweep/sweepFolder';
 import { mergeSweeps, summarizeSweep } from '../src-node/sweep/summarizeSweep';
 import type { Io } from './main';
 import type { SweepArgs } from './sweepArgs';
-import { InputError, UsageError } from './usageError';
+import { InputError, UsageError, asInputError } from './usageError';
 
 /**
  * `patchlens sweep`: runs (or, with --merge, merges) a sweep into --out, writes summary.json and
@@ -37,8 +37,8 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
   }
 
   // Production mode: no debug checks, and no banner recommending tfjs-node.
-  const artifacts = await wrapAsync(() => readModelFolder(args.model), '--model');
-  const prepared = await wrapAsync(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
+  const artifacts = await asInputError(() => readModelFolder(args.model), '--model');
+  const prepared = await asInputError(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
   const { model, runner, backend } = prepared;
   try {
     if (model.inputShape.spatialRank !== 3) {
@@ -212,13 +212,4 @@ export function formatSummary(s: SweepSummary, dir: string): string {
   if (s.missing.length) lines.push(`${s.missing.length} pair(s) not measured yet (other shards: merge with patchlens sweep --merge <folder> … --out <folder>)`);
   lines.push(`summary: ${join(dir, SWEEP_LAYOUT.summary)}`);
   return `${lines.join('\n')}\n`;
-}
-
-async function wrapAsync<T>(f: () => Promise<T>, option: string): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    const m = (e as Error).message;
-    throw new InputError(m.startsWith('--') ? m : `${option}: ${m}`);
-  }
 }

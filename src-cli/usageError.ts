@@ -7,3 +7,16 @@ export class UsageError extends Error {
 export class InputError extends Error {
   override name = 'InputError';
 }
+
+/**
+ * Runs `f`; any error becomes an {@link InputError} naming the option it came from (unless the
+ * message already starts with an option).
+ */
+export async function asInputError<T>(f: () => Promise<T>, option: string): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const m = (e as Error).message;
+    throw new InputError(m.startsWith('--') ? m : `${option}: ${m}`);
+  }
+}
