@@ -11,10 +11,15 @@ export interface KnownModel {
 }
 
 /** brainchop's conformed input: 256³ at 1 mm, transposed as brainchop feeds it (tensor axes L, I, A). */
-const BRAINCHOP_GRID: Pick<ModelSpec, 'orientation' | 'voxelSize' | 'conform'> = {
+const BRAINCHOP_GRID: Pick<ModelSpec, 'orientation' | 'voxelSize' | 'conform' | 'channels' | 'outputActivation' | 'largestComponent' | 'source'> = {
   orientation: 'LIA',
   voxelSize: [1, 1, 1],
   conform: { shape: [256, 256, 256], voxelSize: [1, 1, 1] },
+  // Every brainchop MeshNet: one channel in, logits out (argmax), largest component kept.
+  channels: 1,
+  outputActivation: 'logits-softmax',
+  largestComponent: true,
+  source: 'known-model',
 };
 
 /** Tissue classes of brainchop's colormap3.json (model5_gw_ae) and colormap.json (model20chan3cls). */
@@ -51,13 +56,9 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
       ...BRAINCHOP_GRID,
       crop: { threshold: 0, padding: 18 },
       normalization: { kind: 'min-max' },
-      channels: 1,
-      outputActivation: 'logits-softmax',
       classes: TISSUE_CLASSES,
       receptiveField: [93, 93, 93],
       translationEquivariant: true,
-      largestComponent: true,
-      source: 'known-model',
       assumptions: [],
       notes: [
         'brainchop-parameters.js entry 1 “Tissue GWM (light)”: enableQuantileNorm false, autoThreshold 0, cropPadding 18, enableTranspose true',
@@ -78,13 +79,9 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
       ...BRAINCHOP_GRID,
       crop: { threshold: 0, padding: 0 },
       normalization: { kind: 'min-max' },
-      channels: 1,
-      outputActivation: 'logits-softmax',
       classes: TISSUE_CLASSES,
       receptiveField: [49, 49, 49],
       translationEquivariant: true,
-      largestComponent: true,
-      source: 'known-model',
       assumptions: [
         'no colormap ships with model11_gw_ae: its 3 classes are assumed to be background / white matter / grey matter, like model5_gw_ae (brainchop only uses it for brain extraction: every label ≠ 0 is brain)',
       ],
@@ -107,17 +104,13 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
       ...BRAINCHOP_GRID,
       crop: { threshold: 0.5, padding: 20 },
       normalization: { kind: 'quantile', lo: 0.05, hi: 0.95 },
-      channels: 1,
-      outputActivation: 'logits-softmax',
       classes: [
         { name: 'background', color: [0, 0, 0] },
         { name: 'brain mask', color: [255, 255, 255] },
       ],
       receptiveField: [311, 311, 311],
       translationEquivariant: false,
-      largestComponent: true,
       instanceNorm: { layerSuffix: '_gn', epsilon: 1e-5 },
-      source: 'known-model',
       assumptions: [],
       notes: [
         'brainchop-parameters.js “omnimodal Skull Stripping” (Brain_Extraction): enableQuantileNorm true, autoThreshold 0.5, cropPadding 20, isPostProcessEnable true, enableTranspose true',
@@ -141,13 +134,9 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
       ...BRAINCHOP_GRID,
       crop: { threshold: 0.2, padding: 0 },
       normalization: { kind: 'quantile', lo: 0.05, hi: 0.95 },
-      channels: 1,
-      outputActivation: 'logits-softmax',
       classes: TISSUE_CLASSES,
       receptiveField: [93, 93, 93],
       translationEquivariant: true,
-      largestComponent: true,
-      source: 'known-model',
       assumptions: [],
       notes: [
         'brainchop-parameters.js entry 2 “Tissue GWM (High Acc)”: enableQuantileNorm true, autoThreshold 0.2, cropPadding 0, enableTranspose true',
