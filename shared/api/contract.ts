@@ -1,0 +1,375 @@
+/**
+ * The typed contract between the renderer and the main-side services (Electron IPC or the
+ * HTTP + WebSocket transport): every request with its arguments and result, every event with its
+ * payload. One comment line per entry, as niivue's event map. Both transports carry exactly this;
+ * the preload derives its API from {@link REQUEST_CHANNELS} / {@link EVENT_NAMES}.
+ *
+ * Binary payloads are typed arrays (`VolumeData.data`, `PatchMapData.data`, uploads): Electron's
+ * structured clone keeps them, the WebSocket transport frames them (see `binaryCodec.ts`).
+ */
+import type { Placement } from '../grid/placement';
+import type { BlendMode } from '../stitching/types';
+import type { InferenceMeasure } from '../engine/inference/inferencePerformance';
+import type { SweepBlend, SweepSummary } from '../sweep/types';
+
+/** What a file to open is used as. A model is a folder (model.json, weight shards, optional patchlens.json). */
+export type FileKind = 'image' | 'label' | 'model';
+
+/**
+ * Where a file comes from. Main accepts paths only from its own dialogs, drag-and-drop (the
+ * preload's `pathForFile`), the project's recent list, or bytes uploaded by the page
+ * (browser transport: `<input type="file">`, written into the project folder by main).
+ */
+export type OpenSource =
+  | { from: 'dialog' }
+  | { from: 'recent'; path: string }
+  | { from: 'drop'; path: string }
+  | { from: 'upload'; files: { name: string; bytes: Uint8Array }[] };
+
+/** Voxel data of a volume for display: row-major, shape slowest axis first (`[nk, nj, ni]`), affine index → RAS+ mm (see shared/io/volume.ts). */
+export interface VolumeData {
+  shape: number[];
+  spacing: number[];
+  affine: number[][];
+  data: Float32Array | Uint8Array | Int16Array | Uint16Array | Int32Array;
+}
+
+/** A patch-shaped map (patch performance or consistency): mean per position in the patch. */
+export interface PatchMapData {
+  /** Patch shape, slowest axis first (spatial only, e.g. `[24, 24, 24]`). */
+  shape: number[];
+  data: Float32Array;
+  /** Measure name (`absoluteError`, `crossEntropy`, `diceError`, `consistency`, training loss name). */
+  measure: string;
+  /** Patches accumulated. */
+  count: number;
+  /** Where it comes from, one line (e.g. "run r3", "training", "sweep s1 calibration p24-o0-…"). */
+  source: string;
+}
+
+/** A loaded image or label map. */
+export interface VolumeInfo {
+  /** File name (no directory). */
+  name: string;
+  /** Absolute path on the machine running the services (null for the bundled demo's in-memory copy). */
+  path: string | null;
+  shape: number[];
+  spacing: number[];
+  /** NIfTI datatype name (`uint8`, `int16`, `float32`, ...). */
+  dtype: string;
+  /** Minimum and maximum voxel value. */
+  range: [number, number];
+  /** Robust display range: 0.5th and 99.5th percentiles (MR auto window/level). */
+  percentiles: [number, number];
+  /** Modality guessed from the header / values, for window presets. */
+  modality: 'CT' | 'MR' | 'unknown';
+}
+
+/** A loaded model. */
+export interface ModelInfo {
+  name: string;
+  path: string | null;
+  sha256: string;
+  classes: { name: string; color: [number, number, number] }[];
+  trainedPatchSize: number[] | null;
+  receptiveField: number[] | null;
+  translationEquivariant: boolean;
+  /** Whether the model folder has a training-time patch performance map. */
+  hasTrainingMap: boolean;
+}
+
+/** Settings of one inference run. */
+export interface RunSettings {
+  /** Patch size per spatial axis. */
+  patchSize: number[];
+  /** Overlap fraction in [0, 1), one for all axes. */
+  overlap: number;
+  placement: Placement;
+  blend: BlendMode;
+  /** Measure of the patch performance map. */
+  measure: InferenceMeasure;
+}
+
+/** A finished inference run, persisted in the project folder (`runs/<id>/`). */
+export interface RunRecord {
+  id: string;
+  /** ISO date. */
+  createdAt: string;
+  imageName: string;
+  labelName: string | null;
+  modelName: string;
+  settings: RunSettings;
+  windows: number;
+  /** Mean foreground Dice against the reference labels (null without labels). */
+  dice: number | null;
+  timing: { totalMs: number; preprocessMs: number; modelMs: number; stitchMs: number; postprocessMs: number };
+  /** tfjs backend and why it was chosen. */
+  backend: { name: string; reason: string };
+  /** Which layers exist (see {@link RunLayer}). */
+  layers: RunLayer[];
+  hasPerformance: boolean;
+  hasConsistency: boolean;
+  warnings: string[];
+  /** Folder of the run's files (JSON + NIfTI + npy). */
+  dir: string;
+}
+
+/**
+ * Volumes of a run on the image's grid:
+ * `labels` predicted label map; `probability` foreground probability (1 − p(background));
+ * `coverage` windows covering each voxel; `tiledPerformance` the patch performance map repeated
+ * at every window position (mean over the windows covering the voxel); `tiledConsistency` the
+ * same for the consistency map; `gridOutline` 1 on the faces of the windows, 0 elsewhere.
+ */
+export type RunLayer = 'labels' | 'probability' | 'coverage' | 'tiledPerformance' | 'tiledConsistency' | 'gridOutline';
+
+/** What the patch inspector shows for one voxel of a run. */
+export interface InspectResult {
+  /** Voxel on the image grid `[k, j, i]` and on the model grid. */
+  voxel: number[];
+  modelVoxel: number[];
+  /** Stitched probabilities per class and the label there. */
+  stitched: number[];
+  label: number;
+  /** Reference label there (null without labels). */
+  reference: number | null;
+  /** Every window that covered the voxel, in plan order. */
+  windows: {
+    index: number;
+    /** Window start on the model grid (inside the inference box). */
+    start: number[];
+    /** Position of the voxel inside the patch. */
+    positionInPatch: number[];
+    /** This window's own prediction there (probability per class), before stitching. */
+    probabilities: number[];
+    /** Blending weight of that position. */
+    weight: number;
+    /** Patch performance map value at that position (null without a map). */
+    performance: number | null;
+  }[];
+}
+
+/** What a sweep from the UI runs. */
+export interface SweepRequest {
+  /** Patch sizes (one number: all axes). */
+  patchSizes: number[];
+  overlaps: number[];
+  blends: SweepBlend[];
+  placements: Placement[];
+  /** Timed runs per configuration (1–5). */
+  repeats: number;
+  /** `current`: the open image + labels (both required); `demo`: the bundled demo's cases. */
+  cases: 'current' | 'demo';
+}
+
+/** A sweep of the project (`sweeps/<id>/`). */
+export interface SweepRecord {
+  id: string;
+  createdAt: string;
+  configs: number;
+  cases: number;
+  /** Whether every (case, configuration) has a result. */
+  complete: boolean;
+  dir: string;
+}
+
+/** State of a queued job. */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** An inference run, sweep or report export in main's job queue. */
+export interface JobInfo {
+  id: string;
+  kind: 'inference' | 'sweep' | 'report';
+  /** One line for the UI, e.g. "Inference p24 ov0.5 gaussian on ch2-2mm_t1.nii.gz". */
+  label: string;
+  state: JobState;
+  progress: {
+    /** 0..1 over the whole job. */
+    fraction: number;
+    /** Phase name (`preprocess`, `model`, `postprocess`, `sweep`, ...). */
+    phase: string;
+    /** Estimated milliseconds left for the whole job (null while unknown). */
+    etaMs: number | null;
+    message: string;
+  };
+  /** Run or sweep id the job produced (when done). */
+  resultId: string | null;
+  error: ApiErrorPayload | null;
+  /** ISO dates. */
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** An entry of the project's recent-files list (the only paths `from: 'recent'` accepts). */
+export interface RecentEntry {
+  kind: FileKind;
+  path: string;
+  name: string;
+  /** ISO date last opened. */
+  openedAt: string;
+}
+
+/** Everything the renderer mirrors (small; sent whole on every change). */
+export interface SessionState {
+  project: { dir: string; name: string };
+  image: VolumeInfo | null;
+  label: VolumeInfo | null;
+  model: ModelInfo | null;
+  /** Newest first. */
+  runs: RunRecord[];
+  sweeps: SweepRecord[];
+  /** Queued, running and the last finished jobs (newest first). */
+  jobs: JobInfo[];
+  recent: RecentEntry[];
+}
+
+/** Paths written by a report export. */
+export interface ReportExport {
+  html: string;
+  pdf: string;
+  json: string;
+  /** Browser transport: a same-origin URL the page can download the PDF from (null in Electron). */
+  pdfUrl: string | null;
+}
+
+/** Application commands (menu items and their accelerators) the renderer carries out. */
+export type AppCommand =
+  | 'open-image'
+  | 'open-label'
+  | 'open-model'
+  | 'open-demo'
+  | 'run-inference'
+  | 'run-sweep'
+  | 'cancel-job'
+  | 'export-report'
+  | 'toggle-heatmap'
+  | 'reset-view'
+  | 'show-explorer'
+  | 'show-viewer';
+
+/**
+ * Every request: `args` the renderer sends, `result` main answers. A failure answers
+ * `{ error: { code, message } }` instead (see {@link Envelope}).
+ */
+export interface Requests {
+  /** App name, version, platform and the transport serving this page. */
+  'app:info': { args: Record<string, never>; result: { name: string; version: string; platform: string; transport: 'electron' | 'http'; nativeDialogs: boolean } };
+  /** The whole session state (also pushed as `session:changed`). */
+  'session:get': { args: Record<string, never>; result: SessionState };
+  /** Opens the bundled demo: its first case's image and labels and the demo model. */
+  'session:openDemo': { args: Record<string, never>; result: SessionState };
+  /** Opens an image, a label map or a model from a trusted source; null when a dialog was cancelled. */
+  'file:open': { args: { kind: FileKind; source: OpenSource }; result: SessionState | null };
+  /** Closes the label map or model (the image cannot be closed, only replaced). */
+  'file:close': { args: { kind: 'label' | 'model' }; result: SessionState };
+  /** Voxel data of the open image or label map. */
+  'volume:get': { args: { kind: 'image' | 'label' }; result: VolumeData };
+  /** The model's training-time patch performance map (null when its folder has none). */
+  'model:trainingMap': { args: Record<string, never>; result: PatchMapData | null };
+  /** Queues an inference run of the open model on the open image (labels optional); answers the job id. */
+  'run:start': { args: { settings: RunSettings }; result: { jobId: string } };
+  /** One volume layer of a finished run, on the image grid. */
+  'run:layer': { args: { runId: string; layer: RunLayer }; result: VolumeData };
+  /** The run's patch performance and consistency maps (null where absent). */
+  'run:maps': { args: { runId: string }; result: { performance: PatchMapData | null; consistency: PatchMapData | null } };
+  /** The windows that covered a voxel, with each window's own prediction there. */
+  'run:inspect': { args: { runId: string; voxel: number[] }; result: InspectResult };
+  /** Deletes a run and its folder. */
+  'run:delete': { args: { runId: string }; result: SessionState };
+  /** Queues a sweep; answers the job id. */
+  'sweep:start': { args: { request: SweepRequest }; result: { jobId: string } };
+  /** Summary of a sweep (Dice, time, Pareto front, recommendation, margins, time model). */
+  'sweep:summary': { args: { sweepId: string }; result: SweepSummary };
+  /** The merged calibration patch performance map of a sweep's patch size. */
+  'sweep:map': { args: { sweepId: string; calibrationId: string }; result: PatchMapData };
+  /** Cancels a queued or running job (no-op when it already ended). */
+  'job:cancel': { args: { jobId: string }; result: JobInfo };
+  /** Exports a sweep's report (HTML + PDF + JSON): Electron asks where with a save dialog (null when cancelled); the browser transport writes into the project folder. */
+  'report:export': { args: { sweepId: string }; result: ReportExport | null };
+}
+
+/** Every event main pushes to the renderer. */
+export interface Events {
+  /** The session changed (file opened, run finished, job queued/ended, ...). */
+  'session:changed': SessionState;
+  /** A job's progress (at most ~10 per second per job). */
+  'job:progress': JobInfo;
+  /** A menu item or accelerator was used. */
+  'app:command': { command: AppCommand };
+}
+
+export type RequestChannel = keyof Requests;
+export type EventName = keyof Events;
+export type RequestArgs<K extends RequestChannel> = Requests[K]['args'];
+export type RequestResult<K extends RequestChannel> = Requests[K]['result'];
+
+/** Error codes that cross the contract. */
+export type ApiErrorCode =
+  | 'bad-request' // arguments failed validation
+  | 'not-found' // unknown run / sweep / job / recent path, or no such file
+  | 'bad-input' // the file is not what it should be (not NIfTI, wrong shape, model unreadable, ...)
+  | 'precondition' // e.g. no image open, no labels for a sweep of the current image
+  | 'unsupported' // e.g. a native dialog over the browser transport
+  | 'forbidden' // wrong sender frame / token, a path from an untrusted source
+  | 'cancelled'
+  | 'internal';
+
+/** An error as it crosses the contract. */
+export interface ApiErrorPayload {
+  code: ApiErrorCode;
+  message: string;
+}
+
+/** What a transport carries back for a request. */
+export type Envelope<T> = { result: T } | { error: ApiErrorPayload };
+
+/** Every request channel, in contract order (the preload and the validators enumerate this). */
+export const REQUEST_CHANNELS = [
+  'app:info',
+  'session:get',
+  'session:openDemo',
+  'file:open',
+  'file:close',
+  'volume:get',
+  'model:trainingMap',
+  'run:start',
+  'run:layer',
+  'run:maps',
+  'run:inspect',
+  'run:delete',
+  'sweep:start',
+  'sweep:summary',
+  'sweep:map',
+  'job:cancel',
+  'report:export',
+] as const satisfies readonly RequestChannel[];
+
+/** Every event name. */
+export const EVENT_NAMES = ['session:changed', 'job:progress', 'app:command'] as const satisfies readonly EventName[];
+
+/** Every run layer name. */
+export const RUN_LAYERS = ['labels', 'probability', 'coverage', 'tiledPerformance', 'tiledConsistency', 'gridOutline'] as const satisfies readonly RunLayer[];
+
+/** Every app command. */
+export const APP_COMMANDS = [
+  'open-image',
+  'open-label',
+  'open-model',
+  'open-demo',
+  'run-inference',
+  'run-sweep',
+  'cancel-job',
+  'export-report',
+  'toggle-heatmap',
+  'reset-view',
+  'show-explorer',
+  'show-viewer',
+] as const satisfies readonly AppCommand[];
+
+// Compile-time check that the runtime lists name every channel/event (and nothing else).
+type Missing<A extends string, B extends string> = Exclude<A, B>;
+const _allChannels: Missing<RequestChannel, (typeof REQUEST_CHANNELS)[number]> extends never ? true : false = true;
+const _allEvents: Missing<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : false = true;
+void _allChannels;
+void _allEvents;
