@@ -15,6 +15,12 @@ export interface PatchLensVersions {
  */
 export interface PatchLensApi {
   versions: PatchLensVersions;
+  /** Sends a request of the contract (shared/api/contract.ts); resolves to its envelope (never rejects for API errors). */
+  invoke(channel: string, args: unknown): Promise<{ result: unknown } | { error: { code: string; message: string } }>;
+  /** Listens to a contract event; returns the unsubscribe function. */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+  /** Absolute path of a dropped file (Electron's webUtils.getPathForFile); '' when it has none. */
+  pathForFile(file: File): string;
 }
 
 declare global {
