@@ -1,0 +1,61 @@
+import type { ModelInfo, RunSettings } from '../../shared/api/contract';
+import { PLACEMENTS, type Placement } from '../../shared/grid/placement';
+import { BLEND_MODES, type BlendMode } from '../../shared/stitching/types';
+import { INFERENCE_MEASURES, type InferenceMeasure } from '../../shared/engine/inference/inferencePerformance';
+
+/** The run form's raw values (text inputs stay text until validated). */
+export interface RunForm {
+  /** Patch size per spatial axis, as typed (a number input's binding gives numbers, null when empty). */
+  patch: (string | number | null)[];
+  /** Overlap fraction, as typed. */
+  overlap: string | number | null;
+  placement: Placement;
+  blend: BlendMode;
+  measure: InferenceMeasure;
+}
+
+/** Largest overlap the form accepts (1 would never advance). */
+export const MAX_OVERLAP = 0.9;
+
+/** Smallest and largest patch edge the form accepts. */
+export const PATCH_LIMITS = { min: 4, max: 512 } as const;
+
+/** Blends offered in the run form: what the stitching core accepts. */
+export const RUN_BLENDS: readonly BlendMode[] = BLEND_MODES;
+
+/** The form's starting values: the model's trained patch size (else 64 per axis), overlap 0.5, gaussian. */
+export function defaultRunForm(model: ModelInfo | null, spatialAxes = 3): RunForm {
+  const trained = model?.trainedPatchSize;
+  const patch = trained && trained.length > 0 ? trained.map(String) : new Array<string>(spatialAxes).fill('64');
+  return { patch, overlap: '0.5', placement: 'stride', blend: 'gaussian', measure: 'absoluteError' };
+}
+
+/** What {@link validateRunForm} answers: the settings, or one message per invalid field. */
+export type RunFormResult = { ok: true; settings: RunSettings } | { ok: false; errors: Partial<Record<'patch' | 'overlap' | 'placement' | 'blend' | 'measure', string>> };
+
+/**
+ * Checks the form and builds {@link RunSettings}. Patch sizes must be integers in
+ * [{@link PATCH_LIMITS}.min, max], the overlap a number in [0, {@link MAX_OVERLAP}].
+ */
+export function validateRunForm(form: RunForm): RunFormResult {
+  const errors: Partial<Record<'patch' | 'overlap' | 'placement' | 'blend' | 'measure', string>> = {};
+  const patchSize: number[] = [];
+  if (form.patch.length === 0) errors.patch = 'Patch size: give one size per axis.';
+  form.patch.forEach((raw, a) => {
+    if (errors.patch) return;
+    const text = String(raw ?? '');
+    const v = Number(text.trim());
+    if (text.trim() === '' || !Number.isInteger(v)) errors.patch = `Patch size, axis ${a}: "${text}" is not a whole number.`;
+    else if (v < PATCH_LIMITS.min || v > PATCH_LIMITS.max) errors.patch = `Patch size, axis ${a}: ${v} is outside ${PATCH_LIMITS.min}–${PATCH_LIMITS.max}.`;
+    else patchSize.push(v);
+  });
+  const overlapText = String(form.overlap ?? '').trim();
+  const overlap = Number(overlapText);
+  if (overlapText === '' || !Number.isFinite(overlap)) errors.overlap = `Overlap: "${overlapText}" is not a number.`;
+  else if (overlap < 0 || overlap > MAX_OVERLAP) errors.overlap = `Overlap: ${overlap} is outside 0–${MAX_OVERLAP}.`;
+  if (!PLACEMENTS.includes(form.placement)) errors.placement = `Placement: unknown "${form.placement}".`;
+  if (!RUN_BLENDS.includes(form.blend)) errors.blend = `Blend: unknown "${form.blend}".`;
+  if (!INFERENCE_MEASURES.includes(form.measure)) errors.measure = `Measure: unknown "${form.measure}".`;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, settings: { patchSize, overlap, placement: form.placement, blend: form.blend, measure: form.measure } };
+}
