@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
@@ -10,15 +11,26 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const alias = { '@shared': resolve(root, 'shared') };
 
 /**
+ * Main's entries: the app (out/main/index.js) and the services' compute worker
+ * (out/main/computeWorker.js, a worker_threads module the service host starts beside the bundle).
+ * The worker entry is added only once its source exists, so the shell builds without it.
+ */
+const computeWorker = resolve(root, 'src-node/app/computeWorker.ts');
+const mainInput: Record<string, string> = {
+  index: resolve(root, 'src-main/index.ts'),
+  ...(existsSync(computeWorker) ? { computeWorker } : {}),
+};
+
+/**
  * electron-vite build of the three Electron contexts into `out/{main,preload,renderer}`.
- * Entry names are fixed (`index`) because src-main/index.ts refers to the built files by name.
+ * Entry names are fixed (`index`, `computeWorker`) because main refers to the built files by name.
  */
 export default defineConfig({
   main: {
     resolve: { alias },
     build: {
-      // package.json has "type": "module", so main is emitted as ESM: out/main/index.js.
-      rolldownOptions: { input: { index: resolve(root, 'src-main/index.ts') } },
+      // package.json has "type": "module", so main is emitted as ESM: out/main/index.js (+ computeWorker.js).
+      rolldownOptions: { input: mainInput },
     },
   },
   preload: {

@@ -1,17 +1,17 @@
 // Runs sandboxed: only `electron`'s renderer modules can be required, so this file is
 // bundled into one CommonJS script (see electron.vite.config.ts).
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { version } from '../package.json';
+import { createPreloadApi } from './preloadApi';
 
-// The only object the page sees. No ipcRenderer, no functions: plain data.
-// Its type is declared for the renderer in src-renderer/env.d.ts (PatchLensApi).
-const api = {
-  versions: {
-    app: version,
-    electron: process.versions.electron,
-    chrome: process.versions.chrome,
-    node: process.versions.node,
-  },
-};
+// The only object the page sees: versions, invoke/on restricted to the contract, pathForFile.
+// No ipcRenderer and no IPC event objects. Its type is declared for the renderer in
+// src-renderer/env.d.ts (PatchLensApi); test/app checks both agree.
+const api = createPreloadApi(ipcRenderer, (file) => webUtils.getPathForFile(file), {
+  app: version,
+  electron: process.versions.electron,
+  chrome: process.versions.chrome,
+  node: process.versions.node,
+});
 
 contextBridge.exposeInMainWorld('patchlens', api);

@@ -32,3 +32,31 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
     },
   };
 }
+
+/** Session partition of the report printer's hidden window (in memory: no `persist:` prefix). */
+export const PRINT_PARTITION = 'patchlens-print';
+
+/**
+ * Options of the hidden window that prints reports to PDF: never shown, sandboxed, no preload,
+ * no JavaScript (the report is static HTML), its own in-memory session.
+ */
+export function printWindowOptions(): BrowserWindowConstructorOptions {
+  return {
+    show: false,
+    width: 794, // A4 at 96 dpi
+    height: 1123,
+    webPreferences: {
+      partition: PRINT_PARTITION,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      javascript: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { REQUEST_CHANNELS } from '../shared/api/contract';
+import type { Envelope } from '../shared/api/contract';
+import type { ServiceHost } from '../src-node/app/serviceHost';
+import { isAppPage } from './navigation';
+
+/** Decides whether an IPC call comes from the app's own page. */
+export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
+
+/** The window whose main frame may call the services (a parameter, so tests pass a fake). */
+export interface AppWindowLike {
+  isDestroyed(): boolean;
+  webContents: WebContents;
+}
+
+/**
+ * The sender check of every IPC call: the frame exists (it is null once it navigated away or
+ * was destroyed), belongs to the app window's web contents, is its main frame (no parent: an
+ * iframe cannot call), and shows the app's page (see {@link isAppPage}).
+ *
+ * @param getWindow the app window (null before it exists / after it closed)
+ * @param appUrl URL the window was loaded with
+ */
+export function appSenderCheck(getWindow: () => AppWindowLike | null, appUrl: string): SenderCheck {
+  return (event) => {
+    const win = getWindow();
+    if (!win || win.isDestroyed()) return false;
+    let frame: IpcMainInvokeEvent['senderFrame'];
+    try {
+      frame = event.senderFrame;
+    } catch {
+      return false;
+    }
+    if (!frame) return false;
+    if (event.sender !== win.webContents) return false;
+    if (frame.parent !== null) return false;
+    const main = win.webContents.mainFrame;
+    if (main && (frame.processId !== main.processId || frame.routingId !== main.routingId)) return false;
+    return isAppPage(frame.url, appUrl);
+  };
+}
+
+/**
+ * Registers one `ipcMain.handle` per request channel of the contract (the IPC channel name is
+ * the contract's channel name). Each call is delegated to `services.handle` only after
+ * `isTrustedSender` accepted its sender; otherwise it answers `forbidden`. Channels outside the
+ * contract have no handler (Electron rejects the invoke). Returns a function that removes the handlers.
+ *
+ * @param ipcMain Electron's ipcMain (or a fake)
+ * @param services the service host
+ * @param isTrustedSender see {@link appSenderCheck}
+ */
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  services: Pick<ServiceHost, 'handle'>,
+  isTrustedSender: SenderCheck,
+): () => void {
+  if (typeof isTrustedSender !== 'function') throw new Error('registerIpc: isTrustedSender must be a function');
+  for (const channel of REQUEST_CHANNELS) {
+    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, args: unknown): Promise<Envelope<unknown>> => {
+      let trusted = false;
+      try {
+        trusted = isTrustedSender(event) === true;
+      } catch {
+        trusted = false;
+      }
+      if (!trusted) return { error: { code: 'forbidden', message: `${channel}: the request does not come from the app's page` } };
+      try {
+        return await services.handle(channel, args);
+      } catch (err) {
+        return { error: { code: 'internal', message: `${channel}: ${err instanceof Error ? err.message : String(err)}` } };
+      }
+    });
+  }
+  return () => {
+    for (const channel of REQUEST_CHANNELS) ipcMain.removeHandler(channel);
+  };
+}
+
+/**
+ * Sends every service event to the app's page (`webContents.send(eventName, payload)`), and
+ * only while it shows the app's page. Returns the unsubscribe function.
+ *
+ * @param services the service host
+ * @param getTarget the app window's web contents (null when there is none)
+ * @param appUrl URL the window was loaded with
+ */
+export function forwardEvents(
+  services: Pick<ServiceHost, 'subscribe'>,
+  getTarget: () => Pick<WebContents, 'isDestroyed' | 'getURL' | 'send'> | null,
+  appUrl: string,
+): () => void {
+  return services.subscribe((event, payload) => {
+    const target = getTarget();
+    if (!target || target.isDestroyed() || !isAppPage(target.getURL(), appUrl)) return;
+    target.send(event, payload);
+  });
+}

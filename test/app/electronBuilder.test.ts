@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+// js-yaml 4 is in node_modules through eslint (@eslint/eslintrc); no dependency of its own.
+const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  files: string[];
+  extraResources: { from: string; to: string; filter?: string[] }[];
+  fileAssociations: { ext: string; name: string; role: string; mimeType?: string }[];
+  linux: { target: string[]; maintainer?: string };
+  mac: { target: string[] };
+  win: { target: string[] };
+}
+
+describe('electron-builder.yml', async () => {
+  const config = yaml.load(await readFile(join(repo, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+  const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as {
+    main: string;
+    scripts: Record<string, string>;
+    devDependencies: Record<string, string>;
+    dependencies: Record<string, string>;
+  };
+
+  it('names the app', () => {
+    expect(config.productName).toBe('PatchLens');
+    expect(config.appId).toMatch(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/);
+  });
+
+  it('packs the built bundles and package.json, and the demo as resources/demo', () => {
+    expect(config.files).toEqual(['out/**', 'package.json']);
+    // package.json "main" is inside the packed files.
+    expect(pkg.main.replace(/^\.\//, '')).toMatch(/^out\//);
+    expect(config.extraResources).toEqual([{ from: 'demo', to: 'demo', filter: ['**/*'] }]);
+    for (const f of ['data/cases.json', 'model/model.json', 'model/patchlens.json']) expect(existsSync(join(repo, 'demo', f)), f).toBe(true);
+  });
+
+  it('associates .nii and .nii.gz as NIfTI images the app views', () => {
+    const byExt = new Map(config.fileAssociations.map((a) => [a.ext, a]));
+    expect([...byExt.keys()].sort()).toEqual(['nii', 'nii.gz']);
+    for (const a of byExt.values()) {
+      expect(a.name).toBe('NIfTI image');
+      expect(a.role).toBe('Viewer');
+      expect(a.mimeType).toMatch(/^application\//);
+    }
+  });
+
+  it('builds AppImage + deb, dmg, nsis', () => {
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.linux.maintainer).toMatch(/<.+@.+>/);
+    expect(config.mac.target).toEqual(['dmg']);
+    expect(config.win.target).toEqual(['nsis']);
+  });
+
+  it('keeps electron a devDependency (electron-builder requires it) and npm start builds then previews', () => {
+    expect(pkg.devDependencies['electron']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies['electron']).toBeUndefined();
+    expect(pkg.scripts['start']).toBe('electron-vite build && electron-vite preview --skipBuild');
+  });
+});
