@@ -11,6 +11,8 @@ import type { BackendInfo, ModelRunner } from './modelRunner';
 import { toModelGrid } from './modelGrid';
 import { normalizeIntensity } from './normalizeIntensity';
 import { runOnGrid, type GridRunOptions } from './runOnGrid';
+import type { WindowPlan } from '../../stitching/planWindows';
+import type { ResampleMode } from '../../io/resample';
 
 const FN = 'runInference';
 
@@ -47,8 +49,12 @@ export interface InferenceResult {
   /** Wall-clock milliseconds. */
   timing: { totalMs: number; preprocessMs: number; modelMs: number; stitchMs: number; postprocessMs: number };
   backend: BackendInfo;
-  /** The model grid and the box inference ran in. */
-  grid: { shape: number[]; domain: Box; steps: string[] };
+  /** The model grid (shape, index → RAS+ mm affine) and the box inference ran in. */
+  grid: { shape: number[]; affine: number[][]; domain: Box; steps: string[] };
+  /** The sliding-window plan over the box (window starts in the box's padded frame). */
+  plan: WindowPlan;
+  /** Maps a volume on the model grid (optional trailing channel axis) back onto the source grid. */
+  toSource: (v: Volume, mode: ResampleMode) => Volume;
   /** The options as used (defaults filled in). */
   options: Record<string, unknown>;
   classes: { name: string; color: [number, number, number] }[];
@@ -154,7 +160,9 @@ export async function runInference(input: InferenceInput): Promise<InferenceResu
     windows: run.plan.windows.length,
     timing: { totalMs: t3 - t0, preprocessMs: t1 - t0, modelMs: run.modelMs, stitchMs: run.stitchMs, postprocessMs: t3 - t2 },
     backend,
-    grid: { shape: [...gshape], domain, steps: grid.steps },
+    grid: { shape: [...gshape], affine: grid.image.affine.map((row) => [...row]), domain, steps: grid.steps },
+    plan: run.plan,
+    toSource: grid.toSource,
     options: {
       patchSize: patchSize === 'whole' ? 'whole' : run.plan.patchSize,
       overlap: patchSize === 'whole' ? 0 : (options.overlap ?? 0.25),

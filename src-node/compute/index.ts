@@ -1,0 +1,10 @@
+/**
+ * The compute functions the app's job worker and service host call (Node, no Electron): one
+ * inference run into a run folder, the run's layers / maps / record read back, the patch
+ * inspector, and the model folder's training-time map.
+ */
+export { runInferenceJob, type ComputeModel, type InferenceJobInput, type JobProgress } from './runInferenceJob';
+export { readRunLayer, readRunMaps, readRunRecord, readRunPlan, readTrainingMap } from './readRunFolder';
+export { inspectRunVoxel, type InspectInput } from './inspectRunVoxel';
+export { ComputeError } from './computeError';
+export { RUN_FILES, LAYER_FILES, type RunPlanFile } from './runFiles';
