@@ -1,0 +1,60 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Usage of `npm run serve`. */
+export const SERVE_USAGE = `Usage: npm run serve -- [--project DIR] [--port N] [--no-build] [files...]
+
+Serves PatchLens to a browser on http://127.0.0.1 (with a random access token) and prints its address.
+  --project DIR  project folder (runs, sweeps, uploads); default ~/PatchLens
+  --port N       port (0 or absent: a free one)
+  --no-build     serve out/renderer as it is (no rebuild when the sources are newer)
+  files...       images, label maps or model folders to open (the demo when none)
+  -h, --help     this text`;
+
+/** What `npm run serve` was asked to do. */
+export interface ServeArgs {
+  projectDir: string;
+  port: number;
+  build: boolean;
+  files: string[];
+  help: boolean;
+}
+
+/**
+ * Parses `npm run serve`'s arguments; relative paths are taken from `cwd` (npm's INIT_CWD, the
+ * folder the command was typed in).
+ * @throws Error with the problem (the caller prints it with {@link SERVE_USAGE} and exits 2)
+ */
+export function parseServeArgs(argv: string[], cwd: string, home: string = homedir()): ServeArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        project: { type: 'string' },
+        port: { type: 'string' },
+        'no-build': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new Error(`serve: ${(e as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  let port = 0;
+  if (values.port !== undefined) {
+    if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new Error(`serve: --port must be an integer in 0..65535, got ${JSON.stringify(values.port)}`);
+    port = Number(values.port);
+  }
+  if (values.project !== undefined && values.project.trim() === '') throw new Error('serve: --project needs a folder');
+  return {
+    projectDir: values.project !== undefined ? resolve(cwd, values.project) : resolve(home, 'PatchLens'),
+    port,
+    build: !values['no-build'],
+    files: positionals.map((f) => resolve(cwd, f)),
+    help: values.help === true,
+  };
+}
