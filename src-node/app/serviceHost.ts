@@ -19,6 +19,12 @@ export interface ServiceHostOptions {
   printToPdf?: PrintToPdf;
   /** Browser transport: URL path prefix under which report files are downloadable (e.g. `/files`). */
   downloadBase?: string;
+  /** The bundled demo folder (`data/cases.json`, `model/`); default the repository's / app's `demo/` found from this module's location. */
+  demoDir?: string;
+  /** Entry of the compute worker (default `computeWorkerUrl()`: `computeWorker.ts` from sources, `computeWorker.js` beside the bundle). */
+  workerUrl?: URL;
+  /** Warnings that have no request to answer (files of `openInitial` or of the restored session that cannot be opened); default console.warn. */
+  log?: (message: string) => void;
 }
 
 /**

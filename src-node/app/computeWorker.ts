@@ -1,0 +1,228 @@
+/**
+ * The compute worker (a Node `worker_threads` Worker owned by the service host): inference runs,
+ * sweeps and the patch inspector run here, so the main thread's event loop never waits on tensor
+ * work. Inputs arrive as paths (see `workerProtocol.ts`); the prepared model is kept by SHA-256
+ * between tasks and the last volumes by path, size and modification time.
+ *
+ * Entry points: `src-node/app/computeWorker.ts` (through `computeWorkerBootstrap.mjs` under tsx)
+ * or the bundled `out/main/computeWorker.js` (electron-vite's second main entry).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { prepareModel } from '../../shared/engine/prepareModel';
+import type { NiftiVolume } from '../../shared/io/nifti';
+import { inspectRunVoxel, runInferenceJob, type ComputeModel } from '../compute/index';
+import { fileProbeCache } from '../probeCache';
+import { readImageFile } from '../readInputFile';
+import { readModelFolder } from '../readModelFolder';
+import { runSweep, type SweepProgress } from '../sweep/runSweep';
+import { summarizeSweep } from '../sweep/summarizeSweep';
+import { resultFileName, SWEEP_LAYOUT } from '../sweep/sweepFolder';
+import { appPackage } from './appPackage';
+import type { ModelRef, SweepInput, WorkerError, WorkerReply, WorkerRequest } from './workerProtocol';
+
+/** An error with a contract code. */
+class CodedError extends Error {
+  constructor(
+    readonly code: WorkerError['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CodedError';
+  }
+}
+
+const port = parentPort;
+if (!port) throw new Error('computeWorker: must run in a worker thread');
+
+const MODELS_KEPT = 2;
+const models = new Map<string, Promise<ComputeModel>>();
+const VOLUMES_KEPT = 4;
+const volumes = new Map<string, { key: string; volume: NiftiVolume }>();
+const running = new Map<number, AbortController>();
+
+/** The prepared model of a folder, cached by the SHA-256 main saw. */
+function model(ref: ModelRef): Promise<ComputeModel> {
+  let p = models.get(ref.sha256);
+  if (!p) {
+    p = (async () => {
+      let artifacts;
+      try {
+        artifacts = await readModelFolder(ref.path);
+      } catch (e) {
+        throw new CodedError('bad-input', `model ${ref.name}: ${(e as Error).message}`);
+      }
+      const prepared = await prepareModel(artifacts, { backend: 'auto', cache: fileProbeCache() });
+      return { ...prepared, name: ref.name, path: ref.path };
+    })();
+    p.catch(() => models.delete(ref.sha256));
+    models.set(ref.sha256, p);
+    while (models.size > MODELS_KEPT) {
+      const [oldest, old] = models.entries().next().value as [string, Promise<ComputeModel>];
+      models.delete(oldest);
+      old.then((m) => m.runner.dispose()).catch(() => undefined);
+    }
+  } else {
+    // Most recently used last.
+    models.delete(ref.sha256);
+    models.set(ref.sha256, p);
+  }
+  return p;
+}
+
+/** A NIfTI file, cached while its size and modification time stay the same. */
+function volume(what: string, path: string): NiftiVolume {
+  let key: string;
+  try {
+    const s = statSync(path);
+    key = `${s.size}:${s.mtimeMs}`;
+  } catch {
+    throw new CodedError('not-found', `${what} ${path}: no such file`);
+  }
+  const hit = volumes.get(path);
+  if (hit && hit.key === key) return hit.volume;
+  let v: NiftiVolume;
+  try {
+    v = readImageFile(what, path).volume;
+  } catch (e) {
+    throw new CodedError('bad-input', (e as Error).message);
+  }
+  volumes.delete(path);
+  volumes.set(path, { key, volume: v });
+  while (volumes.size > VOLUMES_KEPT) volumes.delete(volumes.keys().next().value as string);
+  return v;
+}
+
+const abortedOf = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+const reasonOf = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'reason')!.get!;
+
+/**
+ * The task's AbortSignal, also aborted by main's shared cancel flag: reading `aborted` (or
+ * `reason`) checks the flag and aborts the controller when it is set, so the engine's checks
+ * between windows and layers see a cancel without waiting for the worker's event loop.
+ */
+function sharedSignal(controller: AbortController, flag: Int32Array): AbortSignal {
+  const signal = controller.signal;
+  const check = () => {
+    if (!abortedOf.call(signal) && Atomics.load(flag, 0) === 1) controller.abort(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+  };
+  Object.defineProperty(signal, 'aborted', { get: () => (check(), abortedOf.call(signal) as boolean) });
+  Object.defineProperty(signal, 'reason', { get: () => (check(), reasonOf.call(signal)) });
+  return signal;
+}
+
+function post(reply: WorkerReply): void {
+  port!.postMessage(reply);
+}
+
+function toWorkerError(e: unknown, signal?: AbortSignal): WorkerError {
+  if (signal?.aborted) return { name: 'AbortError', message: 'cancelled', code: 'cancelled' };
+  const err = e as { name?: string; message?: string; code?: unknown };
+  const code = typeof err?.code === 'string' && ['bad-request', 'not-found', 'bad-input', 'precondition', 'unsupported', 'forbidden', 'cancelled', 'internal'].includes(err.code) ? (err.code as WorkerError['code']) : undefined;
+  // The engine's argument checks (patch size, overlap against the image / model) are RangeErrors.
+  return { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: code ?? (err?.name === 'RangeError' ? 'bad-request' : undefined) };
+}
+
+/** Progress of a sweep as a job fraction: finished pairs plus the share of the pair in flight. */
+function sweepProgress(p: SweepProgress, t0: number): { fraction: number; phase: string; etaMs: number | null; message: string } {
+  let inner = 0;
+  if (p.stage === 'run' && p.run && p.runs) {
+    const w = p.inference && p.inference.phase === 'model' && p.inference.total > 0 ? p.inference.done / p.inference.total : 0;
+    inner = (p.run - 1 + w) / p.runs;
+  }
+  const fraction = p.total > 0 ? Math.min(1, (p.done + (p.stage === 'saved' || p.stage === 'skip' ? 0 : inner)) / p.total) : 0;
+  const elapsed = Date.now() - t0;
+  const what = p.stage === 'run' ? `run ${p.run}/${p.runs}` : p.stage === 'warmup' ? 'warm-up' : p.stage === 'calibrate' ? 'calibration' : p.stage;
+  return {
+    fraction,
+    phase: 'sweep',
+    etaMs: fraction > 0.02 ? Math.round((elapsed * (1 - fraction)) / fraction) : null,
+    message: `${p.done}/${p.total} pairs · ${p.caseId} ${p.configId} · ${what}`,
+  };
+}
+
+async function sweep(id: number, input: SweepInput, signal: AbortSignal) {
+  const m = await model(input.model);
+  const t0 = Date.now();
+  const pkg = appPackage();
+  try {
+    await runSweep({
+      dir: input.dir,
+      grid: input.grid,
+      cases: input.cases,
+      model: { runner: m.runner, spec: m.model.spec, info: { name: input.model.name, sha256: m.model.sha256, path: input.model.path } },
+      settings: { repeats: input.repeats },
+      signal,
+      onProgress: (p) => post({ type: 'progress', id, progress: sweepProgress(p, t0) }),
+      provenance: {
+        app: { name: pkg.name, version: pkg.version },
+        versions: { tfjs: tf.version_core, node: process.version },
+        backend: { name: m.backend.name, renderer: m.backend.renderer ?? null, reason: m.backend.reason },
+      },
+    });
+  } catch (e) {
+    if (signal.aborted) throw e;
+    const msg = (e as Error).message;
+    if (e instanceof RangeError || /^runSweep: case |^case /.test(msg)) throw new CodedError('bad-input', msg);
+    throw e;
+  }
+  post({ type: 'progress', id, progress: { fraction: 1, phase: 'summary', etaMs: 0, message: 'summarizing' } });
+  const summary = summarizeSweep(input.dir);
+  const configs = summary.configs.length;
+  const complete = summary.missing.length === 0 && input.cases.every((c) => summary.configs.every((s) => existsSync(join(input.dir, SWEEP_LAYOUT.results, resultFileName(c.id, s.config.id)))));
+  return { configs, cases: input.cases.length, complete };
+}
+
+async function handle(msg: Exclude<WorkerRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<unknown> {
+  try {
+    switch (msg.type) {
+      case 'infer': {
+        const { input } = msg;
+        const image = volume('image', input.imagePath);
+        const label = input.labelPath ? volume('label', input.labelPath) : null;
+        const m = await model(input.model);
+        return await runInferenceJob({
+          image: { volume: image, header: image.header, name: basename(input.imagePath), path: input.imagePath },
+          label: label && input.labelPath ? { volume: label, name: basename(input.labelPath), path: input.labelPath } : null,
+          model: m,
+          settings: input.settings,
+          outDir: input.outDir,
+          id: input.runId,
+          signal,
+          onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
+        });
+      }
+      case 'sweep':
+        return await sweep(msg.id, msg.input, signal);
+      case 'inspect': {
+        const { input } = msg;
+        const image = volume('image', input.imagePath);
+        const label = input.labelPath ? volume('label', input.labelPath) : null;
+        return await inspectRunVoxel({ runDir: input.runDir, voxel: input.voxel, image, label, model: await model(input.model) });
+      }
+      default:
+        throw new Error(`computeWorker: unknown task ${(msg as { type: string }).type}`);
+    }
+  } finally {
+    running.delete(msg.id);
+  }
+}
+
+port.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'cancel') {
+    running.get(msg.id)?.abort(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+    return;
+  }
+  const controller = new AbortController();
+  running.set(msg.id, controller);
+  handle(msg, sharedSignal(controller, msg.cancelFlag)).then(
+    (result) => post({ type: 'result', id: msg.id, result }),
+    (e) => post({ type: 'error', id: msg.id, error: toWorkerError(e, controller.signal) }),
+  );
+});
+
+post({ type: 'ready' });
