@@ -46,7 +46,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    resolve: { alias },
+    // dcmjs and xmlbuilder2 come in through cornerstone3D / vtk.js for DICOM parsing and XML
+    // writing, which the viewer never uses; both need `new Function`, which the CSP forbids.
+    resolve: { alias: { ...alias, dcmjs: resolve(root, 'src-renderer/stubs/dcmjs.ts'), xmlbuilder2: resolve(root, 'src-renderer/stubs/xmlbuilder2.ts') } },
     plugins: [svelte()],
     // The engine runs in a module Worker (src-renderer/engine/engine.worker.ts).
     worker: { format: 'es' },
