@@ -8,6 +8,7 @@
  * or the bundled `out/main/computeWorker.js` (electron-vite's second main entry).
  */
 import { existsSync, statSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -38,6 +39,17 @@ class CodedError extends Error {
 
 const port = parentPort;
 if (!port) throw new Error('computeWorker: must run in a worker thread');
+
+// Compute yields to the UI: on Linux a thread has its own nice value, so lowering this thread's
+// priority leaves the main process and the renderer (Chromium's processes) first in line for the
+// CPU while a run keeps a core busy. Elsewhere setPriority(0) would lower the whole process.
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // Not permitted (some containers): run at normal priority.
+  }
+}
 
 const MODELS_KEPT = 2;
 const models = new Map<string, Promise<ComputeModel>>();
@@ -204,6 +216,9 @@ async function handle(msg: Exclude<WorkerRequest, { type: 'cancel' }>, signal: A
         const label = input.labelPath ? volume('label', input.labelPath) : null;
         return await inspectRunVoxel({ runDir: input.runDir, voxel: input.voxel, image, label, model: await model(input.model) });
       }
+      case 'warm':
+        await model(msg.input.model);
+        return null;
       default:
         throw new Error(`computeWorker: unknown task ${(msg as { type: string }).type}`);
     }

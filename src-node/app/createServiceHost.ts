@@ -99,6 +99,16 @@ export async function createServiceHost(options: ServiceHostOptions): Promise<Se
     }
   };
 
+  /**
+   * Loads a just-opened model in the compute worker in the background (reading it, choosing the
+   * backend, compiling its kernels), so the first run starts at once instead of competing with
+   * the UI for the CPU while it warms up. A failure here is reported by the run itself.
+   */
+  const warmModel = (ref: ModelRef) => {
+    if (closed) return;
+    compute.run('warm', { model: { ...ref } }).result.catch(() => undefined);
+  };
+
   let image: OpenVolume | null = null;
   let label: OpenVolume | null = null;
   let model: { info: ModelInfo; ref: ModelRef } | null = null;
@@ -150,6 +160,7 @@ export async function createServiceHost(options: ServiceHostOptions): Promise<Se
   async function openPath(kind: FileKind, path: string): Promise<void> {
     if (kind === 'model') {
       model = await loadModelInfo(path);
+      warmModel(model.ref);
       store.addRecent('model', model.ref.path, basename(model.ref.path));
       store.setCurrent({ model: model.ref.path });
       return;

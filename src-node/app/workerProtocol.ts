@@ -46,6 +46,8 @@ export interface WorkerResults {
   infer: Omit<RunRecord, 'dir'>;
   sweep: { configs: number; cases: number; complete: boolean };
   inspect: InspectResult;
+  /** The model is loaded and its backend ready (the first run then starts at once). */
+  warm: null;
 }
 
 /**
@@ -58,6 +60,7 @@ export type WorkerRequest =
   | { type: 'infer'; id: number; cancelFlag: Int32Array; input: InferInput }
   | { type: 'sweep'; id: number; cancelFlag: Int32Array; input: SweepInput }
   | { type: 'inspect'; id: number; cancelFlag: Int32Array; input: InspectInput }
+  | { type: 'warm'; id: number; cancelFlag: Int32Array; input: { model: ModelRef } }
   | { type: 'cancel'; id: number };
 
 /** An error as the worker reports it: `code` when the worker knows what kind it is. */

@@ -1,4 +1,4 @@
-import type { AppCommand, SessionState } from '@shared/api/contract';
+import type { AppCommand, JobInfo, SessionState } from '@shared/api/contract';
 import { ApiError, type Api } from '@shared/api/transport';
 
 /** A message shown in the app's notice area. */
@@ -16,7 +16,10 @@ export type AppTab = 'viewer' | 'explorer';
  * the selected run, the tab, notices. A Svelte 5 rune store (Podman Desktop style).
  */
 export class AppState {
-  session = $state<SessionState | null>(null);
+  /** Main's session; replaced only on `session:changed`, so panels do not redraw on progress ticks. */
+  session = $state.raw<SessionState | null>(null);
+  /** The jobs, with `job:progress` applied (up to ~10 updates per second per job). */
+  jobs = $state.raw<JobInfo[]>([]);
   selectedRunId = $state<string | null>(null);
   tab = $state<AppTab>('viewer');
   heatmapVisible = $state(true);
@@ -35,9 +38,7 @@ export class AppState {
     this.unsubscribe.push(
       this.api.on('session:changed', (s) => this.apply(s)),
       this.api.on('job:progress', (job) => {
-        if (!this.session) return;
-        const jobs = this.session.jobs.map((j) => (j.id === job.id ? job : j));
-        this.session = { ...this.session, jobs };
+        this.jobs = this.jobs.map((j) => (j.id === job.id ? job : j));
       }),
       this.api.on('app:command', ({ command }) => this.run(command)),
     );
@@ -55,6 +56,7 @@ export class AppState {
     const first = this.session === null;
     for (const r of s.runs) this.knownRuns.add(r.id);
     this.session = s;
+    this.jobs = s.jobs;
     if (this.selectedRunId && !s.runs.some((r) => r.id === this.selectedRunId)) this.selectedRunId = null;
     if (fresh && !first) this.selectedRunId = fresh.id;
     else if (first && !this.selectedRunId && s.runs.length > 0) this.selectedRunId = s.runs[0].id;

@@ -1,0 +1,236 @@
+/**
+ * End-to-end: the real PatchLens UI in Debian's Chromium (SwiftShader WebGL) through the browser
+ * transport (HTTP + WebSocket, token), with the real service host, compute worker, demo model and
+ * demo data. Opens the demo, runs one inference from the run panel (measuring the page's frame
+ * gaps while it runs), checks the patch performance heatmap's pixels against the run's own layer,
+ * changes opacity and colormap, inspects a voxel, runs a small sweep, reads the chart and the
+ * recommendation, and exports the report (the PDF exists, downloads and renders with pdftoppm).
+ * Screenshots go to out/e2e/ (gitignored); docs/app-*.png are copies of them.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
+import type { SweepSummary } from '../../shared/sweep/types';
+import { hasChromium } from '../browser/enginePage';
+import { colorsAt, openApp, repo, setRange, waitRendered, type AppPage } from './appPage';
+
+const shots = resolve(repo, 'out', 'e2e');
+const hasPdftoppm = spawnSync('pdftoppm', ['-v']).status === 0;
+
+if (!hasChromium) console.warn('app.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
+
+async function call<T>(app: AppPage, channel: string, args: unknown): Promise<T> {
+  const envelope = await app.services.handle(channel, args);
+  if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
+  return envelope.result as T;
+}
+
+describe.skipIf(!hasChromium)('PatchLens app end to end (browser transport, real services)', { timeout: 300_000 }, () => {
+  let app: AppPage;
+  let run: RunRecord;
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    app = await openApp();
+  }, 240_000);
+
+  afterAll(async () => {
+    if (app?.log.some((l) => l.startsWith('[pageerror]'))) console.log(app.log.filter((l) => l.startsWith('[pageerror]')).join('\n'));
+    await app?.close();
+  });
+
+  it('opens on the bundled demo: image, labels and model, three rendered views', async () => {
+    const { page } = app;
+    const files = await page.getByTestId('open-files').innerText();
+    expect(files).toContain('ch2-2mm_t1.nii.gz');
+    expect(files).toContain('ch2-2mm_brain.nii.gz');
+    expect(files).toContain('PatchLens demo brain mask');
+    await waitRendered(page);
+    for (const view of ['axial', 'sagittal', 'coronal']) {
+      const box = (await page.getByTestId(`viewport-${view}`).boundingBox())!;
+      const png = await page.screenshot();
+      const pts = Array.from({ length: 25 }, (_, n) => ({ x: box.x + box.width * (0.3 + 0.1 * (n % 5)), y: box.y + box.height * (0.3 + 0.1 * Math.floor(n / 5)) }));
+      const colors = await colorsAt(page, png, pts);
+      const mean = colors.reduce((s, c) => s + (c[0] + c[1] + c[2]) / 3, 0) / colors.length;
+      expect(mean, `${view} view is black`).toBeGreaterThan(20);
+    }
+    expect(app.log.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+  });
+
+  it('runs one inference from the run panel with progress, and the page keeps drawing frames', async () => {
+    const { page } = app;
+    // Frame gaps while the run goes (the compute runs in main's worker thread, not in the page).
+    await page.evaluate(() => {
+      const w = window as unknown as { gaps: [number, string][]; recording: boolean };
+      w.gaps = [];
+      w.recording = true;
+      let last = performance.now();
+      const tick = (t: number) => {
+        // Each gap with the job's state at its end: only the frames while the run is going count.
+        w.gaps.push([t - last, document.querySelector('[data-testid="job"]')?.getAttribute('data-state') ?? 'none']);
+        last = t;
+        if (w.recording) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.getByTestId('run-inference').click();
+    await page.waitForSelector('[data-testid="job"][data-state="running"], [data-testid="job"][data-state="done"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="job"][data-state="done"]', { timeout: 180_000 });
+    const all = await page.evaluate(() => {
+      const w = window as unknown as { gaps: [number, string][]; recording: boolean };
+      w.recording = false;
+      return w.gaps;
+    });
+    const gaps = all.filter(([, state]) => state === 'running').map(([g]) => g);
+    const sorted = [...gaps].sort((a, b) => a - b);
+    const maxGap = sorted[sorted.length - 1];
+    const p99 = sorted[Math.floor(sorted.length * 0.99)];
+    console.log(`app.e2e: ${gaps.length} frames while the run was going, frame gap p99 ${p99.toFixed(1)} ms, max ${maxGap.toFixed(1)} ms`);
+    expect(gaps.length).toBeGreaterThan(20);
+    expect(maxGap).toBeLessThan(100);
+
+    const session = await call<SessionState>(app, 'session:get', {});
+    expect(session.runs).toHaveLength(1);
+    run = session.runs[0];
+    expect(run.settings).toEqual({ patchSize: [24, 24, 24], overlap: 0.5, placement: 'stride', blend: 'gaussian', measure: 'absoluteError' });
+    expect(run.dice).toBeGreaterThan(0.9);
+    const row = page.getByTestId('run-row');
+    await expect.poll(() => row.getAttribute('data-run-id')).toBe(run.id);
+    expect(await row.getByTestId('run-dice').innerText()).toContain(run.dice!.toFixed(3).slice(0, 4));
+    await waitRendered(page);
+  });
+
+  it('shows the patch performance heatmap where the run has it, and follows opacity and colormap', async () => {
+    const { page } = app;
+    const layer = await call<VolumeData>(app, 'run:layer', { runId: run.id, layer: 'tiledPerformance' });
+    const [nk, nj, ni] = layer.shape;
+    expect(layer.shape).toEqual([91, 109, 91]);
+    // Only the heatmap: reference labels off.
+    const reference = page.getByTestId('overlay-visible-reference');
+    if (await reference.isChecked()) await reference.uncheck();
+    const heat = page.getByTestId('overlay-visible-tiledPerformance');
+    if (!(await heat.isChecked())) await heat.check();
+    await page.getByTestId('overlay-colormap-tiledPerformance').selectOption('hot');
+    await setRange(page, 'overlay-opacity-tiledPerformance', 0.6);
+    await waitRendered(page);
+
+    // Probe a grid of points in the axial view (off the centre, where the crosshair lines are):
+    // which voxel the readout names there and the run's map value at that voxel.
+    const box = (await page.getByTestId('viewport-axial').boundingBox())!;
+    const probes: { x: number; y: number; value: number | null }[] = [];
+    for (let a = 0; a < 9; a++) {
+      for (let b = 0; b < 9; b++) {
+        const x = box.x + box.width * (0.053 + 0.115 * a);
+        const y = box.y + box.height * (0.053 + 0.115 * b);
+        await page.mouse.move(x, y);
+        await page.waitForTimeout(30);
+        const text = await page.getByTestId('readout-voxel').innerText();
+        const m = /\[(\d+), (\d+), (\d+)\]/.exec(text);
+        let value: number | null = null;
+        if (m) {
+          const [k, j, i] = [Number(m[1]), Number(m[2]), Number(m[3])];
+          if (k < nk && j < nj && i < ni) value = layer.data[(k * nj + j) * ni + i];
+        }
+        probes.push({ x, y, value });
+      }
+    }
+    await page.mouse.move(1, 1);
+    const inside = probes.filter((p) => p.value !== null && p.value > 0);
+    const empty = probes.filter((p) => p.value === null || p.value === 0);
+    expect(inside.length, 'probes on the heatmap').toBeGreaterThan(10);
+    expect(empty.length, 'probes off the heatmap').toBeGreaterThan(3);
+
+    await waitRendered(page);
+    const withHeat = await colorsAt(page, await page.screenshot(), probes);
+    await page.screenshot({ path: join(shots, 'viewer-heatmap.png') });
+    await setRange(page, 'overlay-opacity-tiledPerformance', 0);
+    await waitRendered(page);
+    const without = await colorsAt(page, await page.screenshot({ path: join(shots, 'viewer-opacity0.png') }), probes);
+    await setRange(page, 'overlay-opacity-tiledPerformance', 0.6);
+    await page.getByTestId('overlay-colormap-tiledPerformance').selectOption('viridis');
+    await waitRendered(page);
+    const viridis = await colorsAt(page, await page.screenshot(), probes);
+
+    const redShift = (c: number[]) => c[0] - c[2];
+    const idx = (p: (typeof probes)[number]) => probes.indexOf(p);
+    // Opacity 0 shows the grey image alone (r ≈ g ≈ b), except where a probe hits a crosshair line.
+    const onImage = inside.filter((p) => Math.abs(redShift(without[idx(p)])) < 12);
+    expect(onImage.length / inside.length, 'heatmap probes that are grey at opacity 0').toBeGreaterThan(0.9);
+    // Hot colours (red over blue) where the map is, and nothing changes where it is not.
+    const warmed = onImage.filter((p) => redShift(withHeat[idx(p)]) - redShift(without[idx(p)]) > 15);
+    console.log(`app.e2e: heatmap probes ${inside.length} (least red shift ${Math.min(...onImage.map((p) => redShift(withHeat[idx(p)]) - redShift(without[idx(p)])))}), off-map probes ${empty.length}`);
+    expect(warmed.length / onImage.length, 'share of heatmap probes that turn hot').toBeGreaterThan(0.9);
+    for (const p of empty) {
+      const d = Math.max(...withHeat[idx(p)].map((v, c) => Math.abs(v - without[idx(p)][c])));
+      expect(d, `pixel at (${p.x.toFixed(0)}, ${p.y.toFixed(0)}) changed without heatmap data`).toBeLessThan(10);
+    }
+    // viridis: green/blue instead of red.
+    const greener = onImage.filter((p) => viridis[idx(p)][1] - viridis[idx(p)][0] > withHeat[idx(p)][1] - withHeat[idx(p)][0] + 15);
+    expect(greener.length / onImage.length, 'share of heatmap probes that turn viridis').toBeGreaterThan(0.9);
+    await page.getByTestId('overlay-colormap-tiledPerformance').selectOption('hot');
+    await setRange(page, 'overlay-opacity-tiledPerformance', 0.5);
+    await waitRendered(page);
+  });
+
+  it('inspects a voxel: the windows that covered it, each with its own prediction', async () => {
+    const { page } = app;
+    const box = (await page.getByTestId('viewport-axial').boundingBox())!;
+    await page.keyboard.down('Alt');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.up('Alt');
+    await page.waitForSelector('[data-testid="inspector-table"]', { timeout: 30_000 });
+    const rows = await page.getByTestId('inspector-row').count();
+    // Overlap 0.5 in 3-D: up to 8 windows cover a voxel, at least one.
+    expect(rows).toBeGreaterThanOrEqual(1);
+    expect(rows).toBeLessThanOrEqual(8);
+    const voxelText = await page.getByTestId('inspector-voxel').innerText();
+    const m = /(\d+), (\d+), (\d+)/.exec(voxelText)!;
+    const inspect = await call<{ windows: unknown[] }>(app, 'run:inspect', { runId: run.id, voxel: [Number(m[1]), Number(m[2]), Number(m[3])] });
+    expect(rows).toBe(inspect.windows.length);
+  });
+
+  it('runs a small sweep from the explorer and shows the charts, the Pareto front and the recommendation', async () => {
+    const { page } = app;
+    await page.getByTestId('tab-explorer').click();
+    await page.getByTestId('sweep-patches').fill('24');
+    await page.getByTestId('sweep-overlaps').fill('0, 0.5');
+    await page.getByTestId('sweep-repeats').fill('1');
+    await page.getByTestId('sweep-cases').selectOption('current');
+    await page.getByTestId('run-sweep').click();
+    await page.waitForSelector('[data-testid="sweep-queued"]', { timeout: 30_000 });
+    await expect.poll(async () => (await call<SessionState>(app, 'session:get', {})).sweeps.length, { timeout: 240_000, interval: 1000 }).toBe(1);
+    const session = await call<SessionState>(app, 'session:get', {});
+    const summary = await call<SweepSummary>(app, 'sweep:summary', { sweepId: session.sweeps[0].id });
+    expect(summary.configs.length).toBe(4);
+    await page.waitForSelector('[data-testid="chart-dice-time"] svg', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="chart-dice-time"] g.config-dot circle').count()).toBe(summary.configs.length);
+    expect(await page.locator('[data-testid="chart-dice-time"] g.pareto-front').count()).toBe(1);
+    await page.waitForSelector('[data-testid="chart-overlap-time"] svg');
+    const card = await page.getByTestId('recommendation-config').innerText();
+    expect(summary.recommendation).not.toBeNull();
+    expect(card).toContain(summary.recommendation!.configId);
+    await page.screenshot({ path: join(shots, 'explorer.png'), fullPage: false });
+  });
+
+  it('exports the report: the PDF is written, downloads over the transport and renders', async () => {
+    const { page } = app;
+    await page.getByTestId('export-report').click();
+    await page.waitForSelector('[data-testid="export-pdf"]', { timeout: 180_000 });
+    const pdfPath = await page.getByTestId('export-pdf').innerText();
+    expect(existsSync(pdfPath)).toBe(true);
+    expect(statSync(pdfPath).size).toBeGreaterThan(10_000);
+    expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
+    const href = await page.getByTestId('export-pdf-link').getAttribute('href');
+    const res = await page.request.get(new URL(href!, app.server.url).href);
+    expect(res.status()).toBe(200);
+    expect((await res.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    if (hasPdftoppm) {
+      const out = join(shots, 'report');
+      const r = spawnSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', pdfPath, out]);
+      expect(r.status).toBe(0);
+      expect(existsSync(`${out}-1.png`) || existsSync(`${out}-01.png`)).toBe(true);
+    }
+  });
+});

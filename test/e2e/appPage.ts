@@ -1,0 +1,103 @@
+/**
+ * The real PatchLens UI in Debian's Chromium through the browser transport: builds the renderer
+ * (vite.renderer.config.ts) into a temporary folder, starts the real service host on a temporary
+ * project folder and the HTTP + WebSocket server, and opens the tokenized URL. Nothing is faked.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { createServiceHost } from '../../src-node/app/createServiceHost';
+import type { ServiceHost } from '../../src-node/app/serviceHost';
+import { DOWNLOAD_BASE, startServer, type RunningServer } from '../../src-server/startServer';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../browser/enginePage';
+
+export const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** An open app and what it runs on. */
+export interface AppPage {
+  page: Page;
+  services: ServiceHost;
+  server: RunningServer;
+  projectDir: string;
+  /** Console messages and page errors, as they came. */
+  log: string[];
+  close(): Promise<void>;
+}
+
+/** Builds the renderer, starts services + server (demo opened) and opens the page at `viewport`. */
+export async function openApp(viewport = { width: 1600, height: 1000 }): Promise<AppPage> {
+  const outDir = mkdtempSync(join(tmpdir(), 'patchlens-e2e-renderer-'));
+  const projectDir = mkdtempSync(join(tmpdir(), 'patchlens-e2e-project-'));
+  let services: ServiceHost | undefined;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await server?.close();
+    await services?.close();
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(projectDir, { recursive: true, force: true });
+  };
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: resolve(repo, 'vite.renderer.config.ts'), logLevel: 'warn', build: { outDir } });
+    services = await createServiceHost({ projectDir, transport: 'http', downloadBase: DOWNLOAD_BASE });
+    await services.openInitial([]);
+    server = await startServer({ services, staticDir: outDir });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    const page = await browser.newPage({ viewport, acceptDownloads: true });
+    const log: string[] = [];
+    page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="app"][data-ready="true"]', { timeout: 60_000 });
+    return { page, services, server, projectDir, log, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Waits until the viewer has drawn its current layers. */
+export async function waitRendered(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="viewer-workspace"][data-rendered="true"]', { timeout: 90_000 });
+}
+
+/** Sets a range input's value the way a user drag does (an `input` event). */
+export async function setRange(page: Page, testid: string, value: number): Promise<void> {
+  await page.evaluate(
+    ([id, v]) => {
+      const input = document.querySelector<HTMLInputElement>(`[data-testid="${id}"]`);
+      if (!input) throw new Error(`setRange: no element with data-testid ${id}`);
+      input.value = String(v);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    [testid, value] as const,
+  );
+}
+
+/**
+ * RGB of screenshot pixels at page coordinates: the PNG is decoded inside the page
+ * (createImageBitmap + a 2-D canvas), so no PNG decoder is needed in Node.
+ */
+export async function colorsAt(page: Page, png: Buffer, points: { x: number; y: number }[]): Promise<[number, number, number][]> {
+  return page.evaluate(
+    async ([b64, pts]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      return pts.map(({ x, y }) => {
+        const o = (Math.round(y) * bitmap.width + Math.round(x)) * 4;
+        return [data[o], data[o + 1], data[o + 2]] as [number, number, number];
+      });
+    },
+    [png.toString('base64'), points] as const,
+  );
+}
