@@ -189,6 +189,7 @@ describe.skipIf(!hasChromium)('PatchLens app end to end (browser transport, real
     const m = /(\d+), (\d+), (\d+)/.exec(voxelText)!;
     const inspect = await call<{ windows: unknown[] }>(app, 'run:inspect', { runId: run.id, voxel: [Number(m[1]), Number(m[2]), Number(m[3])] });
     expect(rows).toBe(inspect.windows.length);
+    await page.screenshot({ path: join(shots, 'viewer.png') });
   });
 
   it('runs a small sweep from the explorer and shows the charts, the Pareto front and the recommendation', async () => {
