@@ -25,8 +25,11 @@ export class AppState {
   heatmapVisible = $state(true);
   resetToken = $state(0);
   notices = $state<Notice[]>([]);
+  // Plain (non-reactive) collections on purpose: nothing renders from them.
   /** Command handlers registered by the UI (menu items / accelerators). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private commandHandlers = new Map<AppCommand, () => void>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private knownRuns = new Set<string>();
   private nextNotice = 1;
   private unsubscribe: (() => void)[] = [];
