@@ -198,6 +198,74 @@ describe.skipIf(!hasChromium)('PatchLens app end to end (browser transport, real
     await page.screenshot({ path: join(shots, 'viewer.png') });
   });
 
+  it('viewer tools: H toggles the heatmap, window presets, arrow keys, the error map and the patch grid', async () => {
+    const { page } = app;
+    const box = (await page.getByTestId('viewport-axial').boundingBox())!;
+    // A dense grid over the axial view, off the centre lines where the crosshairs are.
+    const grid = Array.from({ length: 31 * 31 }, (_, n) => ({ x: box.x + box.width * (0.023 + 0.0316 * (n % 31)), y: box.y + box.height * (0.023 + 0.0316 * Math.floor(n / 31)) }));
+    const central = grid.filter((p) => Math.abs(p.x - (box.x + box.width / 2)) < box.width * 0.25 && Math.abs(p.y - (box.y + box.height / 2)) < box.height * 0.25 && Math.abs(p.x - (box.x + box.width / 2)) > 4 && Math.abs(p.y - (box.y + box.height / 2)) > 4);
+    const shot = async (pts: { x: number; y: number }[]) => {
+      await waitRendered(page);
+      return colorsAt(page, await page.screenshot(), pts);
+    };
+    const meanGrey = (cs: number[][]) => cs.reduce((a, c) => a + (c[0] + c[1] + c[2]) / 3, 0) / cs.length;
+    const reddish = (cs: number[][]) => cs.filter((c) => c[0] - c[2] > 20).length / cs.length;
+
+    // H (focus in the viewer, not in a text field) toggles the heatmap overlay.
+    await page.getByTestId('viewer-workspace').focus();
+    const heat = page.getByTestId('overlay-visible-tiledPerformance');
+    expect(await heat.isChecked()).toBe(true);
+    const hot = reddish(await shot(central));
+    await page.keyboard.press('h');
+    await expect.poll(() => heat.isChecked()).toBe(false);
+    const grey = await shot(central);
+    expect(hot, 'heatmap on: share of reddish pixels').toBeGreaterThan(0.8);
+    expect(reddish(grey), 'heatmap off (H)').toBeLessThan(0.05);
+
+    // Window presets: CT bone (W2000 L500) makes this 0–255 MR image dark; MR auto brings it back.
+    const mrAuto = meanGrey(grey);
+    await page.getByTestId('window-preset').selectOption('ctBone');
+    const bone = meanGrey(await shot(central));
+    await page.getByTestId('window-preset').selectOption('mrAuto');
+    const back = meanGrey(await shot(central));
+    console.log(`app.e2e: mean grey MR auto ${mrAuto.toFixed(1)}, CT bone ${bone.toFixed(1)}, MR auto again ${back.toFixed(1)}`);
+    expect(bone).toBeLessThan(mrAuto * 0.6);
+    expect(Math.abs(back - mrAuto)).toBeLessThan(mrAuto * 0.05);
+
+    // Arrow up: the next slice of the focused view.
+    const label = page.getByTestId('slice-label-axial');
+    const [index, count] = (await label.innerText()).split('/').map(Number);
+    await page.getByTestId('viewer-workspace').focus();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => label.innerText()).toBe(`${index + 1}/${count}`);
+
+    // Error map: false positives magenta, false negatives cyan, nowhere else.
+    const magentaOrCyan = (cs: number[][]) => cs.filter((c) => (c[0] > 150 && c[2] > 150 && c[1] < 110) || (c[1] > 150 && c[2] > 150 && c[0] < 110)).length;
+    expect(magentaOrCyan(await shot(grid))).toBe(0);
+    await page.getByTestId('overlay-visible-error').check();
+    await setRange(page, 'overlay-opacity-error', 1);
+    const errors = magentaOrCyan(await shot(grid));
+    await page.getByTestId('overlay-visible-error').uncheck();
+    console.log(`app.e2e: error-map pixels on the axial grid ${errors} of ${grid.length}`);
+    expect(errors).toBeGreaterThan(0);
+    expect(errors).toBeLessThan(grid.length * 0.2);
+
+    // Patch grid: window outlines change some pixels in lines, not the whole view.
+    const before = await shot(grid);
+    await page.getByTestId('overlay-visible-gridOutline').check();
+    await setRange(page, 'overlay-opacity-gridOutline', 1);
+    const outlined = await shot(grid);
+    await page.getByTestId('overlay-visible-gridOutline').uncheck();
+    const changed = grid.filter((_, n) => Math.max(...outlined[n].map((v, c) => Math.abs(v - before[n][c]))) > 40).length;
+    console.log(`app.e2e: patch-grid pixels changed ${changed} of ${grid.length}`);
+    expect(changed).toBeGreaterThan(grid.length * 0.02);
+    expect(changed).toBeLessThan(grid.length * 0.6);
+
+    await page.getByTestId('viewer-workspace').focus();
+    await page.keyboard.press('h');
+    await expect.poll(() => heat.isChecked()).toBe(true);
+  });
+
   it('runs a small sweep from the explorer and shows the charts, the Pareto front and the recommendation', async () => {
     const { page } = app;
     await page.getByTestId('tab-explorer').click();
