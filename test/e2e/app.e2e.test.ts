@@ -335,4 +335,29 @@ describe.skipIf(!hasChromium)('PatchLens app end to end (browser transport, real
       expect(existsSync(`${out}-1.png`) || existsSync(`${out}-01.png`)).toBe(true);
     }
   });
+
+  it('bad input gets a clear error and changes nothing; a dropped label map opens', async () => {
+    const { page } = app;
+    const before = await call<SessionState>(app, 'session:get', {});
+    await page.getByTestId('upload-image').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    const alert = page.locator('[data-testid="notices"] [role="alert"]').last();
+    await expect.poll(() => alert.innerText(), { timeout: 30_000 }).toContain('notes.txt');
+    const after = await call<SessionState>(app, 'session:get', {});
+    expect(after.image).toEqual(before.image);
+    expect(after.runs.map((r) => r.id)).toEqual(before.runs.map((r) => r.id));
+
+    // Drag and drop (browser transport: the dropped bytes are uploaded to main).
+    const bytes = readFileSync(resolve(repo, 'demo/data/ch2-2mm-mirrored_brain.nii.gz')).toString('base64');
+    const transfer = await page.evaluateHandle((b64) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'ch2-2mm-mirrored_brain.nii.gz'));
+      return dt;
+    }, bytes);
+    await page.dispatchEvent('[data-testid="app"]', 'dragover', { dataTransfer: transfer });
+    await page.dispatchEvent('[data-testid="app"]', 'drop', { dataTransfer: transfer });
+    await expect.poll(async () => (await call<SessionState>(app, 'session:get', {})).label?.name, { timeout: 30_000 }).toBe('ch2-2mm-mirrored_brain.nii.gz');
+    await expect.poll(() => page.getByTestId('open-files').innerText()).toContain('ch2-2mm-mirrored_brain.nii.gz');
+    await page.getByTestId('tab-viewer').click();
+    await waitRendered(page);
+  });
 });
