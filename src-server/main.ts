@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   }
 
   const { createServiceHost } = await import('../src-node/app/createServiceHost');
-  const services = await createServiceHost({ projectDir: args.projectDir, transport: 'http', downloadBase: DOWNLOAD_BASE, log: say });
+  const services = await createServiceHost({ projectDir: args.projectDir, transport: 'http', downloadBase: DOWNLOAD_BASE, log: say, compute: args.compute });
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let stopping = false;
   const stop = async (signal: string) => {

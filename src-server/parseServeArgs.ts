@@ -9,6 +9,8 @@ Serves PatchLens to a browser on http://127.0.0.1 (with a random access token) a
   --project DIR  project folder (runs, sweeps, uploads); default ~/PatchLens
   --port N       port (0 or absent: a free one)
   --no-build     serve out/renderer as it is (no rebuild when the sources are newer)
+  --compute M    where inference runs: auto (default: the page's WebGL when it is clearly faster),
+                 node (the app's worker, tfjs wasm) or page (the page's WebGL; needs the page open)
   files...       images, label maps or model folders to open (the demo when none)
   -h, --help     this text`;
 
@@ -19,6 +21,8 @@ export interface ServeArgs {
   build: boolean;
   files: string[];
   help: boolean;
+  /** `--compute`: where inference jobs run (absent: the service host's default, `auto`). */
+  compute?: 'auto' | 'node' | 'page';
 }
 
 /**
@@ -37,6 +41,7 @@ export function parseServeArgs(argv: string[], cwd: string, home: string = homed
         project: { type: 'string' },
         port: { type: 'string' },
         'no-build': { type: 'boolean' },
+        compute: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -50,11 +55,14 @@ export function parseServeArgs(argv: string[], cwd: string, home: string = homed
     port = Number(values.port);
   }
   if (values.project !== undefined && values.project.trim() === '') throw new Error('serve: --project needs a folder');
+  const modes = ['auto', 'node', 'page'] as const;
+  if (values.compute !== undefined && !(modes as readonly string[]).includes(values.compute)) throw new Error(`serve: --compute must be one of ${modes.join(', ')}, got ${JSON.stringify(values.compute)}`);
   return {
     projectDir: values.project !== undefined ? resolve(cwd, values.project) : resolve(home, 'PatchLens'),
     port,
     build: !values['no-build'],
     files: positionals.map((f) => resolve(cwd, f)),
     help: values.help === true,
+    compute: values.compute as ServeArgs['compute'],
   };
 }

@@ -11,6 +11,8 @@ import type { Placement } from '../grid/placement';
 import type { BlendMode } from '../stitching/types';
 import type { InferenceMeasure } from '../engine/inference/inferencePerformance';
 import type { SweepBlend, SweepSummary } from '../sweep/types';
+import type { BackendPreference, BackendProbe } from '../engine/backend/selectBackend';
+import type { DiceReport } from '../engine/postprocess/dice';
 
 /** What a file to open is used as. A model is a folder (model.json, weight shards, optional patchlens.json). */
 export type FileKind = 'image' | 'label' | 'model';
@@ -233,6 +235,66 @@ export interface ReportExport {
   pdfUrl: string | null;
 }
 
+/**
+ * A page compute context (the UI page's module Worker with OffscreenCanvas, or Electron's hidden
+ * compute window) offering to run inference with tfjs WebGL, with the backend probe it measured.
+ */
+export interface ComputeAgentOffer {
+  /** Probes of the page's backends (webgl, wasm, cpu), as `selectBackend` measured them. */
+  probes: BackendProbe[];
+  /** The backend the page would choose for `auto` (software WebGL is never chosen). */
+  choice: string;
+  /** Where the agent lives. */
+  host: 'ui-page' | 'compute-window';
+}
+
+/** What a page compute task runs (fetched by the agent with `compute:input`). */
+export interface ComputeTaskInput {
+  /** The image and reference labels as NIfTI files (the bytes as they are on disk). */
+  image: { name: string; bytes: Uint8Array };
+  label: { name: string; bytes: Uint8Array } | null;
+  /** The model folder's files: model.json, the weight shards by their manifest path, patchlens.json. */
+  model: { name: string; modelJson: Uint8Array; weights: Record<string, Uint8Array>; sidecar: unknown | null };
+  settings: RunSettings;
+  /** Backend the page must use (`auto`: its own measured choice). */
+  backend: BackendPreference;
+}
+
+/** A volume of a page run's result on the image grid (as the engine worker returns it). */
+export interface ComputeVolume {
+  data: Float32Array | Uint8Array;
+  shape: number[];
+  spacing: number[];
+  affine: number[][];
+}
+
+/** A patch-shaped map of a page run with its raw accumulator (so main can write and merge it). */
+export interface ComputeMap {
+  shape: number[];
+  count: number;
+  measure: string | null;
+  /** The accumulator: its own shape and per-position sums. */
+  accumulator: { shape: number[]; sum: Float64Array; count: number };
+}
+
+/** What a page compute task answers: the engine worker's result, reduced to what main writes. */
+export interface ComputeTaskResult {
+  labels: ComputeVolume;
+  probabilities: ComputeVolume;
+  coverage: { count: ComputeVolume; weight: ComputeVolume };
+  patchPerformance: ComputeMap | null;
+  consistency: ComputeMap | null;
+  dice: DiceReport | null;
+  domainDice: DiceReport | null;
+  windows: number;
+  timing: { totalMs: number; preprocessMs: number; modelMs: number; stitchMs: number; postprocessMs: number };
+  backend: { name: string; reason: string; renderer: string | null; software: boolean };
+  grid: { shape: number[]; domain: { start: number[]; size: number[] }; steps: string[] };
+  options: Record<string, unknown>;
+  classes: { name: string; color: [number, number, number] }[];
+  warnings: string[];
+}
+
 /** Application commands (menu items and their accelerators) the renderer carries out. */
 export type AppCommand =
   | 'open-image'
@@ -287,6 +349,16 @@ export interface Requests {
   'job:cancel': { args: { jobId: string }; result: JobInfo };
   /** Exports a sweep's report (HTML + PDF + JSON): Electron asks where with a save dialog (null when cancelled); the browser transport writes into the project folder. */
   'report:export': { args: { sweepId: string }; result: ReportExport | null };
+  /** A page compute context offers itself (WebGL inference); main answers its agent id and may send it `compute:task`s. */
+  'compute:attach': { args: { offer: ComputeAgentOffer }; result: { agentId: string } };
+  /** The agent fetches a task's inputs. */
+  'compute:input': { args: { agentId: string; taskId: string }; result: ComputeTaskInput };
+  /** The agent reports a task's progress. */
+  'compute:progress': { args: { agentId: string; taskId: string; progress: JobInfo['progress'] }; result: null };
+  /** The agent hands in a task's result (main writes the run folder). */
+  'compute:done': { args: { agentId: string; taskId: string; result: ComputeTaskResult }; result: null };
+  /** The agent reports that a task failed (or stopped after `compute:cancel`). */
+  'compute:failed': { args: { agentId: string; taskId: string; error: ApiErrorPayload }; result: null };
 }
 
 /** Every event main pushes to the renderer. */
@@ -297,6 +369,10 @@ export interface Events {
   'job:progress': JobInfo;
   /** A menu item or accelerator was used. */
   'app:command': { command: AppCommand };
+  /** Main gives a page compute agent a task (only the agent with that id acts on it). */
+  'compute:task': { agentId: string; taskId: string };
+  /** Main cancels a page compute task. */
+  'compute:cancel': { agentId: string; taskId: string };
 }
 
 export type RequestChannel = keyof Requests;
@@ -343,10 +419,15 @@ export const REQUEST_CHANNELS = [
   'sweep:map',
   'job:cancel',
   'report:export',
+  'compute:attach',
+  'compute:input',
+  'compute:progress',
+  'compute:done',
+  'compute:failed',
 ] as const satisfies readonly RequestChannel[];
 
 /** Every event name. */
-export const EVENT_NAMES = ['session:changed', 'job:progress', 'app:command'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['session:changed', 'job:progress', 'app:command', 'compute:task', 'compute:cancel'] as const satisfies readonly EventName[];
 
 /** Every run layer name. */
 export const RUN_LAYERS = ['labels', 'probability', 'coverage', 'tiledPerformance', 'tiledConsistency', 'gridOutline'] as const satisfies readonly RunLayer[];

@@ -2,9 +2,14 @@ import type { Worker } from 'node:worker_threads';
 import type { JobInfo } from '../../shared/api/contract';
 import { ServiceError } from './serviceError';
 import { startComputeWorker } from './computeWorkerUrl';
-import type { InferInput, InspectInput, ModelRef, SweepInput, WorkerReply, WorkerRequest, WorkerResults } from './workerProtocol';
+import type { FinishPageInput, InferInput, InspectInput, ModelRef, SweepInput, WorkerReply, WorkerRequest, WorkerResults } from './workerProtocol';
 
-type Task = { type: 'infer'; input: InferInput } | { type: 'sweep'; input: SweepInput } | { type: 'inspect'; input: InspectInput } | { type: 'warm'; input: { model: ModelRef } };
+type Task =
+  | { type: 'infer'; input: InferInput }
+  | { type: 'sweep'; input: SweepInput }
+  | { type: 'inspect'; input: InspectInput }
+  | { type: 'warm'; input: { model: ModelRef } }
+  | { type: 'finishPage'; input: FinishPageInput };
 
 interface Pending {
   resolve(value: unknown): void;

@@ -16,7 +16,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { prepareModel } from '../../shared/engine/prepareModel';
 import type { NiftiVolume } from '../../shared/io/nifti';
-import { inspectRunVoxel, runInferenceJob, type ComputeModel } from '../compute/index';
+import type { ModelSpec } from '../../shared/engine/modelSpec';
+import { resolveSpec } from '../../shared/engine/model/resolveSpec';
+import { modelHash } from '../../shared/engine/model/modelHash';
+import { finishPageRun, inspectRunVoxel, runInferenceJob, type ComputeModel } from '../compute/index';
 import { fileProbeCache } from '../probeCache';
 import { readImageFile } from '../readInputFile';
 import { readModelFolder } from '../readModelFolder';
@@ -24,7 +27,7 @@ import { runSweep, type SweepProgress } from '../sweep/runSweep';
 import { summarizeSweep } from '../sweep/summarizeSweep';
 import { resultFileName, SWEEP_LAYOUT } from '../sweep/sweepFolder';
 import { appPackage } from './appPackage';
-import type { ModelRef, SweepInput, WorkerError, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { FinishPageInput, ModelRef, SweepInput, WorkerError, WorkerReply, WorkerRequest, WorkerResults } from './workerProtocol';
 
 /** An error with a contract code. */
 class CodedError extends Error {
@@ -84,6 +87,43 @@ function model(ref: ModelRef): Promise<ComputeModel> {
     models.set(ref.sha256, p);
   }
   return p;
+}
+
+/**
+ * The spec of a model folder: the prepared model's when it is loaded here, else resolved from
+ * the files (no tfjs model is built). The files must still be the ones main opened.
+ */
+async function specOf(ref: ModelRef): Promise<ModelSpec> {
+  const loaded = models.get(ref.sha256);
+  if (loaded) {
+    const m = await loaded.catch(() => null);
+    if (m) return m.model.spec;
+  }
+  let artifacts;
+  try {
+    artifacts = await readModelFolder(ref.path);
+  } catch (e) {
+    throw new CodedError('bad-input', `model ${ref.name}: ${(e as Error).message}`);
+  }
+  const hash = modelHash(artifacts);
+  if (hash.sha256 !== ref.sha256) throw new CodedError('bad-input', `model ${ref.name}: its files changed since it was opened (SHA-256 ${hash.sha256}, opened as ${ref.sha256}); open it again`);
+  return resolveSpec(artifacts, { hash });
+}
+
+/** Writes a page compute task's run folder (the inputs read here, as for a run of this worker). */
+async function finishPage(input: FinishPageInput) {
+  const image = volume('image', input.imagePath);
+  const label = input.labelPath ? volume('label', input.labelPath) : null;
+  const spec = await specOf(input.model);
+  return finishPageRun({
+    result: input.result,
+    image: { volume: image, header: image.header, name: basename(input.imagePath), path: input.imagePath },
+    label: label && input.labelPath ? { volume: label, name: basename(input.labelPath), path: input.labelPath } : null,
+    model: { spec, sha256: input.model.sha256, name: input.model.name, path: input.model.path },
+    settings: input.settings,
+    outDir: input.outDir,
+    id: input.runId,
+  });
 }
 
 /** A NIfTI file, cached while its size and modification time stay the same. */
@@ -216,9 +256,12 @@ async function handle(msg: Exclude<WorkerRequest, { type: 'cancel' }>, signal: A
         const label = input.labelPath ? volume('label', input.labelPath) : null;
         return await inspectRunVoxel({ runDir: input.runDir, voxel: input.voxel, image, label, model: await model(input.model) });
       }
-      case 'warm':
-        await model(msg.input.model);
-        return null;
+      case 'warm': {
+        const m = await model(msg.input.model);
+        return { backend: m.backend.name, probes: m.backend.probes } satisfies WorkerResults['warm'];
+      }
+      case 'finishPage':
+        return await finishPage(msg.input);
       default:
         throw new Error(`computeWorker: unknown task ${(msg as { type: string }).type}`);
     }

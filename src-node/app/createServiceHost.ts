@@ -1,6 +1,8 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type {
+  ComputeTaskInput,
   EventName,
   Events,
   FileKind,
@@ -17,17 +19,22 @@ import type {
   VolumeInfo,
 } from '../../shared/api/contract';
 import { validateArgs } from '../../shared/api/validateArgs';
+import type { BackendProbe } from '../../shared/engine/backend/selectBackend';
+import { utf8Bytes } from '../../shared/engine/model/utf8';
 import type { NiftiVolume } from '../../shared/io/nifti';
 import { planSweep } from '../../shared/sweep/grid';
 import type { SweepCase, SweepGrid } from '../../shared/sweep/types';
 import { readRunLayer, readRunMaps, readRunRecord, readTrainingMap } from '../compute/index';
+import { fileProbeCache } from '../probeCache';
 import { readImageFile } from '../readInputFile';
+import { readModelFolder } from '../readModelFolder';
 import { REPORT_FILES, writeReport } from '../report/writeReport';
 import { writeJsonAtomic } from '../sweep/sweepFolder';
 import { appPackage, appRoot } from './appPackage';
 import { ComputeClient } from './computeClient';
 import { JobQueue } from './jobQueue';
 import { loadModelInfo } from './modelInfo';
+import { PAGE_COMPUTE_LIMITS, PageCompute, routeToPage, type PageAgent } from './pageCompute';
 import { PARTIAL_PREFIX, PROJECT_LAYOUT, ProjectStore } from './projectStore';
 import { fail, ServiceError, toErrorPayload } from './serviceError';
 import type { ServiceHost, ServiceHostOptions } from './serviceHost';
@@ -82,12 +89,16 @@ export function caseIdOf(fileName: string): string {
  * WebSocket transport): opens (or creates) the project folder, lists its finished runs and
  * sweeps, restores the files that were open, and answers requests. Inference runs, sweeps and the
  * patch inspector run in a compute worker thread; one job at a time, first in first out.
+ * Inference runs may instead go to a page compute context (tfjs WebGL in the UI page or Electron's
+ * compute window, see `pageCompute.ts` and `options.compute`); main then writes the run folder
+ * from the page's result exactly as the worker writes its own.
  */
 export async function createServiceHost(options: ServiceHostOptions): Promise<ServiceHost> {
   const store = new ProjectStore(options.projectDir);
   const demoDir = resolve(options.demoDir ?? defaultDemoDir());
   const log = options.log ?? ((m: string) => console.warn(`patchlens: ${m}`));
   const compute = new ComputeClient(options.workerUrl);
+  const computeMode = options.compute ?? 'auto';
   const listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     for (const l of [...listeners]) {
@@ -106,8 +117,16 @@ export async function createServiceHost(options: ServiceHostOptions): Promise<Se
    */
   const warmModel = (ref: ModelRef) => {
     if (closed) return;
-    compute.run('warm', { model: { ...ref } }).result.catch(() => undefined);
+    compute.run('warm', { model: { ...ref } }).result.then(
+      (warm) => {
+        if (warm.probes.length > 0) nodeProbes = warm.probes;
+      },
+      () => undefined,
+    );
   };
+  /** The compute worker's backend probes (from its last warm-up; null until one finished). */
+  let nodeProbes: BackendProbe[] | null = null;
+  const pageCompute = new PageCompute(emit, PAGE_COMPUTE_LIMITS);
 
   let image: OpenVolume | null = null;
   let label: OpenVolume | null = null;
@@ -254,26 +273,99 @@ export async function createServiceHost(options: ServiceHostOptions): Promise<Se
     return queue.add({
       kind: 'inference',
       label: jobLabel,
-      run: async ({ signal, progress }) => {
+      run: async ({ signal, progress, relabel }) => {
         const runId = store.nextId('runs', runs.keys());
         const partial = join(store.runsDir, `${PARTIAL_PREFIX}${runId}`);
         const dir = join(store.runsDir, runId);
-        const task = compute.run('infer', { ...inputs, settings, outDir: partial, runId }, progress);
-        const onAbort = () => compute.cancel(task.id);
-        signal.addEventListener('abort', onAbort, { once: true });
-        try {
-          const record = await task.result;
+        const keep = (record: Omit<RunRecord, 'dir'>) => {
           if (signal.aborted) throw fail('cancelled', `${jobLabel}: cancelled`);
           writeJsonAtomic(join(partial, RUN_INPUTS_FILE), inputs);
           renameSync(partial, dir);
           runs.set(runId, { ...record, id: runId, dir });
           return runId;
+        };
+        try {
+          const agent = await pageAgentFor(signal);
+          if (agent) {
+            const label = `${jobLabel} on the page (${agent.offer.choice})`;
+            relabel(label);
+            return await pageCompute.run(
+              agent,
+              {
+                label,
+                input: () => pageTaskInput(inputs, settings),
+                finish: async (result) => keep(await compute.run('finishPage', { result, imagePath: inputs.imagePath, labelPath: inputs.labelPath, model: inputs.model, settings, outDir: partial, runId }).result),
+              },
+              { signal, progress },
+            );
+          }
+          const task = compute.run('infer', { ...inputs, settings, outDir: partial, runId }, progress);
+          const onAbort = () => compute.cancel(task.id);
+          signal.addEventListener('abort', onAbort, { once: true });
+          try {
+            return keep(await task.result);
+          } finally {
+            signal.removeEventListener('abort', onAbort);
+          }
         } finally {
-          signal.removeEventListener('abort', onAbort);
           if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
         }
       },
     });
+  }
+
+  /**
+   * Where an inference job runs (decided when it starts): a page compute agent, or null for the
+   * compute worker. Sweeps and the patch inspector always run in the worker (a sweep times many
+   * runs of one backend; splitting it over two would mix their timings).
+   */
+  async function pageAgentFor(signal: AbortSignal): Promise<PageAgent | null> {
+    if (computeMode === 'node') return null;
+    if (computeMode === 'page') {
+      const agent = await pageCompute.waitForAgent(PAGE_COMPUTE_LIMITS.attachWaitMs, signal);
+      if (!agent) {
+        throw fail(
+          'precondition',
+          `run:start: no page compute context is attached (waited ${Math.round(PAGE_COMPUTE_LIMITS.attachWaitMs / 1000)} s): this app runs inference in the page's WebGL (--compute page); open or reload the app's page, or start it with --compute auto or --compute node`,
+        );
+      }
+      return agent;
+    }
+    const agent = pageCompute.latest();
+    if (!agent) return null;
+    let probes = nodeProbes;
+    if (!probes) {
+      const cached = await fileProbeCache().load();
+      probes = cached && cached.probes.length > 0 ? cached.probes : null;
+    }
+    return routeToPage('auto', agent, probes).page ? agent : null;
+  }
+
+  /** A page compute task's inputs: the files as they are on disk (the model folder's by their manifest paths). */
+  async function pageTaskInput(inputs: RunInputs, settings: RequestArgs<'run:start'>['settings']): Promise<ComputeTaskInput> {
+    const read = async (kind: 'image' | 'label', path: string) => {
+      try {
+        return { name: basename(path), bytes: new Uint8Array(await readFile(path)) };
+      } catch (e) {
+        throw fail('not-found', `compute:input: the ${kind} ${basename(path)} cannot be read (${path}): ${(e as Error).message}`);
+      }
+    };
+    const [image, label] = await Promise.all([read('image', inputs.imagePath), inputs.labelPath ? read('label', inputs.labelPath) : null]);
+    let artifacts;
+    try {
+      artifacts = await readModelFolder(inputs.model.path);
+    } catch (e) {
+      throw fail('bad-input', `compute:input: model ${inputs.model.name}: ${(e as Error).message}`);
+    }
+    const weights: Record<string, Uint8Array> = {};
+    for (const [path, bytes] of artifacts.weights) weights[path] = new Uint8Array(bytes);
+    return {
+      image,
+      label,
+      model: { name: inputs.model.name, modelJson: artifacts.modelJsonBytes ?? utf8Bytes(JSON.stringify(artifacts.modelJson)), weights, sidecar: artifacts.sidecar ?? null },
+      settings: { ...settings, patchSize: [...settings.patchSize] },
+      backend: options.pageBackend ?? 'auto',
+    };
   }
 
   // ---- sweeps ----
@@ -440,6 +532,11 @@ export async function createServiceHost(options: ServiceHostOptions): Promise<Se
     'sweep:map': async ({ sweepId, calibrationId }) => readSweepMap(sweepId, sweepOf('sweep:map', sweepId).dir, calibrationId),
     'job:cancel': async ({ jobId }) => queue.cancel(jobId),
     'report:export': async ({ sweepId }) => exportReport(sweepId),
+    'compute:attach': async ({ offer }) => pageCompute.attach(offer),
+    'compute:input': ({ agentId, taskId }) => pageCompute.input(agentId, taskId),
+    'compute:progress': async ({ agentId, taskId, progress }) => pageCompute.progress(agentId, taskId, progress),
+    'compute:done': ({ agentId, taskId, result }) => pageCompute.done(agentId, taskId, result),
+    'compute:failed': async ({ agentId, taskId, error }) => pageCompute.failed(agentId, taskId, error),
   };
 
   // Reopening the project restores the files that were open (each one that still opens).
@@ -516,6 +613,7 @@ export async function createServiceHost(options: ServiceHostOptions): Promise<Se
     },
     async close() {
       if (closed) return;
+      pageCompute.close();
       await queue.close();
       closed = true;
       await compute.close();

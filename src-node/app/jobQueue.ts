@@ -1,11 +1,14 @@
 import type { JobInfo } from '../../shared/api/contract';
 import { fail, isAbort, toErrorPayload } from './serviceError';
 
-/** What a job does: `run` gets an AbortSignal and a progress callback and answers the id it produced (run / sweep) or null. */
+/**
+ * What a job does: `run` gets an AbortSignal, a progress callback and `relabel` (the job's label
+ * once it knows more, e.g. where it runs) and answers the id it produced (run / sweep) or null.
+ */
 export interface JobSpec {
   kind: JobInfo['kind'];
   label: string;
-  run(ctx: { id: string; signal: AbortSignal; progress(p: JobInfo['progress']): void }): Promise<string | null>;
+  run(ctx: { id: string; signal: AbortSignal; progress(p: JobInfo['progress']): void; relabel(label: string): void }): Promise<string | null>;
 }
 
 /** Finished jobs kept in the state. */
@@ -142,9 +145,14 @@ export class JobQueue {
         }, wait);
       }
     };
+    const relabel = (label: string) => {
+      if (next.info.state !== 'running' || next.info.label === label) return;
+      next.info.label = label;
+      this.onChange();
+    };
     let run: Promise<string | null>;
     try {
-      run = next.spec.run({ id: next.info.id, signal: next.controller.signal, progress });
+      run = next.spec.run({ id: next.info.id, signal: next.controller.signal, progress, relabel });
     } catch (e) {
       run = Promise.reject(e);
     }

@@ -1,5 +1,6 @@
 import type { Envelope, EventName, Events } from '../../shared/api/contract';
 import type { PrintToPdf } from '../report/renderPdf';
+import type { BackendPreference } from '../../shared/engine/backend/selectBackend';
 
 /** Native dialogs, supplied by Electron main (absent over the browser transport). */
 export interface NativeDialogs {
@@ -23,6 +24,19 @@ export interface ServiceHostOptions {
   demoDir?: string;
   /** Entry of the compute worker (default `computeWorkerUrl()`: `computeWorker.ts` from sources, `computeWorker.js` beside the bundle). */
   workerUrl?: URL;
+  /**
+   * Where inference jobs run: `node` the compute worker (tfjs wasm), `page` a page compute context
+   * (tfjs WebGL in the UI page's Worker or Electron's compute window; a job fails when none attached
+   * within 10 s), `auto` (default) the page when its hardware WebGL probe is clearly faster than the
+   * worker's, else the worker. Sweeps always run in the worker.
+   */
+  compute?: 'auto' | 'node' | 'page';
+  /**
+   * The tfjs backend a page compute context must use (default `auto`: the page's own measured
+   * choice, where software WebGL never wins). `webgl` forces WebGL, e.g. to exercise the WebGL
+   * path on a machine whose only WebGL is SwiftShader.
+   */
+  pageBackend?: BackendPreference;
   /** Warnings that have no request to answer (files of `openInitial` or of the restored session that cannot be opened); default console.warn. */
   log?: (message: string) => void;
 }

@@ -3,7 +3,8 @@
  * (`computeWorker.ts`). Inputs travel as paths: the worker reads the files itself (and keeps the
  * prepared model and the last volumes cached), so no volume is copied between threads.
  */
-import type { ApiErrorCode, JobInfo, RunRecord, RunSettings, InspectResult } from '../../shared/api/contract';
+import type { ApiErrorCode, ComputeTaskResult, JobInfo, RunRecord, RunSettings, InspectResult } from '../../shared/api/contract';
+import type { BackendProbe } from '../../shared/engine/backend/selectBackend';
 import type { SweepCase, SweepGrid } from '../../shared/sweep/types';
 
 /** A model folder and the SHA-256 main computed when it opened it (the worker's cache key). */
@@ -21,6 +22,11 @@ export interface InferInput {
   settings: RunSettings;
   outDir: string;
   runId: string;
+}
+
+/** Writes the run folder of a page compute task's result into `outDir` (`finishPageRun`): the run's inputs plus the page's result. */
+export interface FinishPageInput extends InferInput {
+  result: ComputeTaskResult;
 }
 
 /** A sweep into `dir`, summarized when it finished. */
@@ -46,8 +52,9 @@ export interface WorkerResults {
   infer: Omit<RunRecord, 'dir'>;
   sweep: { configs: number; cases: number; complete: boolean };
   inspect: InspectResult;
-  /** The model is loaded and its backend ready (the first run then starts at once). */
-  warm: null;
+  /** The model is loaded and its backend ready (the first run then starts at once): the backend and the probes behind the choice (empty when none ran). */
+  warm: { backend: string; probes: BackendProbe[] };
+  finishPage: Omit<RunRecord, 'dir'>;
 }
 
 /**
@@ -61,6 +68,7 @@ export type WorkerRequest =
   | { type: 'sweep'; id: number; cancelFlag: Int32Array; input: SweepInput }
   | { type: 'inspect'; id: number; cancelFlag: Int32Array; input: InspectInput }
   | { type: 'warm'; id: number; cancelFlag: Int32Array; input: { model: ModelRef } }
+  | { type: 'finishPage'; id: number; cancelFlag: Int32Array; input: FinishPageInput }
   | { type: 'cancel'; id: number };
 
 /** An error as the worker reports it: `code` when the worker knows what kind it is. */

@@ -8,3 +8,6 @@ export { readRunLayer, readRunMaps, readRunRecord, readRunPlan, readTrainingMap 
 export { inspectRunVoxel, type InspectInput } from './inspectRunVoxel';
 export { ComputeError } from './computeError';
 export { RUN_FILES, LAYER_FILES, type RunPlanFile } from './runFiles';
+export { writeRunFolder, type RunFolderInput } from './writeRunFolder';
+export { finishPageRun, type PageRunInput } from './finishPageRun';
+export { toComputeTaskResult } from './toComputeTaskResult';

@@ -7,31 +7,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, EventName, Events, JobInfo, SessionState } from '../../shared/api/contract';
+import type { JobInfo, SessionState } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
 import { writeNifti } from '../../shared/io/nifti';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceHost } from '../../src-node/app/serviceHost';
 import { repoRoot } from '../helpers/sharedData';
+import { errorOf, recorder, result } from '../helpers/hostEnvelopes';
 
 const demoData = join(repoRoot, 'demo', 'data');
 const settings = { patchSize: [24, 24, 24], overlap: 0, placement: 'stride', blend: 'constant', measure: 'absoluteError' } as const;
 
-function result<T>(e: Envelope<unknown>): T {
-  if ('error' in e) throw new Error(`${e.error.code}: ${e.error.message}`);
-  return e.result as T;
-}
-function errorOf(e: Envelope<unknown>): { code: string; message: string } {
-  if (!('error' in e)) throw new Error(`expected an error, got ${JSON.stringify(e.result).slice(0, 200)}`);
-  return e.error;
-}
 
-/** Records every event of a host. */
-function recorder(host: ServiceHost) {
-  const events: { event: EventName; payload: unknown; at: number }[] = [];
-  const off = host.subscribe(<E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload, at: performance.now() }));
-  return { events, off };
-}
 
 /** Resolves when a job ended (from session:changed). */
 function jobEnd(host: ServiceHost, jobId: string): Promise<JobInfo> {

@@ -3,6 +3,29 @@ import { REQUEST_CHANNELS, type RequestChannel } from '../../shared/api/contract
 import { ArgsError, isRequestChannel, validateArgs } from '../../shared/api/validateArgs';
 
 const settings = { patchSize: [24, 24, 24], overlap: 0.5, placement: 'stride', blend: 'gaussian', measure: 'absoluteError' };
+const I4 = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+const vol = (data: ArrayLike<number>, shape: number[]) => ({ data, shape, spacing: [1, 1, 1], affine: I4 });
+const pmap = (accShape: number[], count = 4) => ({ shape: [2, 2, 2], count, measure: 'crossEntropy', accumulator: { shape: accShape, sum: new Float64Array(accShape.reduce((a, b) => a * b, 1)), count } });
+/** A small, consistent page compute result (image 2×3×4, 2 classes, 2×2×2 patches). */
+function taskResult(): Record<string, unknown> {
+  return {
+    labels: vol(new Uint8Array(24), [2, 3, 4]),
+    probabilities: vol(new Float32Array(48), [2, 3, 4, 2]),
+    coverage: { count: vol(new Float32Array(24), [2, 3, 4]), weight: vol(new Float32Array(24), [2, 3, 4]) },
+    patchPerformance: pmap([2, 2, 2]),
+    consistency: { ...pmap([2, 2, 2, 2]), measure: 'consistency' },
+    dice: { mode: 'classes', perClass: [{ label: 1, name: 'brain', dice: 0.9, predicted: 10, reference: 12 }], mean: 0.9 },
+    domainDice: null,
+    windows: 4,
+    timing: { totalMs: 10, preprocessMs: 1, modelMs: 7, stitchMs: 1, postprocessMs: 1 },
+    backend: { name: 'webgl', reason: 'probe', renderer: 'ANGLE (NVIDIA)', software: false },
+    grid: { shape: [2, 3, 4], domain: { start: [0, 0, 0], size: [2, 3, 4] }, steps: ['reoriented'] },
+    options: { patchSize: [2, 2, 2], overlap: 0.5 },
+    classes: [{ name: 'background', color: [0, 0, 0] }, { name: 'brain', color: [255, 0, 0] }],
+    warnings: [],
+  };
+}
+const task = { agentId: 'a1', taskId: 't1' };
 const request = { patchSizes: [24], overlaps: [0, 0.5], blends: ['constant'], placements: ['stride'], repeats: 1, cases: 'current' };
 
 /** Per channel: arguments that pass, and bad ones with the message they must fail with. */
@@ -83,6 +106,53 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
   },
   'job:cancel': { good: [{ jobId: 'j3' }], bad: [[{ jobId: '' }, 'job:cancel: jobId must be an id']] },
   'report:export': { good: [{ sweepId: 's1' }], bad: [[{ sweepId: 's1', path: '/tmp/x.pdf' }, 'report:export: unknown argument path']] },
+  'compute:attach': {
+    good: [
+      { offer: { probes: [{ name: 'webgl', ms: 3.5, renderer: 'ANGLE', software: false }, { name: 'wasm', ms: 20 }, { name: 'cpu', error: 'slow' }], choice: 'webgl', host: 'ui-page' } },
+      { offer: { probes: [], choice: 'wasm', host: 'compute-window' } },
+    ],
+    bad: [
+      [{ offer: { probes: [], choice: 'webgl', host: 'iframe' } }, 'compute:attach: offer.host must be one of ui-page, compute-window, got "iframe"'],
+      [{ offer: { probes: [{ name: 'webgl', ms: -1 }], choice: 'webgl', host: 'ui-page' } }, 'compute:attach: offer.probes[0].ms must be a finite number in [0, ∞], got -1'],
+      [{ offer: { probes: [{ name: 'webgl', gpu: 'x' }], choice: 'webgl', host: 'ui-page' } }, 'compute:attach: unknown argument offer.probes[0].gpu'],
+      [{ offer: { probes: [], choice: '', host: 'ui-page' } }, 'compute:attach: offer.choice must be a non-empty string'],
+      [{}, 'compute:attach: offer is required'],
+    ],
+  },
+  'compute:input': {
+    good: [task],
+    bad: [
+      [{ agentId: 'a1' }, 'compute:input: taskId is required'],
+      [{ agentId: '../a1', taskId: 't1' }, 'compute:input: agentId must be an id'],
+    ],
+  },
+  'compute:progress': {
+    good: [{ ...task, progress: { fraction: 0.5, phase: 'model', etaMs: null, message: 'model: 4/8 windows' } }],
+    bad: [
+      [{ ...task, progress: { fraction: 1.5, phase: 'model', etaMs: null, message: '' } }, 'compute:progress: progress.fraction must be a finite number in [0, 1], got 1.5'],
+      [{ ...task, progress: { fraction: 0.5, phase: 'model', message: '' } }, 'compute:progress: progress.etaMs is required'],
+    ],
+  },
+  'compute:done': {
+    good: [{ ...task, result: taskResult() }, { ...task, result: { ...taskResult(), patchPerformance: null, consistency: null, dice: { mode: 'foreground', perClass: [], mean: null } } }],
+    bad: [
+      [{ ...task, result: { ...taskResult(), labels: vol(new Float32Array(24), [2, 3, 4]) } }, 'compute:done: result.labels.data must be a Uint8Array, got [object Float32Array]'],
+      [{ ...task, result: { ...taskResult(), labels: vol(new Uint8Array(23), [2, 3, 4]) } }, 'compute:done: result.labels.data must have 24 values (the product of its shape), got 23'],
+      [{ ...task, result: { ...taskResult(), probabilities: vol(new Float32Array(48), [3, 2, 4, 2]) } }, 'compute:done: result.probabilities.shape must start with the labels\' shape [2, 3, 4], got [3, 2, 4, 2]'],
+      [{ ...task, result: { ...taskResult(), coverage: { count: vol(new Float32Array(24), [2, 3, 4]), weight: vol(new Float64Array(24), [2, 3, 4]) } } }, 'compute:done: result.coverage.weight.data must be a Float32Array'],
+      [{ ...task, result: { ...taskResult(), patchPerformance: pmap([2, 2, 3]) } }, 'compute:done: result.patchPerformance.accumulator.shape must be the map\'s shape [2, 2, 2] or it with a trailing 2, got [2, 2, 3]'],
+      [{ ...task, result: { ...taskResult(), patchPerformance: { ...pmap([2, 2, 2]), count: 5 } } }, 'compute:done: result.patchPerformance.accumulator.count must equal result.patchPerformance.count (5), got 4'],
+      [{ ...task, result: { ...taskResult(), consistency: { ...pmap([2, 2, 2, 2]), accumulator: { shape: [2, 2, 2, 2], sum: new Float32Array(16), count: 4 } } } }, 'compute:done: result.consistency.accumulator.sum must be a Float64Array'],
+      [{ ...task, result: { ...taskResult(), grid: { shape: [2, 3, 4], domain: { start: [1, 0, 0], size: [2, 3, 4] }, steps: [] } } }, 'compute:done: result.grid.domain (start [1, 0, 0], size [2, 3, 4]) must lie inside result.grid.shape [2, 3, 4]'],
+      [{ ...task, result: { ...taskResult(), windows: 0 } }, 'compute:done: result.windows must be an integer in [1, 16777216], got 0'],
+      [{ ...task, result: { ...taskResult(), extra: 1 } }, 'compute:done: unknown argument result.extra'],
+      [{ ...task, result: { ...taskResult(), backend: { name: 'webgl', reason: '', renderer: null } } }, 'compute:done: result.backend.software is required'],
+    ],
+  },
+  'compute:failed': {
+    good: [{ ...task, error: { code: 'cancelled', message: 'cancelled' } }, { ...task, error: { code: 'internal', message: 'WebGL context lost' } }],
+    bad: [[{ ...task, error: { code: 'oops', message: 'x' } }, 'compute:failed: error.code must be one of bad-request, not-found, bad-input, precondition, unsupported, forbidden, cancelled, internal, got "oops"']],
+  },
 };
 
 describe('validateArgs', () => {
@@ -113,6 +183,15 @@ describe('validateArgs', () => {
     const s = validateArgs('run:start', { settings });
     expect(s.settings).toEqual(settings);
     expect(s.settings).not.toBe(settings);
+  });
+
+  it('compute:done keeps the typed arrays and answers a fresh result', () => {
+    const r = taskResult();
+    const out = validateArgs('compute:done', { ...task, result: r });
+    expect(out.result).not.toBe(r);
+    expect(out.result.labels.data).toBe((r.labels as { data: unknown }).data);
+    expect(out.result.patchPerformance?.accumulator.sum).toBe((r.patchPerformance as { accumulator: { sum: unknown } }).accumulator.sum);
+    expect(out.result.options).toEqual(r.options);
   });
 
   it('refuses unknown channels', () => {

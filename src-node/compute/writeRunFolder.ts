@@ -1,0 +1,123 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunLayer, RunRecord, RunSettings } from '../../shared/api/contract';
+import { columnNorms, invertAffine, multiply4 } from '../../shared/io/affine';
+import { writeNifti, type NiftiHeaderInfo } from '../../shared/io/nifti';
+import type { Volume } from '../../shared/io/volume';
+import { insertBox } from '../../shared/engine/inference/domain';
+import type { InferenceResult } from '../../shared/engine/inference/runInference';
+import { tilePatchMap } from '../../shared/engine/inference/tilePatchMap';
+import { windowOutline } from '../../shared/engine/inference/windowOutline';
+import { writeInferenceOutputs } from '../writeInferenceOutputs';
+import { RUN_FILES, type RunPlanFile } from './runFiles';
+
+/** What {@link writeRunFolder} writes: an inference result (from this process or rebuilt from a page's) and what it was made of. */
+export interface RunFolderInput {
+  result: InferenceResult;
+  /** The image as read (`header`: its NIfTI header, so every output overlays it). */
+  image: { volume: Volume; header: NiftiHeaderInfo; name: string; path: string | null };
+  label: { name: string; path: string | null } | null;
+  model: { name: string; path: string | null; specName: string; specSource: string; sha256: string };
+  /** Probability channels the model gives (the runner's classes). */
+  classes: number;
+  settings: RunSettings;
+  outDir: string;
+  id: string;
+  /** ISO date of the run. */
+  createdAt: string;
+  /** Why the backend was chosen, when the result's backend does not say. */
+  backendReason: string;
+}
+
+/**
+ * Writes a run folder: `writeInferenceOutputs`'s files (labels, probabilities, coverage, patch
+ * maps, result.json), the layers on the image grid (`tiled-performance.nii.gz`,
+ * `tiled-consistency.nii.gz` when the consistency map exists, `grid-outline.nii.gz`),
+ * `plan.json` (see {@link RunPlanFile}) and `run.json` (the record). The same for a run of the
+ * compute worker and one of a page compute context (`finishPageRun`).
+ * @returns the record, without `dir`
+ */
+export function writeRunFolder(input: RunFolderInput): Omit<RunRecord, 'dir'> {
+  const { result, image, label, model, settings, outDir, id, createdAt } = input;
+  mkdirSync(outDir, { recursive: true });
+  writeInferenceOutputs(outDir, result, image.header, {
+    run: { id, createdAt },
+    model: { name: model.name, path: model.path, specName: model.specName, sha256: model.sha256, specSource: model.specSource },
+    inputs: {
+      image: { name: image.name, path: image.path, shape: image.volume.shape, spacing: image.volume.spacing },
+      label: label ? { name: label.name, path: label.path } : null,
+    },
+    settings,
+  });
+  const layers = writeLayers(outDir, result, image.header);
+  writeFileSync(join(outDir, RUN_FILES.plan), JSON.stringify(runPlan(input)));
+  const record: Omit<RunRecord, 'dir'> = {
+    id,
+    createdAt,
+    imageName: image.name,
+    labelName: label?.name ?? null,
+    modelName: model.name,
+    settings: { ...settings, patchSize: [...result.plan.patchSize] },
+    windows: result.windows,
+    dice: result.dice?.mean ?? null,
+    timing: result.timing,
+    backend: { name: result.backend.name, reason: result.backend.reason ?? input.backendReason },
+    layers,
+    hasPerformance: result.patchPerformance !== null,
+    hasConsistency: result.consistency !== null,
+    warnings: result.warnings,
+  };
+  writeFileSync(join(outDir, RUN_FILES.record), JSON.stringify(record, null, 2));
+  return record;
+}
+
+/** A box-shaped array onto the model grid (zeros outside the box), then onto the source grid. */
+function domainToSource(result: InferenceResult, values: Float32Array | Uint8Array, mode: 'linear' | 'nearest'): Volume {
+  const shape = result.grid.shape;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const grid = values instanceof Uint8Array ? new Uint8Array(n) : new Float32Array(n);
+  insertBox(values, result.grid.domain, 1, grid, shape);
+  const affine = result.grid.affine;
+  return result.toSource({ data: grid, shape: [...shape], spacing: columnNorms(affine).slice(0, 3), affine }, mode);
+}
+
+/** Writes the tiled maps and the window outline on the source grid; answers the layers that exist. */
+function writeLayers(outDir: string, result: InferenceResult, like: NiftiHeaderInfo): RunLayer[] {
+  const layers: RunLayer[] = ['labels', 'probability', 'coverage'];
+  const put = (name: string, v: Volume, datatype: 'float32' | 'uint8', description: string) => writeFileSync(join(outDir, name), writeNifti(v, { like, datatype, description }));
+  if (result.patchPerformance) {
+    put(RUN_FILES.tiledPerformance, domainToSource(result, tilePatchMap(result.plan, result.patchPerformance.map), 'linear'), 'float32', 'PatchLens tiled patch performance');
+    layers.push('tiledPerformance');
+  }
+  if (result.consistency) {
+    put(RUN_FILES.tiledConsistency, domainToSource(result, tilePatchMap(result.plan, result.consistency.map), 'linear'), 'float32', 'PatchLens tiled consistency');
+    layers.push('tiledConsistency');
+  }
+  put(RUN_FILES.gridOutline, domainToSource(result, windowOutline(result.plan), 'nearest'), 'uint8', 'PatchLens window outlines');
+  layers.push('gridOutline');
+  return layers;
+}
+
+/** The run's geometry for `plan.json`. */
+function runPlan(input: RunFolderInput): RunPlanFile {
+  const { result, image, settings, model } = input;
+  const o = result.options;
+  const p = result.plan;
+  return {
+    version: 1,
+    source: { shape: [...image.volume.shape], affine: image.volume.affine.map((r) => [...r]) },
+    modelGrid: { shape: [...result.grid.shape], affine: result.grid.affine, steps: result.grid.steps },
+    sourceToModel: multiply4(invertAffine(result.grid.affine), image.volume.affine),
+    domain: result.grid.domain,
+    patchSize: [...p.patchSize],
+    overlap: settings.overlap,
+    placement: settings.placement,
+    blend: settings.blend,
+    sigmaScale: typeof o.sigmaScale === 'number' ? o.sigmaScale : 0.125,
+    padMode: 'constant',
+    frame: { shape: [...p.shape], paddedShape: [...p.paddedShape], padLow: [...p.padLow], interval: [...p.interval] },
+    windowStarts: p.windows.map((w) => [...w.start]),
+    classes: input.classes,
+    model: { name: model.name, sha256: model.sha256 },
+  };
+}
