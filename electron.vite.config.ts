@@ -53,7 +53,8 @@ export default defineConfig({
     // The engine runs in a module Worker (src-renderer/engine/engine.worker.ts).
     worker: { format: 'es' },
     build: {
-      rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
+      // index: the app page; compute: Electron's hidden compute window (src-main/computeWindow.ts).
+      rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html'), compute: resolve(root, 'src-renderer/compute.html') } },
     },
   },
 });

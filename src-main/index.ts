@@ -9,23 +9,29 @@ import { createServiceHost } from '../src-node/app/createServiceHost';
 import type { ServiceHost, ServiceHostOptions } from '../src-node/app/serviceHost';
 import { isNiftiPath, parseCommandLine } from './argv';
 import { installCspHeader } from './csp';
+import { createComputeWindows } from './computeWindow';
 import { createNativeDialogs } from './dialogs';
-import { appSenderCheck, forwardEvents, registerIpc } from './ipc';
+import { anySenderCheck, appSenderCheck, computeSenderCheck, forwardEvents, registerIpc } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { isAppPage } from './navigation';
 import { denyAllPermissions } from './permissions';
 import { electronPrinter } from './printToPdf';
 import { windowOptions } from './windowOptions';
 
-// Built layout: out/main/index.js, out/main/computeWorker.js, out/preload/index.cjs, out/renderer/index.html.
+// Built layout: out/main/index.js, out/main/computeWorker.js, out/preload/index.cjs, out/renderer/index.html (+ compute.html).
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+const computeFile = join(import.meta.dirname, '../renderer/compute.html');
 
 // The dev server URL is honoured only in an unpackaged app, so an environment variable
 // cannot point a shipped app at another page.
 const devUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
 const appUrl = devUrl ?? pathToFileURL(rendererFile).href;
 const isApp = (url: string) => isAppPage(url, appUrl);
+// The hidden compute window's page (src-renderer/compute.html): the page compute agent.
+const computeUrl = devUrl ? new URL('compute.html', devUrl).href : pathToFileURL(computeFile).href;
+const isComputePage = (url: string) => isAppPage(url, computeUrl);
+const computeWindows = createComputeWindows({ create: (o) => new BrowserWindow(o), preloadPath, url: computeUrl });
 
 let mainWindow: BrowserWindow | null = null;
 let services: ServiceHost | null = null;
@@ -48,17 +54,20 @@ function createWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
+    // The hidden compute window lives only beside the main window (else 'window-all-closed' never comes).
+    computeWindows.destroy();
   });
   if (devUrl) void win.loadURL(devUrl);
   else void win.loadFile(rendererFile);
   mainWindow = win;
+  computeWindows.ensure();
   return win;
 }
 
 /** Starts the services, IPC, menu and window; opens the files of the command line (the demo when none). */
 async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
-  installCspHeader(session.defaultSession.webRequest, isApp);
+  installCspHeader(session.defaultSession.webRequest, (url) => isApp(url) || isComputePage(url));
 
   const commandLine = parseCommandLine(process.argv, process.cwd());
   const projectDir = commandLine.projectDir ?? join(app.getPath('documents'), 'PatchLens');
@@ -81,8 +90,10 @@ async function start(): Promise<void> {
     return;
   }
   services = host;
-  registerIpc(ipcMain, host, appSenderCheck(() => mainWindow, appUrl));
+  // The app page may call every channel; the compute window only the page compute channels.
+  registerIpc(ipcMain, host, anySenderCheck(appSenderCheck(() => mainWindow, appUrl), computeSenderCheck(() => computeWindows.window, computeUrl)));
   forwardEvents(host, () => mainWindow?.webContents ?? null, appUrl);
+  forwardEvents(host, () => computeWindows.window?.webContents ?? null, computeUrl, ['compute:task', 'compute:cancel']);
 
   app.setAboutPanelOptions({ applicationName: 'PatchLens', applicationVersion: app.getVersion(), copyright: 'MIT License' });
   const template = buildMenuTemplate((command) => host.command(command), process.platform, { isPackaged: app.isPackaged, appName: 'PatchLens' });
@@ -143,6 +154,7 @@ if (!app.requestSingleInstanceLock()) {
     const timeout = new Promise<void>((done) => setTimeout(done, 5000));
     void Promise.race([host.close().catch(() => undefined), timeout]).finally(() => {
       closed = true;
+      computeWindows.destroy();
       app.quit();
     });
   });

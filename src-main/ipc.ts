@@ -1,11 +1,11 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { REQUEST_CHANNELS } from '../shared/api/contract';
-import type { Envelope } from '../shared/api/contract';
+import type { Envelope, EventName, RequestChannel } from '../shared/api/contract';
 import type { ServiceHost } from '../src-node/app/serviceHost';
 import { isAppPage } from './navigation';
 
-/** Decides whether an IPC call comes from the app's own page. */
-export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
+/** Decides whether an IPC call (on `channel`) comes from the app's own page. */
+export type SenderCheck = (event: IpcMainInvokeEvent, channel?: RequestChannel) => boolean;
 
 /** The window whose main frame may call the services (a parameter, so tests pass a fake). */
 export interface AppWindowLike {
@@ -41,6 +41,31 @@ export function appSenderCheck(getWindow: () => AppWindowLike | null, appUrl: st
 }
 
 /**
+ * The sender check of the hidden compute window (src-main/computeWindow.ts): its main frame
+ * showing compute.html (see {@link appSenderCheck}), and only on the page compute channels
+ * (`compute:*`): the compute page cannot open files, start runs or read volumes.
+ *
+ * @param getWindow the compute window (null when there is none)
+ * @param computeUrl URL the compute window was loaded with
+ */
+export function computeSenderCheck(getWindow: () => AppWindowLike | null, computeUrl: string): SenderCheck {
+  const fromWindow = appSenderCheck(getWindow, computeUrl);
+  return (event, channel) => typeof channel === 'string' && channel.startsWith('compute:') && fromWindow(event, channel);
+}
+
+/** A check that accepts a call when any of `checks` accepts it. */
+export function anySenderCheck(...checks: SenderCheck[]): SenderCheck {
+  return (event, channel) =>
+    checks.some((check) => {
+      try {
+        return check(event, channel) === true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
  * Registers one `ipcMain.handle` per request channel of the contract (the IPC channel name is
  * the contract's channel name). Each call is delegated to `services.handle` only after
  * `isTrustedSender` accepted its sender; otherwise it answers `forbidden`. Channels outside the
@@ -60,7 +85,7 @@ export function registerIpc(
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, args: unknown): Promise<Envelope<unknown>> => {
       let trusted = false;
       try {
-        trusted = isTrustedSender(event) === true;
+        trusted = isTrustedSender(event, channel) === true;
       } catch {
         trusted = false;
       }
@@ -84,13 +109,16 @@ export function registerIpc(
  * @param services the service host
  * @param getTarget the app window's web contents (null when there is none)
  * @param appUrl URL the window was loaded with
+ * @param events only these events (default: every event)
  */
 export function forwardEvents(
   services: Pick<ServiceHost, 'subscribe'>,
   getTarget: () => Pick<WebContents, 'isDestroyed' | 'getURL' | 'send'> | null,
   appUrl: string,
+  events?: readonly EventName[],
 ): () => void {
   return services.subscribe((event, payload) => {
+    if (events && !events.includes(event)) return;
     const target = getTarget();
     if (!target || target.isDestroyed() || !isAppPage(target.getURL(), appUrl)) return;
     target.send(event, payload);

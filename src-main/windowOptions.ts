@@ -60,3 +60,23 @@ export function printWindowOptions(): BrowserWindowConstructorOptions {
     },
   };
 }
+
+/**
+ * Options of the hidden compute window (src-main/computeWindow.ts, src-renderer/compute.html):
+ * never shown, the main window's security settings and preload (it calls the services through
+ * the same narrow API), and no background throttling (a hidden page's timers would otherwise be
+ * slowed down while it relays a run's messages).
+ *
+ * @param preloadPath absolute path of the built (CommonJS) preload script
+ */
+export function computeWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  const main = windowOptions(preloadPath);
+  return {
+    show: false,
+    width: 320,
+    height: 240,
+    title: 'PatchLens compute',
+    skipTaskbar: true,
+    webPreferences: { ...main.webPreferences, backgroundThrottling: false },
+  };
+}

@@ -4,9 +4,13 @@ import {
   runRequestTransfers,
   type EngineResponse,
   type EngineResult,
+  type ProbeResultMessage,
   type ProgressMessage,
   type RunRequest,
 } from './protocol';
+
+/** What {@link EngineClient.probe} resolves with: the `probe-result` without its envelope. */
+export type EngineProbe = Omit<ProbeResultMessage, 'type' | 'id'>;
 
 /** What `run` takes: a `run` request without the fields the client fills in. */
 export type EngineRunInput = Omit<RunRequest, 'type' | 'id' | 'protocol'>;
@@ -28,14 +32,20 @@ export interface EngineRunOptions {
 export interface EngineClient {
   /** Runs one inference in the worker; resolves with its result, rejects with an {@link EngineError}. */
   run(input: EngineRunInput, options?: EngineRunOptions): Promise<EngineResult>;
-  /** Runs not finished yet. */
+  /**
+   * Measures the worker's backends as `auto` would, without a model (queued behind its runs);
+   * resolves with every probe and the choice, rejects with an {@link EngineError}.
+   * @param options.fresh probe again even when the worker already probed (default false)
+   */
+  probe(options?: { fresh?: boolean }): Promise<EngineProbe>;
+  /** Runs and probes not finished yet. */
   readonly pending: number;
   /** Stops listening to the worker and rejects the runs still pending (`aborted`); does not terminate the worker. */
   close(): void;
 }
 
 interface Pending {
-  resolve(result: EngineResult): void;
+  resolve(result: EngineResult | EngineProbe): void;
   reject(error: EngineError): void;
   onProgress?: EngineRunOptions['onProgress'];
   cleanup(): void;
@@ -71,6 +81,9 @@ export function createEngineClient(worker: Worker): EngineClient {
       pending.get(msg.id)?.onProgress?.(progress);
     } else if (msg.type === 'result') {
       settle(msg.id)?.resolve(msg.result);
+    } else if (msg.type === 'probe-result') {
+      const { type: _t, id: _i, ...probe } = msg;
+      settle(msg.id)?.resolve(probe);
     } else if (msg.type === 'error') {
       const error = EngineError.fromPosted(msg.error);
       if (msg.id === -1) rejectAll(error);
@@ -99,13 +112,26 @@ export function createEngineClient(worker: Worker): EngineClient {
       return new Promise<EngineResult>((resolve, reject) => {
         const onAbort = () => worker.postMessage({ type: 'cancel', id });
         signal?.addEventListener('abort', onAbort, { once: true });
-        pending.set(id, { resolve, reject, onProgress: options.onProgress, cleanup: () => signal?.removeEventListener('abort', onAbort) });
+        pending.set(id, { resolve: resolve as Pending['resolve'], reject, onProgress: options.onProgress, cleanup: () => signal?.removeEventListener('abort', onAbort) });
         try {
           if (options.transfer === false) worker.postMessage(request);
           else worker.postMessage(request, runRequestTransfers(request));
         } catch (e) {
           settle(id);
           reject(new EngineError('invalid-request', `engineClient.run: the request cannot be posted: ${(e as Error).message}`));
+        }
+      });
+    },
+    probe(options = {}) {
+      if (closed) return Promise.reject(new EngineError('worker-failed', 'engineClient.probe: the client is closed'));
+      const id = nextId++;
+      return new Promise<EngineProbe>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as Pending['resolve'], reject, cleanup: () => undefined });
+        try {
+          worker.postMessage(options.fresh === true ? { type: 'probe', id, fresh: true } : { type: 'probe', id });
+        } catch (e) {
+          settle(id);
+          reject(new EngineError('invalid-request', `engineClient.probe: the request cannot be posted: ${(e as Error).message}`));
         }
       });
     },

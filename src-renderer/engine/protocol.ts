@@ -4,10 +4,12 @@
  * Requests (UI → worker), one event per line:
  * - `run`     runs one inference: NIfTI bytes in, labels / probabilities / maps out
  * - `cancel`  aborts the run with that id (queued or running); the run answers `error` `aborted`
+ * - `probe`   measures the backends (or reuses this worker's probe) without running a model
  *
  * Responses (worker → UI), each naming the request's `id`:
  * - `progress` a phase of the run advanced (`done` of `total`, estimated milliseconds left)
  * - `result`   the run finished; large arrays arrive as transferred buffers
+ * - `probe-result` the backend probe: every backend's measurement and the `auto` choice
  * - `error`    the run failed or was cancelled: `{ code, message }`, rebuilt as an EngineError
  *
  * A `run` may carry `debug` options: TEST-ONLY fault injection (a real lost WebGL context, see
@@ -131,8 +133,19 @@ export interface CancelRequest {
   id: number;
 }
 
+/**
+ * `probe`: measure the backends as `auto` would (`selectBackend`'s probe) without running a
+ * model; answered by `probe-result`. Queued behind the runs (a probe switches the backend).
+ */
+export interface ProbeRequest {
+  type: 'probe';
+  id: number;
+  /** Probe again even when this worker already probed (default false: reuse its probe). */
+  fresh?: boolean;
+}
+
 /** Anything the UI posts to the worker. */
-export type EngineRequest = RunRequest | CancelRequest;
+export type EngineRequest = RunRequest | CancelRequest | ProbeRequest;
 
 /** Phases of a run, in order: `prepare` (backend choice and model loading), then the engine's own. */
 export type EnginePhase = 'prepare' | 'preprocess' | 'model' | 'postprocess';
@@ -249,8 +262,24 @@ export interface ErrorMessage {
   error: { code: EngineErrorCode; message: string };
 }
 
+/** `probe-result`: the backend probe of a `probe` request. */
+export interface ProbeResultMessage {
+  type: 'probe-result';
+  id: number;
+  /** Every backend probed (webgl, wasm, cpu): its time, or why it cannot run here. */
+  probes: BackendProbe[];
+  /** The backend `auto` chooses here (software WebGL is never chosen over wasm). */
+  choice: string;
+  /** Why (the probe's timing summary). */
+  reason: string;
+  /** The WebGL renderer of the choice, when it is webgl. */
+  renderer?: string;
+  /** When the probe ran (ISO date). */
+  probedAt?: string;
+}
+
 /** Anything the worker posts to the UI. */
-export type EngineResponse = ProgressMessage | ResultMessage | ErrorMessage;
+export type EngineResponse = ProgressMessage | ResultMessage | ErrorMessage | ProbeResultMessage;
 
 /** Adds `buffer` to `list` once (a transfer list must not name a buffer twice). */
 function addBuffer(list: ArrayBuffer[], buffer: ArrayBufferLike | undefined | null): void {

@@ -1,12 +1,13 @@
 /**
  * The engine worker's message loop, on any message port: a Worker's global scope in the app,
- * a MessagePort in Node tests. Validates every request, queues runs (one at a time, in order),
+ * a MessagePort in Node tests. Validates every request, queues runs and probes (one at a time, in order),
  * routes `cancel` to the run's AbortController, posts progress, and posts each result with its
  * buffers transferred or its error as `{ code, message }`.
  */
 import { EngineError } from './EngineError';
+import { handleProbe } from './handleProbe';
 import { handleRun, memoryProbeCache, toEngineError } from './handleRun';
-import { resultTransfers, type EngineResponse, type RunRequest } from './protocol';
+import { resultTransfers, type EngineResponse, type ProbeRequest, type RunRequest } from './protocol';
 import { validateRequest } from './validateRequest';
 
 /** The bits of a DedicatedWorkerGlobalScope (or a MessagePort) the loop uses. */
@@ -60,6 +61,19 @@ export function serveEngine(scope: EngineScope, host: EngineHostInfo): EngineSer
     }
   };
 
+  /** Ids of the queued and running probes. */
+  const probing = new Set<number>();
+  const probe = async (request: ProbeRequest): Promise<void> => {
+    try {
+      post(await handleProbe(request, memoryProbeCache));
+    } catch (e) {
+      const error = e instanceof EngineError ? e : new EngineError('internal', `serveEngine: the probe failed: ${(e as Error).message}`);
+      post({ type: 'error', id: request.id, error: error.toJSON() });
+    } finally {
+      probing.delete(request.id);
+    }
+  };
+
   scope.addEventListener('message', (event) => {
     let request;
     try {
@@ -75,8 +89,15 @@ export function serveEngine(scope: EngineScope, host: EngineHostInfo): EngineSer
       controllers.get(request.id)?.abort();
       return;
     }
-    if (controllers.has(request.id)) {
-      post({ type: 'error', id: request.id, error: { code: 'invalid-request', message: `serveEngine: run ${request.id} is already queued or running` } });
+    if (controllers.has(request.id) || probing.has(request.id)) {
+      post({ type: 'error', id: request.id, error: { code: 'invalid-request', message: `serveEngine: request ${request.id} is already queued or running` } });
+      return;
+    }
+    if (request.type === 'probe') {
+      // Queued behind the runs: a probe switches the current backend.
+      probing.add(request.id);
+      const p = request;
+      queue = queue.then(() => probe(p));
       return;
     }
     const controller = new AbortController();

@@ -50,7 +50,11 @@ export function validateRequest(data: unknown): EngineRequest {
   if (!isRecord(data)) fail(`a request must be an object, got ${what(data)}`);
   if (!Number.isSafeInteger(data.id) || (data.id as number) < 0) fail(`id must be a non-negative integer, got ${what(data.id)}`);
   if (data.type === 'cancel') return { type: 'cancel', id: data.id as number };
-  if (data.type !== 'run') fail(`type must be "run" or "cancel", got ${what(data.type)}`);
+  if (data.type === 'probe') {
+    if (data.fresh !== undefined && typeof data.fresh !== 'boolean') fail(`fresh must be a boolean, got ${what(data.fresh)}`);
+    return data.fresh === undefined ? { type: 'probe', id: data.id as number } : { type: 'probe', id: data.id as number, fresh: data.fresh as boolean };
+  }
+  if (data.type !== 'run') fail(`type must be "run", "cancel" or "probe", got ${what(data.type)}`);
   if (data.protocol !== ENGINE_PROTOCOL_VERSION) fail(`protocol must be ${ENGINE_PROTOCOL_VERSION} (this worker's version), got ${what(data.protocol)}`);
   checkBuffer('image', data.image);
   if (data.label !== undefined && data.label !== null) checkBuffer('label', data.label);

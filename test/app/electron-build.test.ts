@@ -8,7 +8,7 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES, REQUEST_CHANNELS } from '../../shared/api/contract';
 import { APP_CSP } from '../../src-main/csp';
-import { printWindowOptions, windowOptions } from '../../src-main/windowOptions';
+import { computeWindowOptions, printWindowOptions, windowOptions } from '../../src-main/windowOptions';
 import { isAppPage } from '../../src-main/navigation';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -148,6 +148,19 @@ describe('electron-vite build', () => {
     expect(api.pathForFile({ name: 'scan.nii.gz' })).toBe('/dropped/scan.nii.gz');
   });
 
+  it("emits the compute window page with the app's strict CSP (plus 'wasm-unsafe-eval' for its engine Worker), no inline script and no UI", async () => {
+    const html = await readFile(join(out, 'renderer/compute.html'), 'utf8');
+    const csp = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1];
+    expect(csp).toBe(APP_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"));
+    expect(APP_CSP).not.toContain('wasm-unsafe-eval');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/id="app"/);
+    const src = /<script[^>]*\bsrc="\.\/([^"]+)"/.exec(html)?.[1];
+    expect(src).toBeDefined();
+    const js = await readFile(join(out, 'renderer', src as string), 'utf8');
+    expect(js).not.toMatch(/\beval\(|\bnew Function\(/);
+  });
+
   it('emits the renderer page with the strict CSP and no inline script', async () => {
     const html = await readFile(join(out, 'renderer/index.html'), 'utf8');
     const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html);
@@ -194,6 +207,21 @@ describe('electron-vite build', () => {
     expect(r.webPreferences).toEqual(windowOptions(join(out, 'preload/index.cjs')).webPreferences);
     expect(r.pageUrl).toBe(`file://${join(out, 'renderer/index.html')}`);
     expect(r.channels).toEqual([...REQUEST_CHANNELS]);
+    expect(r.channels).toHaveLength(REQUEST_CHANNELS.length);
+    // The hidden compute window: created after the main window, never shown, sandboxed, isolated, on compute.html.
+    expect(r.compute).toEqual({
+      show: false,
+      webPreferences: computeWindowOptions(join(out, 'preload/index.cjs')).webPreferences,
+      url: `file://${join(out, 'renderer/compute.html')}`,
+      index: 1,
+    });
+    expect([r.compute.webPreferences.sandbox, r.compute.webPreferences.contextIsolation, r.compute.webPreferences.nodeIntegration]).toEqual([true, true, false]);
+    // Its sender is accepted on the page compute channels (the services answer), refused elsewhere and when forged.
+    expect(r.computeAttach.error?.code).not.toBe('forbidden');
+    expect(r.computeSessionGet.error.code).toBe('forbidden');
+    expect(r.computeForged.error.code).toBe('forbidden');
+    expect(r.computeRecreated).toEqual({ oldDestroyed: true, live: 1, same: false });
+    expect(r.computeWindowEvents).toEqual([]);
     expect(r.appInfo).toEqual({ result: { name: 'PatchLens', version: expect.any(String), platform: process.platform, transport: 'electron', nativeDialogs: true } });
     for (const forged of [r.forgedUrl, r.forgedSubframe, r.noFrame]) expect(forged.error.code).toBe('forbidden');
     expect(r.windowOpen).toEqual({ action: 'deny' });

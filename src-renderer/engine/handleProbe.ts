@@ -1,0 +1,33 @@
+/**
+ * One `probe` request: the backend probe `auto` runs before a model loads (`selectBackend`'s
+ * measured Conv3D-layer probe), without a model. Platform-neutral like handleRun.ts.
+ */
+import { selectBackend, type ProbeCache } from '../../shared/engine/backend/selectBackend';
+import { EngineError } from './EngineError';
+import { memoryProbeCache } from './handleRun';
+import type { ProbeRequest, ProbeResultMessage } from './protocol';
+
+/**
+ * Measures the registered backends (or reuses the cached probe unless `request.fresh`) and
+ * answers what `auto` would choose. Leaves the chosen backend current, as a run's probe does.
+ * @param cache where the probe is kept (default: the worker's in-memory cache, shared with runs)
+ * @throws EngineError `backend-unavailable` when no backend works here
+ */
+export async function handleProbe(request: ProbeRequest, cache: ProbeCache = memoryProbeCache): Promise<ProbeResultMessage> {
+  const effective: ProbeCache = request.fresh === true ? { load: () => undefined, save: (c) => cache.save(c) } : cache;
+  try {
+    const choice = await selectBackend('auto', { cache: effective });
+    const message: ProbeResultMessage = {
+      type: 'probe-result',
+      id: request.id,
+      probes: choice.probes.map((p) => ({ ...p })),
+      choice: choice.name,
+      reason: choice.reason,
+    };
+    if (choice.renderer !== undefined) message.renderer = choice.renderer;
+    if (choice.probedAt !== undefined) message.probedAt = choice.probedAt;
+    return message;
+  } catch (e) {
+    throw new EngineError('backend-unavailable', `handleProbe: ${(e as Error).message}`, { cause: e });
+  }
+}
