@@ -24,3 +24,17 @@ export function readCsp(htmlPath: string): string {
   }
   return DEFAULT_CSP;
 }
+
+/**
+ * The policy sent with JavaScript files: the page's, plus `'wasm-unsafe-eval'` in `script-src`.
+ * A script the page loads runs under the page's policy (its own header is ignored); the header
+ * matters only for a Worker's top-level script, and the engine's module Worker compiles the
+ * tfjs wasm backend. So WebAssembly may compile in the Worker, never in the page.
+ */
+export function workerScriptCsp(pagePolicy: string): string {
+  const directives = pagePolicy.split(';').map((d) => d.trim()).filter(Boolean);
+  const i = directives.findIndex((d) => /^script-src\b/i.test(d));
+  if (i < 0) return [...directives, "script-src 'self' 'wasm-unsafe-eval'"].join('; ');
+  if (!/'wasm-unsafe-eval'/.test(directives[i])) directives[i] = `${directives[i]} 'wasm-unsafe-eval'`;
+  return directives.join('; ');
+}

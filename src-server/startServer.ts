@@ -13,7 +13,7 @@ import { basename, join, resolve, sep } from 'node:path';
 import { CLOSE_TOKEN_REFUSED } from '../shared/api/binaryCodec';
 import type { ServiceHost } from '../src-node/app/serviceHost';
 import { mimeType } from './mimeType';
-import { readCsp } from './readCsp';
+import { readCsp, workerScriptCsp } from './readCsp';
 import { hostAllowed, originAllowed } from './requestGuards';
 import { safeUrlPath } from './safeUrlPath';
 import { createSocketHub } from './socketHub';
@@ -66,6 +66,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const csp = readCsp(join(staticDir, 'index.html'));
+  const scriptCsp = workerScriptCsp(csp);
   const hub = createSocketHub(options.services, options.maxPayload ?? 1024 ** 3, log);
   let port = requestedPort;
 
@@ -85,7 +86,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const sendFile = async (req: IncomingMessage, res: ServerResponse, file: string, extra: Record<string, string>) => {
     const info = await stat(file);
-    res.writeHead(200, { ...baseHeaders, 'Content-Security-Policy': csp, 'Content-Type': mimeType(file), 'Content-Length': info.size, ...extra });
+    const policy = /\.m?js$/i.test(file) ? scriptCsp : csp;
+    res.writeHead(200, { ...baseHeaders, 'Content-Security-Policy': policy, 'Content-Type': mimeType(file), 'Content-Length': info.size, ...extra });
     if (req.method === 'HEAD') return void res.end();
     await new Promise<void>((done, fail) => {
       const stream = createReadStream(file);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
 import { hasChromium } from '../browser/enginePage';
-import { colorsAt, openApp, repo, setRange, waitRendered, type AppPage } from './appPage';
+import { colorsAt, openApp, repo, setRange, startFrameGaps, stopFrameGaps, waitRendered, type AppPage } from './appPage';
 
 const shots = resolve(repo, 'out', 'e2e');
 const hasPdftoppm = spawnSync('pdftoppm', ['-v']).status === 0;
@@ -62,31 +62,13 @@ describe.skipIf(!hasChromium)('PatchLens app end to end (browser transport, real
   it('runs one inference from the run panel with progress, and the page keeps drawing frames', async () => {
     const { page } = app;
     // Frame gaps while the run goes (the compute runs in main's worker thread, not in the page).
-    await page.evaluate(() => {
-      const w = window as unknown as { gaps: [number, string][]; recording: boolean };
-      w.gaps = [];
-      w.recording = true;
-      let last = performance.now();
-      const tick = (t: number) => {
-        // Each gap with the job's state at its end: only the frames while the run is going count.
-        w.gaps.push([t - last, document.querySelector('[data-testid="job"]')?.getAttribute('data-state') ?? 'none']);
-        last = t;
-        if (w.recording) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    await startFrameGaps(page);
     await page.getByTestId('run-inference').click();
     await page.waitForSelector('[data-testid="job"][data-state="running"], [data-testid="job"][data-state="done"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="job"][data-state="done"]', { timeout: 180_000 });
-    const all = await page.evaluate(() => {
-      const w = window as unknown as { gaps: [number, string][]; recording: boolean };
-      w.recording = false;
-      return w.gaps;
-    });
-    const gaps = all.filter(([, state]) => state === 'running').map(([g]) => g);
-    const sorted = [...gaps].sort((a, b) => a - b);
-    const maxGap = sorted[sorted.length - 1];
-    const p99 = sorted[Math.floor(sorted.length * 0.99)];
+    const gaps = await stopFrameGaps(page);
+    const maxGap = gaps[gaps.length - 1];
+    const p99 = gaps[Math.floor(gaps.length * 0.99)];
     console.log(`app.e2e: ${gaps.length} frames while the run was going, frame gap p99 ${p99.toFixed(1)} ms, max ${maxGap.toFixed(1)} ms`);
     expect(gaps.length).toBeGreaterThan(20);
     // The target is a frame at least every 100 ms. The page itself has no long task while a run

@@ -26,8 +26,16 @@ export interface AppPage {
   close(): Promise<void>;
 }
 
+/** Options of {@link openApp}. */
+export interface OpenAppOptions {
+  /** Where inference jobs run (the service host's `compute`; default its own, `auto`). */
+  compute?: 'auto' | 'node' | 'page';
+  /** The backend page compute tasks must use (the service host's `pageBackend`). */
+  pageBackend?: 'auto' | 'webgl' | 'wasm' | 'cpu';
+}
+
 /** Builds the renderer, starts services + server (demo opened) and opens the page at `viewport`. */
-export async function openApp(viewport = { width: 1600, height: 1000 }): Promise<AppPage> {
+export async function openApp(viewport = { width: 1600, height: 1000 }, options: OpenAppOptions = {}): Promise<AppPage> {
   const outDir = mkdtempSync(join(tmpdir(), 'patchlens-e2e-renderer-'));
   const projectDir = mkdtempSync(join(tmpdir(), 'patchlens-e2e-project-'));
   let services: ServiceHost | undefined;
@@ -43,7 +51,7 @@ export async function openApp(viewport = { width: 1600, height: 1000 }): Promise
   try {
     const { build } = await import('vite');
     await build({ configFile: resolve(repo, 'vite.renderer.config.ts'), logLevel: 'warn', build: { outDir } });
-    services = await createServiceHost({ projectDir, transport: 'http', downloadBase: DOWNLOAD_BASE });
+    services = await createServiceHost({ projectDir, transport: 'http', downloadBase: DOWNLOAD_BASE, ...(options.compute ? { compute: options.compute } : {}), ...(options.pageBackend ? { pageBackend: options.pageBackend } : {}) });
     await services.openInitial([]);
     server = await startServer({ services, staticDir: outDir });
     const { chromium } = await import('playwright-core');
@@ -100,4 +108,36 @@ export async function colorsAt(page: Page, png: Buffer, points: { x: number; y: 
     },
     [png.toString('base64'), points] as const,
   );
+}
+
+/**
+ * Starts recording the page's frame gaps (requestAnimationFrame), each with the state of the
+ * first job in the job list at its end, so that only frames while a run goes can be counted.
+ */
+export async function startFrameGaps(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { gaps: [number, string][]; recording: boolean };
+    w.gaps = [];
+    w.recording = true;
+    let last = performance.now();
+    const tick = (t: number) => {
+      w.gaps.push([t - last, document.querySelector('[data-testid="job"]')?.getAttribute('data-state') ?? 'none']);
+      last = t;
+      if (w.recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** Stops recording; resolves to the gaps (ms, ascending) of the frames that ended while the job was running. */
+export async function stopFrameGaps(page: Page): Promise<number[]> {
+  const all = await page.evaluate(() => {
+    const w = window as unknown as { gaps: [number, string][]; recording: boolean };
+    w.recording = false;
+    return w.gaps;
+  });
+  return all
+    .filter(([, state]) => state === 'running')
+    .map(([g]) => g)
+    .sort((a, b) => a - b);
 }

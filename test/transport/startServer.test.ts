@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, type WireEvent, type WireResponse } from '../../shared/api/binaryCodec';
 import type { SessionState } from '../../shared/api/contract';
+import { workerScriptCsp } from '../../src-server/readCsp';
 import { startServer, type RunningServer } from '../../src-server/startServer';
 import { createFakeServices, fakeVolume, type FakeServices } from './fakeServices';
 
@@ -133,6 +134,15 @@ describe('startServer', () => {
     expect(r.body.toString()).toContain('<body>app</body>');
     const other = await get(server.port, '/other.html');
     expect(other.headers['content-security-policy']).toBe(CSP);
+  });
+
+  it("sends scripts the page's policy plus 'wasm-unsafe-eval' (it applies only to a Worker's own script)", async () => {
+    const js = await get(server.port, '/assets/index-1.js');
+    const policy = js.headers['content-security-policy'] as string;
+    const scriptSrc = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+    expect(scriptSrc).toBe("script-src 'self' 'wasm-unsafe-eval'");
+    expect(policy.replace(" 'wasm-unsafe-eval'", '')).toBe(CSP);
+    expect(workerScriptCsp("default-src 'self'")).toBe("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'");
   });
 
   it('serves the MIME types of js, css, wasm, json, svg and png', async () => {
