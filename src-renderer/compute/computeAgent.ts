@@ -108,7 +108,9 @@ export function startComputeAgent(api: Api, host: ComputeAgentHost, deps: Comput
 
   const attach = async (): Promise<string> => {
     if (!offer) {
-      const probe = await client.probe();
+      // Quick: without a hardware WebGL the page has nothing to offer over main's worker, and
+      // measuring SwiftShader would take the CPU (and the compositor's GPU process) from the UI.
+      const probe = await client.probe({ quick: true });
       offer = { probes: probe.probes, choice: probe.choice, host };
     }
     attaching++;

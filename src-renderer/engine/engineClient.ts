@@ -36,8 +36,9 @@ export interface EngineClient {
    * Measures the worker's backends as `auto` would, without a model (queued behind its runs);
    * resolves with every probe and the choice, rejects with an {@link EngineError}.
    * @param options.fresh probe again even when the worker already probed (default false)
+   * @param options.quick measure only with a hardware WebGL (see `ProbeRequest.quick`)
    */
-  probe(options?: { fresh?: boolean }): Promise<EngineProbe>;
+  probe(options?: { fresh?: boolean; quick?: boolean }): Promise<EngineProbe>;
   /** Runs and probes not finished yet. */
   readonly pending: number;
   /** Stops listening to the worker and rejects the runs still pending (`aborted`); does not terminate the worker. */
@@ -128,7 +129,7 @@ export function createEngineClient(worker: Worker): EngineClient {
       return new Promise<EngineProbe>((resolve, reject) => {
         pending.set(id, { resolve: resolve as Pending['resolve'], reject, cleanup: () => undefined });
         try {
-          worker.postMessage(options.fresh === true ? { type: 'probe', id, fresh: true } : { type: 'probe', id });
+          worker.postMessage({ type: 'probe', id, ...(options.fresh === true ? { fresh: true } : {}), ...(options.quick === true ? { quick: true } : {}) });
         } catch (e) {
           settle(id);
           reject(new EngineError('invalid-request', `engineClient.probe: the request cannot be posted: ${(e as Error).message}`));

@@ -3,6 +3,7 @@
  * measured Conv3D-layer probe), without a model. Platform-neutral like handleRun.ts.
  */
 import { selectBackend, type ProbeCache } from '../../shared/engine/backend/selectBackend';
+import { webglRendererInfo } from './webglRendererInfo';
 import { EngineError } from './EngineError';
 import { memoryProbeCache } from './handleRun';
 import type { ProbeRequest, ProbeResultMessage } from './protocol';
@@ -14,6 +15,18 @@ import type { ProbeRequest, ProbeResultMessage } from './protocol';
  * @throws EngineError `backend-unavailable` when no backend works here
  */
 export async function handleProbe(request: ProbeRequest, cache: ProbeCache = memoryProbeCache): Promise<ProbeResultMessage> {
+  if (request.quick === true) {
+    const gl = webglRendererInfo();
+    if (!gl.available || gl.software) {
+      const reason = gl.available ? `software WebGL (${gl.renderer}): not measured, never preferred over wasm` : 'no WebGL in this worker';
+      const probe: ProbeResultMessage['probes'][number] = { name: 'webgl', error: reason };
+      if (gl.renderer !== undefined) probe.renderer = gl.renderer;
+      if (gl.available) probe.software = true;
+      const message: ProbeResultMessage = { type: 'probe-result', id: request.id, probes: [probe], choice: 'wasm', reason: `${reason}; wasm assumed (not measured)` };
+      if (gl.renderer !== undefined) message.renderer = gl.renderer;
+      return message;
+    }
+  }
   const effective: ProbeCache = request.fresh === true ? { load: () => undefined, save: (c) => cache.save(c) } : cache;
   try {
     const choice = await selectBackend('auto', { cache: effective });

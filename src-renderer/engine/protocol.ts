@@ -142,6 +142,12 @@ export interface ProbeRequest {
   id: number;
   /** Probe again even when this worker already probed (default false: reuse its probe). */
   fresh?: boolean;
+  /**
+   * Measure only when there is a hardware WebGL (default false): without one, answer at once
+   * from the WebGL renderer string, so that a software rasterizer never spends the CPU (and the
+   * GPU process the page's compositor shares) on a probe whose answer is known: wasm.
+   */
+  quick?: boolean;
 }
 
 /** Anything the UI posts to the worker. */

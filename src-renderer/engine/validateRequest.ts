@@ -1,5 +1,5 @@
 import { EngineError } from './EngineError';
-import { ENGINE_DEBUG_FIELDS, ENGINE_PROTOCOL_VERSION, type EngineRequest, type RunRequest } from './protocol';
+import { ENGINE_DEBUG_FIELDS, ENGINE_PROTOCOL_VERSION, type EngineRequest, type ProbeRequest, type RunRequest } from './protocol';
 
 const FN = 'validateRequest';
 const BACKEND_NAMES = ['auto', 'webgl', 'wasm', 'cpu'];
@@ -52,7 +52,11 @@ export function validateRequest(data: unknown): EngineRequest {
   if (data.type === 'cancel') return { type: 'cancel', id: data.id as number };
   if (data.type === 'probe') {
     if (data.fresh !== undefined && typeof data.fresh !== 'boolean') fail(`fresh must be a boolean, got ${what(data.fresh)}`);
-    return data.fresh === undefined ? { type: 'probe', id: data.id as number } : { type: 'probe', id: data.id as number, fresh: data.fresh as boolean };
+    if (data.quick !== undefined && typeof data.quick !== 'boolean') fail(`quick must be a boolean, got ${what(data.quick)}`);
+    const probe: ProbeRequest = { type: 'probe', id: data.id as number };
+    if (data.fresh !== undefined) probe.fresh = data.fresh as boolean;
+    if (data.quick !== undefined) probe.quick = data.quick as boolean;
+    return probe;
   }
   if (data.type !== 'run') fail(`type must be "run", "cancel" or "probe", got ${what(data.type)}`);
   if (data.protocol !== ENGINE_PROTOCOL_VERSION) fail(`protocol must be ${ENGINE_PROTOCOL_VERSION} (this worker's version), got ${what(data.protocol)}`);

@@ -33,6 +33,16 @@ describe('engine probe request', { timeout: 60_000 }, () => {
     expect(() => validateRequest({ type: 'probe', id: 3, fresh: 'yes' })).toThrow(/validateRequest: fresh must be a boolean/);
     expect(() => validateRequest({ type: 'probe', id: -1 })).toThrow(/id must be a non-negative integer/);
     expect(() => validateRequest({ type: 'measure', id: 1 })).toThrow(/type must be "run", "cancel" or "probe"/);
+    expect(validateRequest({ type: 'probe', id: 4, quick: true })).toEqual({ type: 'probe', id: 4, quick: true });
+    expect(() => validateRequest({ type: 'probe', id: 4, quick: 1 })).toThrow(/validateRequest: quick must be a boolean/);
+  });
+
+  it('quick: without a hardware WebGL it answers at once, measuring nothing', async () => {
+    // Node has no OffscreenCanvas, so no WebGL: the answer comes from that alone.
+    const p = await client.probe({ quick: true });
+    expect(p.choice).toBe('wasm');
+    expect(p.probes).toEqual([{ name: 'webgl', error: 'no WebGL in this worker' }]);
+    expect(p.reason).toBe('no WebGL in this worker; wasm assumed (not measured)');
   });
 
   it('measures every backend without a model and answers the auto choice', async () => {

@@ -11,3 +11,25 @@ describe('ColorBar', () => {
     expect(getByTestId('cb').dataset.colormap).toBe('hot');
   });
 });
+
+describe('ColorBar of labels', () => {
+  it("shows each label in the model's class colour and name, as the viewer renders it", () => {
+    const classes = [
+      { name: 'background', color: [0, 0, 0] },
+      { name: 'brain', color: [255, 170, 0] },
+    ];
+    const { getByTestId } = render(ColorBar, { props: { colormap: 'labels', range: [0, 1], testid: 'cb', classes } });
+    const swatch = getByTestId('cb').querySelector('.swatch') as HTMLElement;
+    expect(swatch.textContent).toBe('1');
+    expect(swatch.title).toBe('brain');
+    expect(swatch.style.background).toBe('rgb(255, 170, 0)');
+  });
+
+  it('falls back to the default palette without a model, and names the error colours', () => {
+    const labels = render(ColorBar, { props: { colormap: 'labels', range: [0, 1], testid: 'a' } });
+    expect((labels.getByTestId('a').querySelector('.swatch') as HTMLElement).title).toBe('1');
+    const errors = render(ColorBar, { props: { colormap: 'errors', range: [0, 2], testid: 'e' } });
+    const titles = [...errors.getByTestId('e').querySelectorAll('.swatch')].map((s) => (s as HTMLElement).title);
+    expect(titles).toEqual(['false positive', 'false negative']);
+  });
+});
