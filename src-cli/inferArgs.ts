@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { BLEND_MODES, PLACEMENTS, type BlendMode, type Placement } from '../shared/index';
 import { INFERENCE_MEASURES, type InferenceMeasure } from '../shared/engine/inference/inferencePerformance';
 import { BACKENDS, type BackendPreference } from '../shared/engine/backend/selectBackend';
-import { UsageError } from './usageError';
+import { parseCommandArgs, UsageError } from './usageError';
 
 /** Everything `patchlens infer` was asked to do. */
 export interface InferArgs {
@@ -78,36 +77,31 @@ function numbers(flag: string, value: string, check: (n: number) => boolean, wha
 
 /** Parses `patchlens infer` arguments; throws {@link UsageError} with a one-line message. */
 export function parseInferArgs(argv: string[]): InferArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        image: { type: 'string' },
-        label: { type: 'string' },
-        model: { type: 'string' },
-        out: { type: 'string' },
-        patch: { type: 'string' },
-        overlap: { type: 'string' },
-        placement: { type: 'string' },
-        blend: { type: 'string' },
-        batch: { type: 'string' },
-        backend: { type: 'string' },
-        pad: { type: 'string' },
-        measure: { type: 'string' },
-        dice: { type: 'string' },
-        'no-crop': { type: 'boolean' },
-        'no-consistency': { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    fail((e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, ''));
-  }
+  const parsed = parseCommandArgs('infer', {
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      image: { type: 'string' },
+      label: { type: 'string' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+      patch: { type: 'string' },
+      overlap: { type: 'string' },
+      placement: { type: 'string' },
+      blend: { type: 'string' },
+      batch: { type: 'string' },
+      backend: { type: 'string' },
+      pad: { type: 'string' },
+      measure: { type: 'string' },
+      dice: { type: 'string' },
+      'no-crop': { type: 'boolean' },
+      'no-consistency': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const v = parsed.values;
   const help = v.help === true;
   if (!help) {

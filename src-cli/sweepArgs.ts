@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PLACEMENTS, type Placement } from '../shared/index';
 import { INFERENCE_MEASURES, type InferenceMeasure } from '../shared/engine/inference/inferencePerformance';
 import { BACKENDS, type BackendPreference } from '../shared/engine/backend/selectBackend';
@@ -7,7 +6,7 @@ import { SWEEP_BLENDS } from '../shared/sweep/grid';
 import { parseShard, type Shard } from '../shared/sweep/pairs';
 import { DEFAULT_RULE, formatRule, parseRule, RULE_SYNTAX, type SelectionRule } from '../shared/sweep/pareto';
 import type { SweepBlend, SweepCase, SweepSettings } from '../shared/sweep/types';
-import { UsageError } from './usageError';
+import { parseCommandArgs, UsageError } from './usageError';
 
 /** Everything `patchlens sweep` was asked to do. */
 export interface SweepArgs {
@@ -147,43 +146,38 @@ export function parseCase(value: string): SweepCase {
 
 /** Parses `patchlens sweep` arguments; throws {@link UsageError} with a one-line message. */
 export function parseSweepArgs(argv: string[]): SweepArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        case: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        patch: { type: 'string' },
-        overlap: { type: 'string' },
-        placement: { type: 'string' },
-        blend: { type: 'string' },
-        mirror: { type: 'string' },
-        repeats: { type: 'string' },
-        warmup: { type: 'string' },
-        batch: { type: 'string' },
-        measure: { type: 'string' },
-        dice: { type: 'string' },
-        'no-crop': { type: 'boolean' },
-        backend: { type: 'string' },
-        shard: { type: 'string' },
-        machine: { type: 'string' },
-        resume: { type: 'boolean' },
-        'no-resume': { type: 'boolean' },
-        'predict-only': { type: 'boolean' },
-        rule: { type: 'string' },
-        merge: { type: 'string', multiple: true },
-        verbose: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    fail((e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, ''));
-  }
+  const parsed = parseCommandArgs('sweep', {
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      model: { type: 'string' },
+      case: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      patch: { type: 'string' },
+      overlap: { type: 'string' },
+      placement: { type: 'string' },
+      blend: { type: 'string' },
+      mirror: { type: 'string' },
+      repeats: { type: 'string' },
+      warmup: { type: 'string' },
+      batch: { type: 'string' },
+      measure: { type: 'string' },
+      dice: { type: 'string' },
+      'no-crop': { type: 'boolean' },
+      backend: { type: 'string' },
+      shard: { type: 'string' },
+      machine: { type: 'string' },
+      resume: { type: 'boolean' },
+      'no-resume': { type: 'boolean' },
+      'predict-only': { type: 'boolean' },
+      rule: { type: 'string' },
+      merge: { type: 'string', multiple: true },
+      verbose: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const v = parsed.values;
   const help = v.help === true;
   const merge = v.merge ?? [];

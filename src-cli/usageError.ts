@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** A mistake in the command line: reported in one line with exit code 2, never with a stack. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -18,5 +20,17 @@ export async function asInputError<T>(f: () => Promise<T>, option: string): Prom
   } catch (e) {
     const m = (e as Error).message;
     throw new InputError(m.startsWith('--') ? m : `${option}: ${m}`);
+  }
+}
+
+/**
+ * `node:util`'s parseArgs for one command: a mistake becomes a {@link UsageError} of one line
+ * that names the command (`infer: Unknown option '--x'`), without Node's hint about positionals.
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError(`${command}: ${(e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '')}`);
   }
 }

@@ -1,4 +1,20 @@
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+
+/**
+ * The Electron security checklist's web preferences, shared by every PatchLens window:
+ * context isolation, sandboxed renderer, no Node.js in the page, its workers or subframes,
+ * web security on, no webview, no navigation by dropping a file.
+ */
+const SECURE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+} as const satisfies WebPreferences;
 
 /**
  * Options of the PatchLens main window, following the Electron security checklist:
@@ -19,17 +35,7 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
     minHeight: 480,
     title: 'PatchLens',
     show: false, // shown on 'ready-to-show' to avoid a white flash
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-    },
+    webPreferences: { preload: preloadPath, ...SECURE_WEB_PREFERENCES },
   };
 }
 
@@ -45,19 +51,7 @@ export function printWindowOptions(): BrowserWindowConstructorOptions {
     show: false,
     width: 794, // A4 at 96 dpi
     height: 1123,
-    webPreferences: {
-      partition: PRINT_PARTITION,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      webviewTag: false,
-      javascript: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
+    webPreferences: { partition: PRINT_PARTITION, ...SECURE_WEB_PREFERENCES, javascript: false, spellcheck: false },
   };
 }
 

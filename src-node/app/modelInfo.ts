@@ -1,19 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
 import type { ModelInfo } from '../../shared/api/contract';
-import { prepareModel } from '../../shared/engine/prepareModel';
+import { loadModel } from '../../shared/engine/model/loadModel';
 import { RUN_FILES } from '../compute/index';
-import { fileProbeCache } from '../probeCache';
 import { readModelFolder } from '../readModelFolder';
 import { fail } from './serviceError';
 import type { ModelRef } from './workerProtocol';
 
 /**
- * Opens a model folder for its information (readModelFolder + prepareModel on the measured
- * backend, as the CLI): classes, patch size, receptive field, SHA-256. The tfjs model is disposed
- * again: the compute worker loads its own copy.
+ * Opens a model folder for its information (readModelFolder + loadModel): classes, patch size,
+ * receptive field, SHA-256. Main never runs the model, so it loads it once on tfjs-cpu (no backend
+ * probe, no runner) and disposes it again: the compute worker chooses its backend and loads its own copy.
  * @throws ServiceError `bad-input` naming the folder and what is wrong (unreadable, not a 3-D single-channel model)
  */
 export async function loadModelInfo(path: string): Promise<{ info: ModelInfo; ref: ModelRef }> {
@@ -27,14 +26,14 @@ export async function loadModelInfo(path: string): Promise<{ info: ModelInfo; re
   } catch (e) {
     throw fail('bad-input', `${what}: ${(e as Error).message}`);
   }
-  let prepared;
+  let model;
   try {
-    prepared = await prepareModel(artifacts, { backend: 'auto', cache: fileProbeCache() });
+    await tf.setBackend('cpu');
+    model = await loadModel(artifacts);
   } catch (e) {
     throw fail('bad-input', `${what}: the model cannot be loaded: ${(e as Error).message}`);
   }
   try {
-    const { model } = prepared;
     if (model.inputShape.spatialRank !== 3) throw fail('bad-input', `${what}: the model takes ${model.inputShape.spatialRank}-D patches (input rank ${model.inputShape.rank}); PatchLens runs 3-D models`);
     if (model.inputShape.channels !== 1) throw fail('bad-input', `${what}: the model takes ${model.inputShape.channels} input channels; PatchLens feeds one`);
     const spec = model.spec;
@@ -51,6 +50,6 @@ export async function loadModelInfo(path: string): Promise<{ info: ModelInfo; re
     };
     return { info, ref: { path: dir, sha256: model.sha256, name } };
   } finally {
-    prepared.runner.dispose();
+    model.dispose();
   }
 }

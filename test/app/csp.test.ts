@@ -3,17 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { APP_CSP, installCspHeader, withCspHeader } from '../../src-main/csp';
 import { isAppPage } from '../../src-main/navigation';
 import { denyAllPermissions } from '../../src-main/permissions';
+import { directives } from '../helpers/cspDirectives';
 
-/** The directives of a policy, by name. */
-function directives(csp: string): Map<string, string[]> {
-  return new Map(
-    csp
-      .split(';')
-      .map((d) => d.trim().split(/\s+/))
-      .filter((d) => d[0])
-      .map(([name, ...values]) => [name, values]),
-  );
-}
 
 describe('APP_CSP', () => {
   it('is strict: self only, no inline or eval script, no objects, no framing, no base', () => {

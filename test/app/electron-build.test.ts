@@ -10,19 +10,10 @@ import { EVENT_NAMES, REQUEST_CHANNELS } from '../../shared/api/contract';
 import { APP_CSP } from '../../src-main/csp';
 import { computeWindowOptions, printWindowOptions, windowOptions } from '../../src-main/windowOptions';
 import { isAppPage } from '../../src-main/navigation';
+import { directives } from '../helpers/cspDirectives';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-/** The directives of a policy, by name. */
-function directives(csp: string): Map<string, string[]> {
-  return new Map(
-    csp
-      .split(';')
-      .map((d) => d.trim().split(/\s+/))
-      .filter((d) => d[0])
-      .map(([name, ...values]) => [name, values]),
-  );
-}
 
 /** What the built preload did when run with a fake `electron`. */
 interface PreloadRun {

@@ -6,27 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.bin': 'application/octet-stream',
-  '.gz': 'application/octet-stream',
-  '.nii': 'application/octet-stream',
-  '.npy': 'application/octet-stream',
-};
-
-/** The MIME type of a path by its extension (`application/octet-stream` when unknown). */
-export function mimeType(path: string): string {
-  return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
+import { resolve, sep } from 'node:path';
+import { mimeType } from '../../src-server/mimeType';
 
 /** What {@link startStaticServer} serves. */
 export interface StaticServerOptions {
