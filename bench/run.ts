@@ -231,6 +231,7 @@ async function main(): Promise<void> {
 main()
   .then(() => conv3dBench(emit))
   .then(() => engineBench(emit))
+  .then(async () => (await import('./niftiBomb')).niftiBombBench(emit))
   .catch((e: unknown) => {
   emit({ bench: 'error', message: e instanceof Error ? e.message : String(e) });
   process.exitCode = 1;

@@ -1,7 +1,26 @@
 import { BLEND_MODES, PLACEMENTS, type BlendMode, type Placement } from '../shared/index';
 import { INFERENCE_MEASURES, type InferenceMeasure } from '../shared/engine/inference/inferencePerformance';
 import { BACKENDS, type BackendPreference } from '../shared/engine/backend/selectBackend';
-import { parseCommandArgs, UsageError } from './usageError';
+import { describeRange, formatRange, numberInRange, parseCommandArgs, UsageError, type NumberRange } from './usageError';
+
+/** `--patch`: voxels per axis. */
+export const PATCH_RANGE: NumberRange = { min: 1, max: 1024, integer: true };
+/** `--overlap`: fraction of the patch shared by neighbouring windows (the app offers up to 0.9). */
+export const OVERLAP_RANGE: NumberRange = { min: 0, max: 0.95 };
+/** `--batch`: windows per model call. */
+export const BATCH_RANGE: NumberRange = { min: 1, max: 256, integer: true };
+/** `--max-image-gib`: the largest image (or label map) read, in GiB. */
+export const MAX_IMAGE_GIB_RANGE: NumberRange = { min: 0, max: 64, minExclusive: true };
+/** `--max-image-gib`'s default (2 GiB, as `readNifti`'s). */
+export const DEFAULT_MAX_IMAGE_GIB = 2;
+
+/** `--max-image-gib <n>` in bytes (the default when absent); `fail` reports a value outside its range. */
+export function maxImageBytesOption(value: string | undefined, fail: (message: string) => never): number {
+  if (value === undefined) return DEFAULT_MAX_IMAGE_GIB * 2 ** 30;
+  const gib = numberInRange(value, MAX_IMAGE_GIB_RANGE);
+  if (Number.isNaN(gib)) fail(`--max-image-gib must be ${describeRange(MAX_IMAGE_GIB_RANGE)} (GiB); got ${JSON.stringify(value)}`);
+  return Math.round(gib * 2 ** 30);
+}
 
 /** Everything `patchlens infer` was asked to do. */
 export interface InferArgs {
@@ -20,6 +39,10 @@ export interface InferArgs {
   dice: 'classes' | 'foreground' | 'auto';
   crop: boolean;
   consistency: boolean;
+  /** `--force`: replace an existing output folder that holds a different earlier run. */
+  force: boolean;
+  /** `--max-image-gib` in bytes: the largest image or label map read (default 2 GiB). */
+  maxImageBytes: number;
   verbose: boolean;
   quiet: boolean;
   help: boolean;
@@ -38,16 +61,18 @@ Required:
 
 Options:
   --label <file>         reference label map (.nii/.nii.gz) for Dice and the patch performance map
-  --patch <n|a,b,c|whole> patch size, one number or one per axis, or whole (one window);
-                         default: the model's trained patch size, else whole
-  --overlap <f|a,b,c>    overlap fraction in [0, 1), one or per axis (default 0.5)
+  --patch <n|a,b,c|whole> patch size in voxels, integers in ${formatRange(PATCH_RANGE)}, one or one per axis, or whole
+                         (one window); default: the model's trained patch size, else whole
+  --overlap <f|a,b,c>    overlap fraction in ${formatRange(OVERLAP_RANGE)}, one or per axis (default 0.5)
   --placement <p>        ${PLACEMENTS.join(' | ')} (default stride)
   --blend <b>            ${BLEND_MODES.join(' | ')} (default gaussian)
-  --batch <n>            windows per model call (default 1)
+  --batch <n>            windows per model call, ${formatRange(BATCH_RANGE)} (default 1)
   --backend <b>          auto | ${BACKENDS.join(' | ')} (default auto: measured once per machine)
   --pad <p>              constant | edge | none: how an image smaller than the patch is padded (default constant)
   --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: measure of the patch performance map (default crossEntropy)
   --dice <m>             classes | foreground | auto: compare labels class by class, or label > 0 (default auto)
+  --max-image-gib <n>    largest image or label map to read, in GiB, ${formatRange(MAX_IMAGE_GIB_RANGE)} (default ${DEFAULT_MAX_IMAGE_GIB})
+  --force                replace an existing output folder that holds a different earlier run
   --no-crop              do not crop to the head's bounding box even if the model asks for it
   --no-consistency       skip the label-free consistency map
   --verbose              print stack traces with errors
@@ -65,12 +90,11 @@ function choice<T extends string>(flag: string, value: string | undefined, allow
   return value as T;
 }
 
-function numbers(flag: string, value: string, check: (n: number) => boolean, what: string): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  const out = parts.map(Number);
-  if (parts.some((p) => p === '') || out.some((n) => !Number.isFinite(n) || !check(n))) {
-    fail(`--${flag} must be ${what} (one value, or one per axis separated by commas); got ${JSON.stringify(value)}`);
-  }
+/** One value in `range`, or one per axis (three), comma-separated. */
+function numbers(flag: string, value: string, range: NumberRange, extra = ''): number[] {
+  const parts = value.split(',');
+  const out = parts.map((p) => numberInRange(p, range));
+  if (out.some(Number.isNaN)) fail(`--${flag} must be ${describeRange(range)}${extra} (one value, or one per axis separated by commas); got ${JSON.stringify(value)}`);
   if (out.length !== 1 && out.length !== 3) fail(`--${flag} takes one value or three (one per axis); got ${out.length}`);
   return out;
 }
@@ -95,6 +119,8 @@ export function parseInferArgs(argv: string[]): InferArgs {
       pad: { type: 'string' },
       measure: { type: 'string' },
       dice: { type: 'string' },
+      'max-image-gib': { type: 'string' },
+      force: { type: 'boolean' },
       'no-crop': { type: 'boolean' },
       'no-consistency': { type: 'boolean' },
       verbose: { type: 'boolean' },
@@ -107,26 +133,30 @@ export function parseInferArgs(argv: string[]): InferArgs {
   if (!help) {
     for (const flag of ['image', 'model', 'out'] as const) if (!v[flag]) fail(`--${flag} is required (see patchlens infer --help)`);
   }
-  const patch =
-    v.patch === undefined ? undefined : v.patch === 'whole' ? ('whole' as const) : numbers('patch', v.patch, (n) => Number.isInteger(n) && n >= 1, 'a positive integer or whole');
-  const batch = v.batch === undefined ? [1] : numbers('batch', v.batch, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
-  if (batch.length !== 1) fail('--batch takes one value');
+  const patch = v.patch === undefined ? undefined : v.patch.trim() === 'whole' ? ('whole' as const) : numbers('patch', v.patch, PATCH_RANGE, ' or whole');
+  let batch = 1;
+  if (v.batch !== undefined) {
+    batch = numberInRange(v.batch, BATCH_RANGE);
+    if (Number.isNaN(batch)) fail(`--batch must be ${describeRange(BATCH_RANGE)} (one value); got ${JSON.stringify(v.batch)}`);
+  }
   return {
     image: v.image ?? '',
     label: v.label,
     model: v.model ?? '',
     out: v.out ?? '',
     patch,
-    overlap: v.overlap === undefined ? [0.5] : numbers('overlap', v.overlap, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+    overlap: v.overlap === undefined ? [0.5] : numbers('overlap', v.overlap, OVERLAP_RANGE),
     placement: choice('placement', v.placement, PLACEMENTS, 'stride'),
     blend: choice('blend', v.blend, BLEND_MODES, 'gaussian'),
-    batch: batch[0],
+    batch,
     backend: choice('backend', v.backend, ['auto', ...BACKENDS] as const, 'auto'),
     pad: choice('pad', v.pad, ['constant', 'edge', 'none'] as const, 'constant'),
     measure: choice('measure', v.measure, INFERENCE_MEASURES, 'crossEntropy'),
     dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),
     crop: v['no-crop'] !== true,
     consistency: v['no-consistency'] !== true,
+    force: v.force === true,
+    maxImageBytes: maxImageBytesOption(v['max-image-gib'], fail),
     verbose: v.verbose === true,
     quiet: v.quiet === true,
     help,

@@ -6,7 +6,13 @@ import { SWEEP_BLENDS } from '../shared/sweep/grid';
 import { parseShard, type Shard } from '../shared/sweep/pairs';
 import { DEFAULT_RULE, formatRule, parseRule, RULE_SYNTAX, type SelectionRule } from '../shared/sweep/pareto';
 import type { SweepBlend, SweepCase, SweepSettings } from '../shared/sweep/types';
-import { parseCommandArgs, UsageError } from './usageError';
+import { BATCH_RANGE, DEFAULT_MAX_IMAGE_GIB, MAX_IMAGE_GIB_RANGE, maxImageBytesOption, OVERLAP_RANGE, PATCH_RANGE } from './inferArgs';
+import { describeRange, formatRange, numberInRange, parseCommandArgs, UsageError, type NumberRange } from './usageError';
+
+/** `--repeats`: timed runs per configuration and case. */
+export const REPEATS_RANGE: NumberRange = { min: 1, max: 100, integer: true };
+/** `--shard i/n`: the largest n. */
+export const MAX_SHARDS = 10000;
 
 /** Everything `patchlens sweep` was asked to do. */
 export interface SweepArgs {
@@ -29,6 +35,10 @@ export interface SweepArgs {
   backend: BackendPreference;
   rule: SelectionRule;
   resume: boolean;
+  /** `--force`: replace an existing output folder that holds a different earlier sweep (another model, other cases or settings). */
+  force: boolean;
+  /** `--max-image-gib` in bytes: the largest image or label map read (default 2 GiB). */
+  maxImageBytes: number;
   /** Run only the calibration configurations and rank the grid by predicted time. */
   predictOnly: boolean;
   machine: string | undefined;
@@ -57,8 +67,8 @@ Required:
   --out <folder>         the sweep folder (created if missing; an existing sweep resumes)
 
 Grid (comma-separated lists; per-axis values joined with x, e.g. 64x64x32):
-  --patch <list>         patch sizes (default: the model's trained patch size, else 64)
-  --overlap <list>       overlaps in [0, 1) (default 0,0.25,0.5)
+  --patch <list>         patch sizes, integers in ${formatRange(PATCH_RANGE)} (default: the model's trained patch size, else 64)
+  --overlap <list>       overlaps in ${formatRange(OVERLAP_RANGE)} (default 0,0.25,0.5)
   --placement <list>     ${PLACEMENTS.join(', ')} (default stride)
   --blend <list>         ${SWEEP_BLENDS.join(', ')} (default constant,gaussian)
                          performance-weighted: weights from the patch size's calibration map
@@ -66,17 +76,19 @@ Grid (comma-separated lists; per-axis values joined with x, e.g. 64x64x32):
   --mirror <list>        off, on: mirroring test-time augmentation, 8 flips (default off)
 
 Runs:
-  --repeats <n>          timed runs per configuration and case (default 3)
+  --repeats <n>          timed runs per configuration and case, ${formatRange(REPEATS_RANGE)} (default 3)
   --warmup <w>           patch (default: one untimed run per patch size), each (one per
                          configuration and case), none
-  --batch <n>            windows per model call (default 1)
+  --batch <n>            windows per model call, ${formatRange(BATCH_RANGE)} (default 1)
   --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: the patch performance map's measure (default absoluteError)
   --dice <m>             classes | foreground | auto (default auto)
   --no-crop              do not crop to the head's bounding box even if the model asks for it
   --backend <b>          auto | ${BACKENDS.join(' | ')} (default auto: measured once per machine)
-  --shard <i/n>          run only the (case, configuration) pairs whose index mod n is i
+  --shard <i/n>          run only the (case, configuration) pairs whose index mod n is i (0 ≤ i < n ≤ ${MAX_SHARDS})
   --machine <id>         machine id written into the results (default: the host name)
   --no-resume            rerun this shard's pairs even if their results exist (default: keep them)
+  --force                replace an existing --out folder that holds a different earlier sweep
+  --max-image-gib <n>    largest image or label map to read, in GiB, ${formatRange(MAX_IMAGE_GIB_RANGE)} (default ${DEFAULT_MAX_IMAGE_GIB})
   --predict-only         run only the calibration configuration(s) and rank every configuration of the
                          grid by its predicted time, before running it (the calibration results are kept,
                          so the full sweep later resumes from them)
@@ -110,21 +122,20 @@ function choice<T extends string>(flag: string, value: string | undefined, allow
   return value as T;
 }
 
-/** A comma-separated list of values, each one number or per-axis numbers joined with x. */
-function vectors(flag: string, value: string, check: (n: number) => boolean, what: string): number[][] {
+/** A comma-separated list of values, each one number or per-axis numbers joined with x, all in `range`. */
+function vectors(flag: string, value: string, range: NumberRange): number[][] {
   return value.split(',').map((item) => {
-    const parts = item.trim().split('x');
-    const nums = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
-    if (nums.some((n) => !Number.isFinite(n) || !check(n))) fail(`--${flag} takes ${what}, comma-separated (per axis: 64x64x32); got ${JSON.stringify(item.trim())}`);
+    const nums = item.trim().split('x').map((p) => numberInRange(p, range));
+    if (nums.some(Number.isNaN)) fail(`--${flag} must be ${describeRange(range)} per value, comma-separated (per axis: 64x64x32); got ${JSON.stringify(item.trim())}`);
     if (nums.length !== 1 && nums.length !== 3) fail(`--${flag} ${JSON.stringify(item.trim())}: give one value or three (one per axis)`);
     return nums;
   });
 }
 
-function integer(flag: string, value: string | undefined, fallback: number): number {
+function integer(flag: string, value: string | undefined, fallback: number, range: NumberRange): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !(n >= 1)) fail(`--${flag} must be a positive integer; got ${JSON.stringify(value)}`);
+  const n = numberInRange(value, range);
+  if (Number.isNaN(n)) fail(`--${flag} must be ${describeRange(range)}; got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -171,6 +182,8 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
       resume: { type: 'boolean' },
       'no-resume': { type: 'boolean' },
       'predict-only': { type: 'boolean' },
+      force: { type: 'boolean' },
+      'max-image-gib': { type: 'string' },
       rule: { type: 'string' },
       merge: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
@@ -212,22 +225,23 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
     try {
       shard = parseShard(v.shard);
     } catch {
-      fail(`--shard takes i/n with 0 ≤ i < n (e.g. 0/2); got ${JSON.stringify(v.shard)}`);
+      fail(`--shard takes i/n with 0 ≤ i < n ≤ ${MAX_SHARDS} (e.g. 0/2); got ${JSON.stringify(v.shard)}`);
     }
+    if (shard.count > MAX_SHARDS) fail(`--shard takes i/n with 0 ≤ i < n ≤ ${MAX_SHARDS} (e.g. 0/2); got ${JSON.stringify(v.shard)}`);
   }
   if (v.resume && v['no-resume']) fail('--resume and --no-resume contradict each other');
   return {
     model: v.model ?? '',
     cases,
     out: v.out ?? '',
-    patch: v.patch === undefined ? undefined : vectors('patch', v.patch, (n) => Number.isInteger(n) && n >= 1, 'positive integers'),
-    overlap: vectors('overlap', v.overlap ?? '0,0.25,0.5', (n) => n >= 0 && n < 1, 'numbers in [0, 1)'),
+    patch: v.patch === undefined ? undefined : vectors('patch', v.patch, PATCH_RANGE),
+    overlap: vectors('overlap', v.overlap ?? '0,0.25,0.5', OVERLAP_RANGE),
     placement: choices('placement', v.placement, PLACEMENTS, ['stride']),
     blend: choices('blend', v.blend, SWEEP_BLENDS, ['constant', 'gaussian']),
     mirror: choices('mirror', v.mirror, ['off', 'on'] as const, ['off']).map((m) => m === 'on'),
-    repeats: integer('repeats', v.repeats, 3),
+    repeats: integer('repeats', v.repeats, 3, REPEATS_RANGE),
     warmup: choice('warmup', v.warmup, ['patch', 'each', 'none'] as const, 'patch'),
-    batch: integer('batch', v.batch, 1),
+    batch: integer('batch', v.batch, 1, BATCH_RANGE),
     measure: choice('measure', v.measure, INFERENCE_MEASURES, 'absoluteError'),
     dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),
     crop: v['no-crop'] !== true,
@@ -235,6 +249,8 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
     backend: choice('backend', v.backend, ['auto', ...BACKENDS] as const, 'auto'),
     rule,
     resume: v['no-resume'] !== true,
+    force: v.force === true,
+    maxImageBytes: maxImageBytesOption(v['max-image-gib'], fail),
     predictOnly: v['predict-only'] === true,
     machine: v.machine,
     merge,

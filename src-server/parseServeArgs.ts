@@ -7,7 +7,7 @@ export const SERVE_USAGE = `Usage: npm run serve -- [--project DIR] [--port N] [
 
 Serves PatchLens to a browser on http://127.0.0.1 (with a random access token) and prints its address.
   --project DIR  project folder (runs, sweeps, uploads); default ~/PatchLens
-  --port N       port (0 or absent: a free one)
+  --port N       port, an integer in 0..65535 (0 or absent: a free one)
   --no-build     serve out/renderer as it is (no rebuild when the sources are newer)
   --compute M    where inference runs: auto (default: the page's WebGL when it is clearly faster),
                  node (the app's worker, tfjs wasm) or page (the page's WebGL; needs the page open)
@@ -51,6 +51,7 @@ export function parseServeArgs(argv: string[], cwd: string, home: string = homed
   const { values, positionals } = parsed;
   let port = 0;
   if (values.port !== undefined) {
+    // decimal digits only: "1e3", "0x50", " 80" and "-1" are refused, not read as numbers
     if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new Error(`serve: --port must be an integer in 0..65535, got ${JSON.stringify(values.port)}`);
     port = Number(values.port);
   }

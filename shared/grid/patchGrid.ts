@@ -1,6 +1,7 @@
 import { patchStarts } from './patchStarts';
 import type { Placement } from './placement';
 import { assertShape, perAxis } from '../util/validate';
+import { assertWindowCount, limitOption, MAX_WINDOWS } from './windowLimits';
 
 /**
  * Window starts along every axis of `shape` (one `patchStarts` call per axis).
@@ -36,6 +37,8 @@ export function axisStarts(
  * @param patchSize one size for all axes or one per axis
  * @param overlap one overlap for all axes or one per axis, each in [0, 1)
  * @param placement one placement for all axes or one per axis
+ * @param options `maxWindows`: the most windows (default {@link MAX_WINDOWS}), checked from the
+ *   per-axis counts before the list is built
  * @returns one start array per window
  */
 export function patchGrid(
@@ -43,8 +46,13 @@ export function patchGrid(
   patchSize: number | readonly number[],
   overlap: number | readonly number[],
   placement: Placement | readonly Placement[] = 'stride',
+  options: { maxWindows?: number } = {},
 ): number[][] {
-  return cartesianProduct(axisStarts(shape, patchSize, overlap, placement));
+  const starts = axisStarts(shape, patchSize, overlap, placement);
+  const maxWindows = limitOption('patchGrid', 'maxWindows', options.maxWindows, MAX_WINDOWS);
+  const nd = shape.length;
+  assertWindowCount('patchGrid', shape, perAxis('patchGrid', 'patchSize', patchSize, nd), perAxis('patchGrid', 'overlap', overlap, nd), starts.map((s) => s.length), maxWindows);
+  return cartesianProduct(starts);
 }
 
 /** Row-major cartesian product of per-axis coordinate lists (the last axis varies fastest). */

@@ -1,7 +1,8 @@
 /**
  * gzip on byte arrays (fflate), with the integrity checks fflate's one-shot helpers skip: every
  * member's CRC-32 and length are verified, so a truncated or corrupt `.nii.gz` is an error
- * instead of silently short data.
+ * instead of silently short data. {@link GunzipReader} inflates step by step, so a reader can
+ * look at a header before it decides how much (if anything) to inflate and where to put it.
  */
 import { Gunzip, gzipSync } from 'fflate';
 
@@ -12,8 +13,11 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 (IEEE 802.3, as gzip) of a byte range. */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+/**
+ * Continues a CRC-32 (IEEE 802.3, as gzip) over a byte range: start with `crc = 0`, feed the
+ * ranges in order; the result after the last range is the CRC of their concatenation.
+ */
+export function crc32Update(crc: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -23,58 +27,210 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number 
     }
   }
   const t = crcTable;
-  let c = 0xffffffff;
+  let c = (crc ^ 0xffffffff) >>> 0;
   for (let i = start; i < end; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+/** CRC-32 (IEEE 802.3, as gzip) of a byte range. */
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  return crc32Update(0, bytes, start, end);
 }
 
 function readUint32LE(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 }
 
+/** Compressed bytes handed to the inflater per step: small at first (a header needs ~1 KiB), then growing. */
+const FIRST_STEP = 256;
+/**
+ * The largest step. deflate expands at most ~1032×, so one step never inflates more than ~16 MiB:
+ * that bounds what is inflated past a point where the reader stops (a header it refuses, or the
+ * end of the declared data).
+ */
+const MAX_STEP = 16 * 1024;
+
+/** Options of {@link GunzipReader}. */
+export interface GunzipReaderOptions {
+  /**
+   * Whether `source` is the whole stream (default true). False for the first bytes of a file
+   * (enough to read a header): the reader then never treats the end of `source` as the end of
+   * the stream, and {@link GunzipReader.finish} is refused.
+   */
+  complete?: boolean;
+}
+
+/**
+ * A gzip stream (single- or multi-member) inflated on demand: `read` inflates only until the
+ * bytes asked for are out, so what lies beyond is never inflated unless asked for. `finish`
+ * checks that the stream ends there (a stream that would inflate past it is refused as soon as
+ * the first byte too many appears) and verifies every member's CRC-32 and length.
+ */
+export class GunzipReader {
+  /** Bytes the inflater has produced so far (read or not yet read). */
+  inflated = 0;
+  private readonly fn: string;
+  private readonly source: Uint8Array;
+  private readonly complete: boolean;
+  private readonly gunzip: Gunzip;
+  /** Inflated bytes not yet read, oldest first; `headOffset` bytes of the first are consumed. */
+  private queue: Uint8Array[] = [];
+  private headOffset = 0;
+  private pushed = 0;
+  private step = FIRST_STEP;
+  private ended = false;
+  /** When set, any further output is an error with this message (`finish` is draining the rest). */
+  private overflow: string | null = null;
+  private overflowError: Error | null = null;
+  /** Per member: compressed start offset, decompressed length, running CRC-32. */
+  private readonly members: { start: number; length: number; crc: number }[] = [{ start: 0, length: 0, crc: 0 }];
+
+  /**
+   * @param fn the calling function's name, for error messages
+   * @param source the compressed bytes (not copied, never modified)
+   */
+  constructor(fn: string, source: Uint8Array, options: GunzipReaderOptions = {}) {
+    this.fn = fn;
+    this.source = source;
+    this.complete = options.complete !== false;
+    this.gunzip = new Gunzip((chunk) => this.onData(chunk));
+    this.gunzip.onmember = (offset: number) => this.members.push({ start: offset, length: 0, crc: 0 });
+  }
+
+  private corrupt(why: string): Error {
+    return new Error(`${this.fn}: the gzip stream is truncated or corrupt (${why})`);
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.overflow !== null) {
+      this.overflowError = new RangeError(`${this.fn}: ${this.overflow}`);
+      throw this.overflowError;
+    }
+    const m = this.members[this.members.length - 1];
+    m.crc = crc32Update(m.crc, chunk);
+    m.length += chunk.length;
+    this.inflated += chunk.length;
+    this.queue.push(chunk);
+  }
+
+  /** Hands the next step of compressed bytes to the inflater; false when there are none left. */
+  private pushMore(): boolean {
+    if (this.ended || (!this.complete && this.pushed >= this.source.length)) return false;
+    const end = Math.min(this.source.length, this.pushed + this.step);
+    const final = this.complete && end === this.source.length;
+    const part = this.source.subarray(this.pushed, end);
+    this.pushed = end;
+    this.step = Math.min(MAX_STEP, this.step * 2);
+    try {
+      this.gunzip.push(part, final);
+    } catch (e) {
+      if (e === this.overflowError) throw e;
+      throw this.corrupt(e instanceof Error ? e.message : String(e));
+    }
+    if (final) this.ended = true;
+    return true;
+  }
+
+  /**
+   * Reads the next `target.length` decompressed bytes into `target` (or into nothing when
+   * `target` is a count: those bytes are skipped).
+   * @returns how many bytes were read: less than asked only where the stream ends (or, with
+   *   `complete: false`, where `source` ends)
+   */
+  read(target: Uint8Array | number): number {
+    const want = typeof target === 'number' ? target : target.length;
+    let got = 0;
+    while (got < want) {
+      if (this.queue.length === 0) {
+        if (!this.pushMore()) break;
+        continue;
+      }
+      const chunk = this.queue[0];
+      const n = Math.min(want - got, chunk.length - this.headOffset);
+      if (typeof target !== 'number') target.set(chunk.subarray(this.headOffset, this.headOffset + n), got);
+      got += n;
+      this.headOffset += n;
+      if (this.headOffset === chunk.length) {
+        this.queue.shift();
+        this.headOffset = 0;
+      }
+    }
+    return got;
+  }
+
+  /**
+   * Asserts that the stream ends where reading stopped: inflates the rest and refuses it as soon
+   * as it would produce one more byte (`${fn}: ${overflowMessage}`), then verifies every
+   * member's trailer (CRC-32 and length mod 2³²).
+   * @throws a RangeError with `overflowMessage` for a stream longer than what was read, and
+   *   `${fn}: the gzip stream is truncated or corrupt (…)` for a bad stream or trailer
+   */
+  finish(overflowMessage: string): void {
+    if (!this.complete) throw new Error(`${this.fn}: GunzipReader.finish needs the whole stream (complete: false)`);
+    if (this.queue.length > 0) throw new RangeError(`${this.fn}: ${overflowMessage}`);
+    this.overflow = overflowMessage;
+    while (this.pushMore()) {
+      // inflate the rest: onData throws at the first byte too many
+    }
+    this.checkTrailers();
+  }
+
+  /**
+   * Verifies every member's trailer (CRC-32 and length mod 2³²) once the whole stream has been
+   * inflated: fflate inflates a stream cut short without complaint, so this is what tells a
+   * truncated file from one whose data are short.
+   * @throws `${fn}: the gzip stream is truncated or corrupt (…)`
+   */
+  checkTrailers(): void {
+    if (!this.complete) throw new Error(`${this.fn}: GunzipReader.checkTrailers needs the whole stream (complete: false)`);
+    while (this.pushMore()) {
+      // the stream must have been inflated to its end
+    }
+    const bytes = this.source;
+    for (let m = 0; m < this.members.length; m++) {
+      const member = this.members[m];
+      const trailerEnd = m + 1 < this.members.length ? this.members[m + 1].start : bytes.length;
+      if (trailerEnd - 8 < member.start + 10) throw this.corrupt(`member ${m + 1} has no trailer`);
+      const size = readUint32LE(bytes, trailerEnd - 4);
+      if (size !== member.length >>> 0) throw this.corrupt(`member ${m + 1} inflates to ${member.length} bytes but its trailer says ${size}`);
+      if (readUint32LE(bytes, trailerEnd - 8) !== member.crc) throw this.corrupt(`member ${m + 1} fails its CRC-32 check`);
+    }
+  }
+}
+
+/** Options of {@link gunzipChecked}. */
+export interface GunzipCheckedOptions {
+  /** Refuse a stream that inflates to more than this many bytes (default: no limit), before buffering them. */
+  maxBytes?: number;
+}
+
 /**
  * Decompresses a (single- or multi-member) gzip stream and verifies each member's trailer
  * (CRC-32 and length mod 2³²).
  * @param fn the calling function's name, for the error message.
- * @throws `${fn}: the gzip stream is truncated or corrupt (…)`.
+ * @throws `${fn}: the gzip stream is truncated or corrupt (…)`, or a RangeError when the stream
+ *   inflates past `maxBytes`.
  */
-export function gunzipChecked(fn: string, bytes: Uint8Array): Uint8Array {
-  const corrupt = (why: string) => new Error(`${fn}: the gzip stream is truncated or corrupt (${why})`);
-  const chunks: Uint8Array[] = [];
-  let produced = 0;
-  const memberStarts: number[] = [0]; // compressed offsets of the members
-  const memberOutputStarts: number[] = [0]; // decompressed offsets of the members
-  const g = new Gunzip((chunk) => {
-    chunks.push(chunk);
-    produced += chunk.length;
-  });
-  g.onmember = (offset: number) => {
-    memberStarts.push(offset);
-    memberOutputStarts.push(produced);
-  };
-  try {
-    g.push(bytes, true);
-  } catch (e) {
-    throw corrupt(e instanceof Error ? e.message : String(e));
+export function gunzipChecked(fn: string, bytes: Uint8Array, options: GunzipCheckedOptions = {}): Uint8Array {
+  const max = options.maxBytes ?? Infinity;
+  const reader = new GunzipReader(fn, bytes);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const part = new Uint8Array(Math.min(1 << 20, Math.max(0, max - total)));
+    const n = part.length === 0 ? 0 : reader.read(part);
+    if (n > 0) parts.push(n === part.length ? part : part.subarray(0, n));
+    total += n;
+    if (n < part.length || part.length === 0) break;
   }
-  const out = chunks.length === 1 ? chunks[0] : new Uint8Array(produced);
-  if (chunks.length !== 1) {
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-  }
-  for (let m = 0; m < memberStarts.length; m++) {
-    const trailerEnd = m + 1 < memberStarts.length ? memberStarts[m + 1] : bytes.length;
-    const outStart = memberOutputStarts[m];
-    const outEnd = m + 1 < memberOutputStarts.length ? memberOutputStarts[m + 1] : produced;
-    if (trailerEnd - 8 < memberStarts[m] + 10) throw corrupt(`member ${m + 1} has no trailer`);
-    const size = readUint32LE(bytes, trailerEnd - 4);
-    if (size !== (outEnd - outStart) >>> 0) {
-      throw corrupt(`member ${m + 1} inflates to ${outEnd - outStart} bytes but its trailer says ${size}`);
-    }
-    if (readUint32LE(bytes, trailerEnd - 8) !== crc32(out, outStart, outEnd)) throw corrupt(`member ${m + 1} fails its CRC-32 check`);
+  reader.finish(`the gzip stream inflates to more than ${max} bytes`);
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
   return out;
 }

@@ -7,22 +7,24 @@
 import type { NumericArray } from '../stitching/types';
 import type { Volume } from './volume';
 import { columnNorms, det3, reverseSpatialColumns, type Matrix4 } from './affine';
-import { gunzipChecked, gzipBytes, isGzip } from './gzip';
-import { encodeNifti1Header, parseNiftiHeader, type NiftiHeaderInfo } from './niftiHeader';
+import { GunzipReader, gzipBytes, isGzip } from './gzip';
 import {
-  datatypeByCode,
-  datatypeOfArray,
-  NIFTI_DATATYPES,
-  UNSUPPORTED_DATATYPE_NAMES,
-  type NiftiDatatype,
-  type NiftiDatatypeName,
-} from './niftiDatatypes';
+  encodeNifti1Header,
+  NIFTI_HEADER_BYTES,
+  niftiVersionOf,
+  parseNiftiHeader,
+  type NiftiHeaderInfo,
+  type ParsedNiftiHeader,
+} from './niftiHeader';
+import { datatypeOfArray, NIFTI_DATATYPES, type NiftiDatatype, type NiftiDatatypeName } from './niftiDatatypes';
+import { formatBytes, maxBytesOption, niftiDataLayout, type NiftiDataLayout, type NiftiLimitOptions } from './niftiLayout';
 import { float32Quatern, matrixToQuatern, quaternToMatrix } from './qform';
 import { assertVolume } from './layout';
 import { describe } from '../util/validate';
 
 export type { NiftiHeaderInfo } from './niftiHeader';
 export type { NiftiDatatypeName } from './niftiDatatypes';
+export { DEFAULT_MAX_IMAGE_BYTES, type NiftiDataLayout, type NiftiLimitOptions } from './niftiLayout';
 
 /** A Volume read from a NIfTI file, with everything its header said. */
 export type NiftiVolume = Volume & { header: NiftiHeaderInfo };
@@ -44,11 +46,94 @@ function isFiniteMatrix(m: Matrix4): boolean {
   return m.slice(0, 3).every((row) => row.every(Number.isFinite)) && Math.abs(det3(m)) > 1e-12;
 }
 
+/** Options of `readNifti`. */
+export type ReadNiftiOptions = NiftiLimitOptions;
+
+/** Options of `readNiftiHeader`. */
+export interface ReadNiftiHeaderOptions extends NiftiLimitOptions {
+  /** Whether `bytes` is the whole file (default true); false for its first bytes (a `.nii.gz` is then inflated only as far as its header). */
+  complete?: boolean;
+}
+
+/** What a NIfTI header says, and where its voxels are (`readNiftiHeader`). */
+export interface NiftiHeaderSummary {
+  header: ParsedNiftiHeader & { gzipped: boolean };
+  layout: NiftiDataLayout;
+}
+
+function asBytes(fn: string, bytes: unknown): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  throw new TypeError(`${fn}: bytes must be an ArrayBuffer or a Uint8Array, got ${describe(bytes)}`);
+}
+
+/**
+ * Reads the header at the start of decompressed bytes (from `readBytes`, which fills its
+ * argument and returns how many bytes it got): the first 348, and 192 more for NIfTI-2.
+ */
+function readHead(fn: string, readBytes: (into: Uint8Array) => number): { h: ParsedNiftiHeader; got: number } {
+  const head = new Uint8Array(NIFTI_HEADER_BYTES[2]);
+  let got = readBytes(head.subarray(0, NIFTI_HEADER_BYTES[1]));
+  if (got === NIFTI_HEADER_BYTES[1] && niftiVersionOf(head)?.version === 2) got += readBytes(head.subarray(got));
+  return { h: parseNiftiHeader(fn, head.subarray(0, got)), got };
+}
+
+function shorter(fn: string, layout: NiftiDataLayout, have: number): RangeError {
+  return new RangeError(
+    `${fn}: the image data are shorter than the header says: ${layout.dims.join('×')} ${layout.datatype.name} needs ${layout.dataBytes} bytes ` +
+      `from offset ${layout.offset}, the file has ${Math.max(0, have)}`,
+  );
+}
+
+/** A fresh ArrayBuffer of exactly the data's size (the size was checked against the limit already). */
+function allocateData(fn: string, layout: NiftiDataLayout): ArrayBuffer {
+  try {
+    return new ArrayBuffer(layout.dataBytes);
+  } catch (e) {
+    throw new RangeError(`${fn}: cannot allocate ${formatBytes(layout.dataBytes)} for a ${layout.dims.join('×')} ${layout.datatype.name} image (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Reads a NIfTI header (`.nii`, or `.nii.gz` inflated only as far as the header) and works out
+ * where its voxels are, checking their size against the limit — nothing else is inflated or
+ * allocated. With `complete: false`, `bytes` may be just the start of the file.
+ * @throws `readNiftiHeader: …` as `readNifti` for everything the header alone can tell.
+ */
+export function readNiftiHeader(bytes: ArrayBuffer | Uint8Array, options: ReadNiftiHeaderOptions = {}): NiftiHeaderSummary {
+  const fn = 'readNiftiHeader';
+  const u8 = asBytes(fn, bytes);
+  const maxBytes = maxBytesOption(fn, options);
+  const gzipped = isGzip(u8);
+  let readBytes: (into: Uint8Array) => number;
+  if (gzipped) {
+    const reader = new GunzipReader(fn, u8, { complete: options.complete !== false });
+    readBytes = (into) => reader.read(into);
+  } else {
+    let at = 0;
+    readBytes = (into) => {
+      const n = Math.min(into.length, u8.length - at);
+      into.set(u8.subarray(at, at + n));
+      at += n;
+      return n;
+    };
+  }
+  const { h } = readHead(fn, readBytes);
+  return { header: { ...h, gzipped }, layout: niftiDataLayout(fn, h, maxBytes) };
+}
+
 /**
  * Reads a NIfTI-1 or NIfTI-2 single file (`.nii`, or `.nii.gz` recognised by its gzip magic).
  *
+ * - Input: an ArrayBuffer, or a Uint8Array (a Node Buffer included) at any byte offset of any
+ *   buffer: only the view's own bytes are read, and never kept or modified.
+ * - Limit: the bytes reading takes (header + extensions + voxel data, + a float32 copy when
+ *   scaled) are checked against `options.maxBytes` (default 2 GiB) from the header alone,
+ *   before anything is allocated; a `.nii.gz` is inflated step by step (only its header before
+ *   that check), straight into a buffer of the declared size, and refused as soon as it would
+ *   inflate past the declared data.
  * - Data: uint8, int8, int16, uint16, int32, uint32, float32, float64 in either byte order, as
- *   the matching typed array (always a fresh copy: the input is never referenced or modified).
+ *   the matching typed array (always a fresh copy, on its own ArrayBuffer).
  *   When `scl_slope` is finite, non-zero and the pair is not (1, 0), `stored · slope + inter`
  *   is applied and the data become a Float32Array (`header.scaled`).
  * - Shape: `[nk, nj, ni]`, or `[nt, nk, nj, ni]` for 4-D; trailing dimensions of 1 are dropped
@@ -58,57 +143,56 @@ function isFiniteMatrix(m: Matrix4): boolean {
  *   degenerate sform/qform falls through to the next).
  * - Spacing: `[pixdim[3], pixdim[2], pixdim[1]]` (a non-positive or non-finite pixdim is replaced
  *   by the affine's voxel size).
- * @throws `readNifti: …` for a truncated or corrupt gzip stream, bytes that are not NIfTI (bad
- *   sizeof_hdr or magic, a .hdr/.img pair header), non-positive dimensions, unsupported
- *   datatypes (named) and data shorter than the header says.
+ * @throws `readNifti: …` for a truncated or corrupt gzip stream, one that inflates past the
+ *   declared data, bytes that are not NIfTI (bad sizeof_hdr or magic, a .hdr/.img pair header),
+ *   non-positive dimensions, unsupported datatypes (named), an image over the limit (its declared
+ *   shape, datatype and size, the limit and how to raise it) and data shorter than the header says.
  */
-export function readNifti(bytes: ArrayBuffer | Uint8Array): NiftiVolume {
+export function readNifti(bytes: ArrayBuffer | Uint8Array, options?: ReadNiftiOptions): NiftiVolume {
   const fn = 'readNifti';
-  let u8: Uint8Array;
-  if (bytes instanceof Uint8Array) u8 = bytes;
-  else if (bytes instanceof ArrayBuffer) u8 = new Uint8Array(bytes);
-  else throw new TypeError(`${fn}: bytes must be an ArrayBuffer or a Uint8Array, got ${describe(bytes)}`);
+  const u8 = asBytes(fn, bytes);
+  const maxBytes = maxBytesOption(fn, options);
   const gzipped = isGzip(u8);
-  if (gzipped) u8 = gunzipChecked(fn, u8);
-  const h = parseNiftiHeader(fn, u8);
-
-  const ndim = h.dim[0];
-  if (!Number.isInteger(ndim) || ndim < 1 || ndim > 7) throw new RangeError(`${fn}: dim[0] must be in 1..7, got ${ndim} (corrupt header)`);
-  const dims = h.dim.slice(1, ndim + 1);
-  dims.forEach((d, k) => {
-    if (!(d >= 1)) throw new RangeError(`${fn}: dim[${k + 1}] must be positive, got ${d}`);
-  });
-  while (dims.length > 3 && dims[dims.length - 1] === 1) dims.pop();
-  if (dims.length > 4) throw new RangeError(`${fn}: ${dims.length}-D images are not supported (dim ${describe(h.dim)})`);
-  while (dims.length < 3) dims.push(1);
-  const [ni, nj, nk] = dims;
-  const nt = dims.length === 4 ? dims[3] : 1;
-
-  const dt = datatypeByCode(h.datatypeCode);
-  if (!dt) {
-    const name = UNSUPPORTED_DATATYPE_NAMES[h.datatypeCode] ?? `code ${h.datatypeCode}`;
-    throw new TypeError(`${fn}: unsupported datatype ${name} (supported: ${Object.keys(NIFTI_DATATYPES).join(', ')})`);
-  }
-
-  const headerSize = h.version === 1 ? 348 : 540;
-  let offset = Math.floor(h.voxOffset);
-  if (!(offset >= headerSize)) offset = headerSize + 4; // vox_offset 0 (or garbage) in a single file: data follow the extension flag
-  const nvox = ni * nj * nk * nt;
-  const need = nvox * dt.bytes;
-  if (u8.length < offset + need) {
-    throw new RangeError(
-      `${fn}: the image data are shorter than the header says: ${dims.join('×')} ${dt.name} needs ${need} bytes from offset ${offset}, ` +
-        `the file has ${Math.max(0, u8.length - offset)}`,
+  let h: ParsedNiftiHeader;
+  let layout: NiftiDataLayout;
+  let body: ArrayBuffer;
+  if (gzipped) {
+    const reader = new GunzipReader(fn, u8);
+    const head = readHead(fn, (into) => {
+      const n = reader.read(into);
+      if (n < into.length) reader.checkTrailers(); // a header cut short by a truncated stream says so
+      return n;
+    });
+    h = head.h;
+    layout = niftiDataLayout(fn, h, maxBytes); // before anything past the header is inflated
+    const skip = layout.offset - head.got;
+    const short = (have: number) => {
+      reader.checkTrailers(); // a stream cut short is "truncated or corrupt", not "short data"
+      return shorter(fn, layout, have);
+    };
+    if (reader.read(skip) < skip) throw short(0);
+    body = allocateData(fn, layout);
+    const got = reader.read(new Uint8Array(body));
+    if (got < layout.dataBytes) throw short(got);
+    reader.finish(
+      `the gzip stream inflates past the ${layout.dataBytes} bytes of voxel data its header declares ` +
+        `(${layout.dims.join('×')} ${layout.datatype.name}): refused (a .nii.gz must end with its data)`,
     );
+  } else {
+    h = parseNiftiHeader(fn, u8);
+    layout = niftiDataLayout(fn, h, maxBytes);
+    if (u8.length < layout.offset + layout.dataBytes) throw shorter(fn, layout, u8.length - layout.offset);
+    body = allocateData(fn, layout);
+    // Copy the view's own bytes: `u8.buffer` may be a larger (pooled) buffer, and a Buffer's slice is a view.
+    new Uint8Array(body).set(u8.subarray(layout.offset, layout.offset + layout.dataBytes));
   }
-  const raw = u8.slice(offset, offset + need);
-  if (h.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, dt.bytes);
-  let data: NumericArray = new dt.ctor(raw.buffer, 0, nvox);
-
+  const dt = layout.datatype;
+  if (h.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(new Uint8Array(body), dt.bytes);
+  let data: NumericArray = new dt.ctor(body);
+  const nvox = layout.voxels;
   const slope = h.sclSlope;
   const inter = Number.isFinite(h.sclInter) ? h.sclInter : 0;
-  const scaled = Number.isFinite(slope) && slope !== 0 && !(slope === 1 && inter === 0);
-  if (scaled) {
+  if (layout.scaled) {
     const out = new Float32Array(nvox);
     for (let v = 0; v < nvox; v++) out[v] = data[v] * slope + inter;
     data = out;
@@ -138,14 +222,14 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array): NiftiVolume {
   const header: NiftiHeaderInfo = {
     ...h,
     gzipped,
-    scaled,
+    scaled: layout.scaled,
     quatern,
     qform,
     affineSource,
-    extensionBytes: Math.max(0, offset - headerSize - 4),
-    voxOffset: offset,
+    extensionBytes: Math.max(0, layout.offset - NIFTI_HEADER_BYTES[h.version] - 4),
+    voxOffset: layout.offset,
   };
-  return { data, shape: nt > 1 ? [nt, nk, nj, ni] : [nk, nj, ni], spacing, affine, header };
+  return { data, shape: layout.shape, spacing, affine, header };
 }
 
 /** Options of `writeNifti`. */

@@ -1,9 +1,11 @@
 /**
- * NIfTI-1 (348-byte) and NIfTI-2 (540-byte) headers: parsing (either byte order) and writing a
- * little-endian NIfTI-1 single-file (`n+1`) header. Field layout as nifti1.h / nifti2.h.
+ * NIfTI-1 (348-byte) and NIfTI-2 (540-byte) headers: parsing (either byte order; nifti-reader-js
+ * for the fields it reads right) and writing a little-endian NIfTI-1 single-file (`n+1`) header.
+ * Field layout as nifti1.h / nifti2.h.
  */
 import type { Matrix4 } from './affine';
 import type { QuaternParams } from './qform';
+import { isNIFTI1, isNIFTI2, NIFTI1, NIFTI2 } from 'nifti-reader-js';
 
 /** Everything a NIfTI header says, as read (and what `writeNifti`'s `like` option takes). */
 export interface NiftiHeaderInfo {
@@ -61,6 +63,14 @@ export interface NiftiHeaderInfo {
 /** The header fields that depend only on the bytes (what `parseNiftiHeader` returns). */
 export type ParsedNiftiHeader = Omit<NiftiHeaderInfo, 'gzipped' | 'scaled' | 'affineSource' | 'qform'>;
 
+/** The header's sizes: NIfTI-1 348 bytes, NIfTI-2 540 bytes (each followed by a 4-byte extension flag). */
+export const NIFTI_HEADER_BYTES: Readonly<Record<1 | 2, number>> = { 1: 348, 2: 540 };
+
+/**
+ * A NUL-terminated header string. Ours, not nifti-reader-js's `getStringAt`: that one skips NULs
+ * instead of stopping at the first, so whatever a writer left after the terminator would be
+ * appended to the description.
+ */
 function latin1(bytes: Uint8Array, start: number, length: number): string {
   let s = '';
   for (let i = start; i < start + length && bytes[i] !== 0; i++) s += String.fromCharCode(bytes[i]);
@@ -68,40 +78,102 @@ function latin1(bytes: Uint8Array, start: number, length: number): string {
 }
 
 /**
+ * The NIfTI version and byte order from sizeof_hdr (348 or 540, in either byte order), or null.
+ * nifti-reader-js tells NIfTI-1 from NIfTI-2 by the magic only.
+ */
+export function niftiVersionOf(bytes: Uint8Array): { version: 1 | 2; littleEndian: boolean } | null {
+  if (bytes.length < 4) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 4);
+  const le = view.getInt32(0, true);
+  const be = view.getInt32(0, false);
+  if (le === 348 || be === 348) return { version: 1, littleEndian: le === 348 };
+  if (le === 540 || be === 540) return { version: 2, littleEndian: le === 540 };
+  return null;
+}
+
+/**
  * Parses a NIfTI-1 or NIfTI-2 header from the start of (already decompressed) bytes.
+ *
+ * The fields come from nifti-reader-js (`NIFTI1` / `NIFTI2`, which also works out the byte
+ * order) and its magic checks (`isNIFTI1` / `isNIFTI2`, with and without .hdr/.img pairs). It
+ * lacks some things, which are done here:
+ * - telling NIfTI-1 from NIfTI-2 by sizeof_hdr and naming what is wrong (a bad sizeof_hdr, an
+ *   Analyze magic, a .hdr/.img pair, a truncated NIfTI-2 header);
+ * - NIfTI-2's 64-bit integers (dim, vox_offset, slice_start, slice_end): its `getInt64At` gets
+ *   negative values wrong in both byte orders (−2 reads as −1.8e19 little-endian, −4294967296
+ *   big-endian), big-endian values with the low word ≥ 2³¹ wrong, and rounds values above 2⁵³
+ *   silently; here they are read as BigInt and refused when not exactly representable;
+ * - NIfTI-1's srow_x/y/z: its `affine` is the qform whenever qform_code > sform_code, and the
+ *   srows are not kept anywhere, but `readNifti` prefers the sform whenever sform_code > 0;
+ * - the strings (NUL-terminated, see `latin1`); the qform matrix is built in `qform.ts` (its
+ *   `quatern_a` is NaN when float32 rounding puts b² + c² + d² just above 1).
+ * Only the header itself is handed to nifti-reader-js (a copy of its 348 or 540 bytes): it reads
+ * from byte 0 of the ArrayBuffer it gets, and without the bytes after the header it parses no
+ * extensions (PatchLens skips them, so a malformed extension cannot fail the image).
  * @param fn the calling function's name, for error messages.
  * @throws when the bytes are not a single-file NIfTI header.
  */
 export function parseNiftiHeader(fn: string, bytes: Uint8Array): ParsedNiftiHeader {
   if (bytes.length < 348) throw new Error(`${fn}: not a NIfTI file (${bytes.length} bytes, shorter than a NIfTI-1 header)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sizeLE = view.getInt32(0, true);
-  const sizeBE = view.getInt32(0, false);
-  let version: 1 | 2;
-  let le: boolean;
-  if (sizeLE === 348 || sizeBE === 348) {
-    version = 1;
-    le = sizeLE === 348;
-  } else if (sizeLE === 540 || sizeBE === 540) {
-    version = 2;
-    le = sizeLE === 540;
-  } else {
+  const found = niftiVersionOf(bytes);
+  if (!found) {
+    const sizeLE = new DataView(bytes.buffer, bytes.byteOffset, 4).getInt32(0, true);
     throw new Error(`${fn}: not a NIfTI file (sizeof_hdr is ${sizeLE}, expected 348 for NIfTI-1 or 540 for NIfTI-2)`);
   }
-  if (version === 2 && bytes.length < 540) throw new Error(`${fn}: the NIfTI-2 header is truncated (${bytes.length} of 540 bytes)`);
-  const magic = version === 1 ? latin1(bytes, 344, 4) : latin1(bytes, 4, 4);
-  const single = version === 1 ? 'n+1' : 'n+2';
-  const pair = version === 1 ? 'ni1' : 'ni2';
-  if (magic === pair) {
-    throw new Error(`${fn}: this is the header of a .hdr/.img pair (magic "${pair}"); its voxel data are in a separate file`);
+  const { version } = found;
+  const size = NIFTI_HEADER_BYTES[version];
+  if (bytes.length < size) throw new Error(`${fn}: the NIfTI-2 header is truncated (${bytes.length} of 540 bytes)`);
+  const own = new Uint8Array(size);
+  own.set(bytes.subarray(0, size));
+  const ab = own.buffer;
+  const isSingle = version === 1 ? isNIFTI1 : isNIFTI2;
+  if (!isSingle(ab)) {
+    const pair = version === 1 ? 'ni1' : 'ni2';
+    if (isSingle(ab, true)) throw new Error(`${fn}: this is the header of a .hdr/.img pair (magic "${pair}"); its voxel data are in a separate file`);
+    const magic = version === 1 ? latin1(own, 344, 4) : latin1(own, 4, 4);
+    throw new Error(`${fn}: not a NIfTI file (magic ${JSON.stringify(magic)}, expected "${version === 1 ? 'n+1' : 'n+2'}"; an Analyze 7.5 header?)`);
   }
-  if (magic !== single) {
-    throw new Error(`${fn}: not a NIfTI file (magic ${JSON.stringify(magic)}, expected "${single}"; an Analyze 7.5 header?)`);
+  const h = version === 1 ? new NIFTI1() : new NIFTI2();
+  h.readHeader(ab);
+  const le = h.littleEndian;
+  const view = new DataView(ab);
+  const common = {
+    version,
+    littleEndian: le,
+    datatypeCode: h.datatypeCode,
+    bitpix: h.numBitsPerVoxel,
+    intentParams: [h.intent_p1, h.intent_p2, h.intent_p3] as [number, number, number],
+    intentCode: h.intent_code,
+    pixdim: [...h.pixDims],
+    sclSlope: h.scl_slope,
+    sclInter: h.scl_inter,
+    calMax: h.cal_max,
+    calMin: h.cal_min,
+    sliceDuration: h.slice_duration,
+    toffset: h.toffset,
+    sliceCode: h.slice_code,
+    xyztUnits: h.xyzt_units,
+    dimInfo: h.dim_info,
+    qformCode: h.qform_code,
+    sformCode: h.sform_code,
+    quatern: { b: h.quatern_b, c: h.quatern_c, d: h.quatern_d, x: h.qoffset_x, y: h.qoffset_y, z: h.qoffset_z, qfac: 1 },
+    extensionBytes: 0,
+  };
+  if (version === 1) {
+    const f32 = (at: number) => view.getFloat32(at, le);
+    const srow = (at: number) => [f32(at), f32(at + 4), f32(at + 8), f32(at + 12)];
+    return {
+      ...common,
+      dim: [...h.dims],
+      voxOffset: h.vox_offset,
+      sliceStart: h.slice_start,
+      sliceEnd: h.slice_end,
+      description: latin1(own, 148, 80),
+      auxFile: latin1(own, 228, 24),
+      sform: [srow(280), srow(296), srow(312), [0, 0, 0, 1]],
+      intentName: latin1(own, 328, 16),
+    };
   }
-  const i16 = (at: number) => view.getInt16(at, le);
-  const i32 = (at: number) => view.getInt32(at, le);
-  const f32 = (at: number) => view.getFloat32(at, le);
-  const f64 = (at: number) => view.getFloat64(at, le);
   const i64 = (at: number) => {
     const v = view.getBigInt64(at, le);
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -109,69 +181,16 @@ export function parseNiftiHeader(fn: string, bytes: Uint8Array): ParsedNiftiHead
     }
     return Number(v);
   };
-  if (version === 1) {
-    const srow = (at: number) => [f32(at), f32(at + 4), f32(at + 8), f32(at + 12)];
-    return {
-      version,
-      littleEndian: le,
-      dimInfo: bytes[39],
-      dim: Array.from({ length: 8 }, (_, k) => i16(40 + 2 * k)),
-      intentParams: [f32(56), f32(60), f32(64)],
-      intentCode: i16(68),
-      datatypeCode: i16(70),
-      bitpix: i16(72),
-      sliceStart: i16(74),
-      pixdim: Array.from({ length: 8 }, (_, k) => f32(76 + 4 * k)),
-      voxOffset: f32(108),
-      sclSlope: f32(112),
-      sclInter: f32(116),
-      sliceEnd: i16(120),
-      sliceCode: bytes[122],
-      xyztUnits: bytes[123],
-      calMax: f32(124),
-      calMin: f32(128),
-      sliceDuration: f32(132),
-      toffset: f32(136),
-      description: latin1(bytes, 148, 80),
-      auxFile: latin1(bytes, 228, 24),
-      qformCode: i16(252),
-      sformCode: i16(254),
-      quatern: { b: f32(256), c: f32(260), d: f32(264), x: f32(268), y: f32(272), z: f32(276), qfac: 1 },
-      sform: [srow(280), srow(296), srow(312), [0, 0, 0, 1]],
-      intentName: latin1(bytes, 328, 16),
-      extensionBytes: 0,
-    };
-  }
-  const srow = (at: number) => [f64(at), f64(at + 8), f64(at + 16), f64(at + 24)];
   return {
-    version,
-    littleEndian: le,
-    datatypeCode: i16(12),
-    bitpix: i16(14),
+    ...common,
     dim: Array.from({ length: 8 }, (_, k) => i64(16 + 8 * k)),
-    intentParams: [f64(80), f64(88), f64(96)],
-    pixdim: Array.from({ length: 8 }, (_, k) => f64(104 + 8 * k)),
     voxOffset: i64(168),
-    sclSlope: f64(176),
-    sclInter: f64(184),
-    calMax: f64(192),
-    calMin: f64(200),
-    sliceDuration: f64(208),
-    toffset: f64(216),
     sliceStart: i64(224),
     sliceEnd: i64(232),
-    description: latin1(bytes, 240, 80),
-    auxFile: latin1(bytes, 320, 24),
-    qformCode: i32(344),
-    sformCode: i32(348),
-    quatern: { b: f64(352), c: f64(360), d: f64(368), x: f64(376), y: f64(384), z: f64(392), qfac: 1 },
-    sform: [srow(400), srow(432), srow(464), [0, 0, 0, 1]],
-    sliceCode: i32(496),
-    xyztUnits: i32(500),
-    intentCode: i32(504),
-    intentName: latin1(bytes, 508, 16),
-    dimInfo: bytes[524],
-    extensionBytes: 0,
+    description: latin1(own, 240, 80),
+    auxFile: latin1(own, 320, 24),
+    sform: [...h.affine.slice(0, 3).map((row) => [...row]), [0, 0, 0, 1]],
+    intentName: latin1(own, 508, 16),
   };
 }
 
@@ -215,7 +234,7 @@ function writeAscii(bytes: Uint8Array, at: number, text: string, size: number): 
 /** Writes a little-endian NIfTI-1 single-file header (348 bytes + 4 zero extension bytes). */
 export function encodeNifti1Header(h: Nifti1HeaderFields): Uint8Array {
   const bytes = new Uint8Array(352);
-  const view = new DataView(bytes.buffer);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const i16 = (at: number, v: number) => view.setInt16(at, v, true);
   const f32 = (at: number, v: number) => view.setFloat32(at, v, true);
   view.setInt32(0, 348, true);

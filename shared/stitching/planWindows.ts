@@ -2,6 +2,9 @@ import { axisStarts, cartesianProduct } from '../grid/patchGrid';
 import { patchInterval } from '../grid/patchStarts';
 import type { PatchWindow, WindowPlanOptions } from './types';
 import { assertShape, perAxis } from '../util/validate';
+import { assertPaddedSize, assertWindowCount, limitOption, MAX_PADDED_BYTES, MAX_WINDOWS, type WindowLimitOptions } from '../grid/windowLimits';
+
+export { MAX_PADDED_BYTES, MAX_WINDOWS, type WindowLimitOptions } from '../grid/windowLimits';
 
 /** Where the windows of a sliding-window run go. */
 export interface WindowPlan {
@@ -25,16 +28,28 @@ export interface WindowPlan {
  * Plans a sliding-window run over an image of spatial shape `shape`: pads each axis shorter
  * than the patch (low side floor(diff/2), the rest on the high side, as MONAI) and places the
  * windows with `patchGrid` on the padded frame.
+ *
+ * Limits, checked before any list is built: the padded frame as one float32 channel may take
+ * at most `maxPaddedBytes` (default 2 GiB), and the plan may have at most `maxWindows` windows
+ * (default {@link MAX_WINDOWS}); the errors name the patch, the overlap and the counts.
  */
-export function planWindows(shape: readonly number[], options: WindowPlanOptions): WindowPlan {
-  assertShape('planWindows', 'shape', shape);
+export function planWindows(shape: readonly number[], options: WindowPlanOptions & WindowLimitOptions): WindowPlan {
+  const fn = 'planWindows';
+  assertShape(fn, 'shape', shape);
   const nd = shape.length;
   const patchSize = perAxis('slidingWindow', 'patchSize', options.patchSize, nd);
   const overlap = perAxis('slidingWindow', 'overlap', options.overlap ?? 0.25, nd);
   const placement = perAxis('slidingWindow', 'placement', options.placement ?? 'stride', nd);
+  const maxWindows = limitOption(fn, 'maxWindows', options.maxWindows, MAX_WINDOWS);
+  const maxPaddedBytes = limitOption(fn, 'maxPaddedBytes', options.maxPaddedBytes, MAX_PADDED_BYTES);
   const paddedShape = shape.map((s, a) => Math.max(s, patchSize[a]));
+  // Before anything is sized by the padded frame (its coordinate maps, accumulators): a patch of 10⁹ stops here.
+  if (patchSize.every((p) => Number.isInteger(p) && p >= 1)) {
+    assertPaddedSize(fn, shape, patchSize, paddedShape, 4, maxPaddedBytes, 'as float32');
+  }
   const padLow = shape.map((s, a) => Math.floor((paddedShape[a] - s) / 2));
   const starts = axisStarts(paddedShape, patchSize, overlap, placement);
+  assertWindowCount(fn, shape, patchSize, overlap, starts.map((s) => s.length), maxWindows);
   const interval = paddedShape.map((q, a) => patchInterval(q, patchSize[a], overlap[a], placement[a]));
   const windows = cartesianProduct(starts).map((start, index) => ({ index, start }));
   return { shape: [...shape], patchSize, paddedShape, padLow, starts, interval, windows };

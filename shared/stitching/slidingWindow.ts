@@ -11,6 +11,7 @@ import {
   type SlidingWindowOptions,
 } from './types';
 import { assertPositiveInteger, describe, product, rowMajorStrides } from '../util/validate';
+import { assertPaddedSize, groupDigits, limitOption, MAX_PADDED_BYTES, type WindowLimitOptions } from '../grid/windowLimits';
 
 const FN = 'slidingWindow';
 
@@ -28,7 +29,7 @@ const FN = 'slidingWindow';
 export async function slidingWindow(
   input: NdArray<NumericArray>,
   predict: Predictor,
-  options: SlidingWindowOptions,
+  options: SlidingWindowOptions & WindowLimitOptions,
 ): Promise<NdArray<Float32Array>> {
   const { spatial, channels } = checkInput(input);
   if (typeof predict !== 'function') throw new TypeError(`${FN}: predict must be a function, got ${describe(predict)}`);
@@ -36,6 +37,16 @@ export async function slidingWindow(
   const plan = planWindows(spatial, options);
   const batchSize = options.batchSize ?? 1;
   assertPositiveInteger(FN, 'batchSize', batchSize);
+  // Every buffer sized by the padded frame or the batch is checked before it is allocated.
+  const maxBytes = limitOption(FN, 'maxPaddedBytes', options.maxPaddedBytes, MAX_PADDED_BYTES);
+  assertPaddedSize(FN, spatial, plan.patchSize, plan.paddedShape, 4 * channels, maxBytes, `for ${channels} float32 channel(s)`);
+  const batchBytes = Math.min(batchSize, plan.windows.length) * product(plan.patchSize) * channels * 4;
+  if (batchBytes > maxBytes) {
+    throw new RangeError(
+      `${FN}: a batch of ${Math.min(batchSize, plan.windows.length)} window(s) of patch ${plan.patchSize.join('×')} × ${channels} channel(s) takes ` +
+        `${groupDigits(batchBytes)} bytes, over the limit of ${groupDigits(maxBytes)} bytes: use a smaller batch or patch`,
+    );
+  }
   const padMode = options.padMode ?? 'constant';
   if (padMode !== 'constant' && padMode !== 'edge') {
     throw new RangeError(`${FN}: padMode must be 'constant' or 'edge', got ${describe(padMode)}`);
@@ -76,6 +87,7 @@ export async function slidingWindow(
     const oc = checkPrediction(out, windows.length, plan.patchSize, outChannels);
     if (outChannels === 0) {
       outChannels = oc;
+      assertPaddedSize(FN, spatial, plan.patchSize, plan.paddedShape, 4 * oc, maxBytes, `for the ${oc} predicted float32 channel(s)`);
       acc = new Float32Array(paddedVoxels * outChannels);
     }
     const next = first + batchSize;

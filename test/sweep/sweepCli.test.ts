@@ -93,13 +93,13 @@ describe('patchlens sweep (arguments)', () => {
     expect(bad('--case', 'i:l', '--out', 'o')).toThrow(/sweep: --model is required/);
     expect(bad('--model', 'm', '--out', 'o')).toThrow(/--case <image>:<label> is required/);
     expect(bad(...base, '--case', 'just-one-file')).toThrow(/--case takes <image>:<label>/);
-    expect(bad(...base, '--overlap', '0,1')).toThrow(/--overlap takes numbers in \[0, 1\).*got "1"/);
+    expect(bad(...base, '--overlap', '0,1')).toThrow(/--overlap must be a number in \[0, 0.95\].*got "1"/);
     expect(bad(...base, '--patch', '64x64')).toThrow(/--patch "64x64": give one value or three/);
     expect(bad(...base, '--blend', 'gaussian,median')).toThrow(/--blend takes constant, gaussian, gaussian-nnunet, hann, crop, performance-weighted .*got "median"/);
     expect(bad(...base, '--mirror', 'yes')).toThrow(/--mirror takes off, on/);
     expect(bad(...base, '--shard', '2/2')).toThrow(/--shard takes i\/n with 0 ≤ i < n/);
     expect(bad(...base, '--rule', 'fastest-within:0.5')).toThrow(/--rule: fastest-within takes a relative tolerance in percent/);
-    expect(bad(...base, '--repeats', '0')).toThrow(/--repeats must be a positive integer/);
+    expect(bad(...base, '--repeats', '0')).toThrow(/--repeats must be an integer in 1..100/);
     expect(bad(...base, '--warmup', 'twice')).toThrow(/--warmup must be one of patch, each, none/);
     expect(bad(...base, '--bogus')).toThrow(/sweep: Unknown option '--bogus'/);
     expect(bad('--merge', 'a', '--model', 'm', '--out', 'o')).toThrow(/--merge combines finished sweep folders; it takes no --model or --case/);
