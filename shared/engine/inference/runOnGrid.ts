@@ -3,6 +3,7 @@ import type { Placement } from '../../grid/placement';
 import type { PerformanceMap } from '../../performance/PerformanceMap';
 import { cropTrims, planWindows, type WindowPlan } from '../../stitching/planWindows';
 import { now } from '../../util/clock';
+import { yieldToEventLoop } from '../../util/yieldToEventLoop';
 import { slidingWindow } from '../../stitching/slidingWindow';
 import type { AbortSignalLike, BlendMode, NdArray, NumericArray, PatchWindow } from '../../stitching/types';
 import { ConsistencyTracker } from './consistency';
@@ -61,6 +62,9 @@ export interface GridRunResult {
   coverage: Coverage;
 }
 
+/** Longest stretch of predictions without letting the host's event loop run, ms. */
+const YIELD_MS = 100;
+
 const FN = 'runInference';
 
 /**
@@ -99,7 +103,16 @@ export async function runOnGrid(image: NdArray<Float32Array>, labels: NumericArr
   let modelMs = 0;
   let classes = 0;
   const t0 = now();
+  // The host's event loop must run now and then (a JS backend computes in this thread and its
+  // awaits are microtasks): that is where SIGINT/SIGTERM handlers and an AbortController's abort
+  // run. A zero-delay timer at most every YIELD_MS costs ~1 % and keeps a stop within a window.
+  let lastYield = now();
   const predict = async (batch: NdArray<Float32Array>, windows: PatchWindow[]) => {
+    if (now() - lastYield >= YIELD_MS) {
+      await yieldToEventLoop();
+      lastYield = now();
+      if (options.signal?.aborted) throw options.signal.reason ?? Object.assign(new Error(`${FN}: aborted`), { name: 'AbortError' });
+    }
     const tm = now();
     const probs = await runner.predict(batch, windows[0].index, options.signal);
     modelMs += now() - tm;
@@ -108,6 +121,7 @@ export async function runOnGrid(image: NdArray<Float32Array>, labels: NumericArr
     if (!Number.isInteger(classes) || classes !== runner.classes) {
       throw new RangeError(`${FN}: the model returned ${probs.length} values for ${b} window(s) of ${patchVoxels} voxels, expected ${runner.classes} classes`);
     }
+    checkFinitePrediction(probs, windows, patchVoxels, classes);
     if (performance && labels) {
       const lw = new Int32Array(b * patchVoxels);
       windows.forEach((w, k) => copyLabelWindow(labels, spatial, plan.padLow, plan.patchSize, w.start, lw, k * patchVoxels));
@@ -145,6 +159,35 @@ export async function runOnGrid(image: NdArray<Float32Array>, labels: NumericArr
     consistencySkipped: options.consistency === false ? 'turned off' : plan.windows.length < 2 ? 'a single window has nothing to compare with' : consistency!.skipped,
     coverage,
   };
+}
+
+/**
+ * Refuses a predicted batch holding NaN or ±Infinity (broken weights or input would otherwise
+ * be stitched into the result, argmax'ed to class 0 and reported with exit 0). One pass over the
+ * batch: `v · 0` is 0 for every finite v and NaN otherwise, so the sum stays 0 unless something
+ * is wrong; only then are the first bad window's voxels counted.
+ * @param probs `[b, ...patch, classes]`
+ */
+function checkFinitePrediction(probs: Float32Array, windows: readonly PatchWindow[], patchVoxels: number, classes: number): void {
+  let sum = 0;
+  for (let i = 0; i < probs.length; i++) sum += probs[i] * 0;
+  if (sum === 0) return;
+  for (let k = 0; k < windows.length; k++) {
+    let voxels = 0;
+    for (let v = k * patchVoxels; v < (k + 1) * patchVoxels; v++) {
+      for (let c = v * classes; c < (v + 1) * classes; c++) {
+        const p = probs[c];
+        if (p - p !== 0) {
+          voxels++;
+          break;
+        }
+      }
+    }
+    if (voxels > 0) {
+      const w = windows[k];
+      throw new RangeError(`${FN}: window ${w.index} at [${w.start.join(', ')}] predicted NaN/Infinity at ${voxels} voxel(s) (the model's weights or input are broken)`);
+    }
+  }
 }
 
 /** The per-voxel weights (or crop trims) the plan's blending gives each window. */

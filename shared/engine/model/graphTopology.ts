@@ -76,7 +76,8 @@ export function graphSummary(
     if (ends.length === 1) outputName = ends[0].name;
   }
   let node = outputName ? byName.get(outputName) : undefined;
-  while (node && node.op === 'Identity' && node.input.length > 0) node = byName.get(nodeName(node.input[0]));
+  // Bounded: a cycle of Identity nodes (refused by validateGraphModel, but resolveSpec may run alone) must not spin.
+  for (let steps = 0; node && node.op === 'Identity' && node.input.length > 0 && steps <= nodes.length; steps++) node = byName.get(nodeName(node.input[0]));
   if (node) summary.outputOp = node.op;
 
   const weightShapes = new Map(manifest.flatMap((g) => g.weights.map((w) => [w.name, w.shape] as const)));

@@ -37,6 +37,15 @@ function inboundNames(fn: string, layerName: string, nodes: unknown): string[] {
   if (!Array.isArray(node)) throw new TypeError(`${fn}: layer ${layerName} has an inbound node in an unsupported format (Keras 3?)`);
   return node.map((entry, i) => {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw new TypeError(`${fn}: layer ${layerName} inbound_nodes[0][${i}] must start with a layer name`);
+    // `[name, node_index, tensor_index, kwargs]`. With no shared layers every layer has one node
+    // and one output, so both indices are 0; tfjs waits forever for a node index that never comes.
+    for (const [k, what] of [
+      [1, 'node_index'],
+      [2, 'tensor_index'],
+    ] as const) {
+      if (entry[k] !== undefined && entry[k] !== 0)
+        throw new TypeError(`${fn}: layer ${layerName} inbound_nodes[0][${i}] reads ${what} ${JSON.stringify(entry[k])} of layer ${entry[0]}; only 0 is supported (one call, one output per layer)`);
+    }
     return entry[0];
   });
 }
@@ -44,20 +53,26 @@ function inboundNames(fn: string, layerName: string, nodes: unknown): string[] {
 /**
  * The layers of a Keras topology in file order (topological order for Functional models).
  * Sequential models get each layer's predecessor as inbound and a synthetic input layer
- * named `input` when the first layer carries the `batch_input_shape`.
+ * named `input` (`input_1`, … when a layer has that name) when the first layer carries the
+ * `batch_input_shape`.
  * @throws naming `fn` when the topology is not a Keras model config.
  */
 export function kerasLayers(fn: string, topology: Record<string, unknown>): KerasLayer[] {
   const mc = modelConfig(fn, topology);
   const sequential = mc.class_name === 'Sequential';
   const layers: KerasLayer[] = [];
-  rawLayers(fn, mc).forEach((raw, i) => {
+  const raws = rawLayers(fn, mc);
+  // The made-up input layer's name must not be one of the real layers' (a Conv3D named "input").
+  const taken = new Set(raws.map((r) => (isRecord(r) && isRecord(r.config) && typeof r.config.name === 'string' ? r.config.name : isRecord(r) ? r.name : undefined)));
+  let inputName = 'input';
+  for (let k = 1; taken.has(inputName); k++) inputName = `input_${k}`;
+  raws.forEach((raw, i) => {
     if (!isRecord(raw) || typeof raw.class_name !== 'string' || !isRecord(raw.config))
       throw new TypeError(`${fn}: model.json layer ${i} has no class_name or config`);
     const name = typeof raw.config.name === 'string' ? raw.config.name : typeof raw.name === 'string' ? raw.name : `layer${i}`;
     if (sequential) {
       if (i === 0 && raw.class_name !== 'InputLayer' && Array.isArray(raw.config.batch_input_shape)) {
-        layers.push({ className: 'InputLayer', name: 'input', config: { batch_input_shape: raw.config.batch_input_shape }, inbound: [] });
+        layers.push({ className: 'InputLayer', name: inputName, config: { batch_input_shape: raw.config.batch_input_shape }, inbound: [] });
       }
       const prev = layers[layers.length - 1];
       layers.push({ className: raw.class_name, name, config: raw.config, inbound: prev ? [prev.name] : [] });

@@ -10,6 +10,8 @@ import { readModelJson, type ModelJson } from './modelJson';
 import { resolveSpec } from './resolveSpec';
 import { runLayers, runLayersAsync } from './runLayers';
 import { toProbabilities } from './toProbabilities';
+import { validateModelJson } from './validateModelJson';
+import { checkFiniteWeights } from './validateWeights';
 import { concatWeights } from './weightData';
 
 /** Options of {@link loadModel}. */
@@ -49,15 +51,22 @@ function checkClasses(fn: string, spec: ModelSpec, outputChannels: number): void
  * with the input relaxed to any batch and spatial size; graph models (`graph-model`) through
  * tfjs-converter's `loadGraphModel`. Weight shards are concatenated in manifest order.
  * Models whose spec has `instanceNorm` (mindgrab) predict layer by layer (see `runLayers`).
- * @throws naming `fn` (default `loadModel`) when model.json is invalid, a shard is missing (named)
- * or has the wrong size, the sidecar is invalid, or tfjs cannot build the model.
+ * model.json is checked first (`validateModelJson`: layer graph, declared sizes, weight shapes
+ * against the layers) and the weights once read (`checkFiniteWeights`: no NaN / ±Infinity).
+ * @throws naming `fn` (default `loadModel`) when model.json is invalid or malformed (a cycle, a
+ * dangling inbound node, an absurd size, a weight that disagrees with its layer), a shard is
+ * missing (named) or has the wrong size, a weight holds NaN or ±Infinity, the sidecar is invalid,
+ * or tfjs cannot build the model.
  */
 export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const fn = options.fn ?? 'loadModel';
   const json = readModelJson(fn, artifacts.modelJson);
+  // Before anything walks the graph, and long before tfjs does (it can spin forever on a cycle).
+  validateModelJson(fn, json);
   const hash = modelHash(artifacts, fn);
   const spec = resolveSpec(artifacts, { hash, fn });
   const { weightSpecs, weightData } = concatWeights(fn, json.weightsManifest, artifacts.weights);
+  checkFiniteWeights(fn, weightSpecs, weightData);
 
   let layers: LayersModel | undefined;
   let graph: GraphModel | undefined;
