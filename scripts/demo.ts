@@ -5,12 +5,15 @@
  * (HTML, PDF, JSON). Its last line is the HTML report's absolute path.
  *
  * The sweep folder is out/demo (git-ignored); it is started afresh each time (`--resume` would
- * keep finished configurations).
+ * keep finished configurations): the demo's own earlier output is removed first, and only when
+ * the folder holds nothing else (a folder with other files is refused, never emptied).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main, type Io } from '../src-cli/main';
+import { isTempName } from '../src-node/fs/atomicWrite';
+import { SWEEP_OUTPUTS } from '../src-node/sweep/sweepGuard';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,7 +35,15 @@ export async function runDemo(out = join(repo, 'out', 'demo'), extra: string[] =
     return 1;
   }
   const cases = (JSON.parse(readFileSync(join(dataDir, 'cases.json'), 'utf8')) as { cases: { name: string; image: string; label: string }[] }).cases;
-  rmSync(out, { recursive: true, force: true });
+  // Only the demo's own earlier output (sweep files, report, folders --force moved aside) is removed.
+  const entries = existsSync(out) ? readdirSync(out) : [];
+  const ours = (n: string) => SWEEP_OUTPUTS.includes(n) || isTempName(n) || /^replaced-/.test(n);
+  const foreign = entries.filter((n) => !ours(n));
+  if (foreign.length > 0) {
+    (io?.err ?? ((m: string) => process.stderr.write(m)))(`demo: ${out} holds files the demo did not write (${foreign.join(', ')}); it is never emptied: move them or pass another folder\n`);
+    return 1;
+  }
+  for (const n of entries) rmSync(join(out, n), { recursive: true, force: true });
   const sweepArgs = ['sweep', '--model', modelDir, '--out', out, '--quiet'];
   for (const c of cases) sweepArgs.push('--case', `${c.name}=${join(dataDir, c.image)}:${join(dataDir, c.label)}`);
   for (const [flag, value] of Object.entries(DEMO_SWEEP)) sweepArgs.push(`--${flag}`, value);

@@ -19,7 +19,7 @@
  *
  * Run: `npx tsx scripts/make-demo-data.ts [outDir] [sourceDir]`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNifti, writeNifti, type NiftiVolume } from '../shared/io/nifti';
@@ -28,6 +28,7 @@ import { applyAffine, type Matrix4 } from '../shared/io/affine';
 import { axisCodes } from '../shared/io/orientation';
 import type { Volume } from '../shared/io/volume';
 import { roundHalfToEven } from '../shared/util/roundHalfToEven';
+import { writeFileAtomic } from '../src-node/fs/atomicWrite';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -191,7 +192,7 @@ export function makeDemoData(outDir: string = DEFAULT_DATA_DIR, sourceDir: strin
   for (const [name, data, description] of outputs) {
     const file = writeNifti(volume(data), { datatype: 'uint8', description, like });
     const path = join(outDir, name);
-    writeFileSync(path, file);
+    writeFileAtomic(path, file);
     files.push(path);
     bytes += file.length;
   }
@@ -205,7 +206,7 @@ export function makeDemoData(outDir: string = DEFAULT_DATA_DIR, sourceDir: strin
   };
   const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
   const manifestPath = join(outDir, 'cases.json');
-  writeFileSync(manifestPath, manifestBytes);
+  writeFileAtomic(manifestPath, manifestBytes);
   files.push(manifestPath);
   bytes += manifestBytes.length;
   return {

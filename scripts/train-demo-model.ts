@@ -21,7 +21,7 @@
  *
  * Run: `npx tsx scripts/train-demo-model.ts [outDir]` (about 2–3 minutes on 2 cores).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ import { enableFastCpuKernels, prepareModel } from '../shared/engine/prepareMode
 import { modelHash } from '../shared/engine/model/modelHash';
 import { runInference, type InferenceOptions } from '../shared/engine/inference/runInference';
 import { mulberry32 } from '../shared/util/mulberry32';
+import { writeFileAtomic } from '../src-node/fs/atomicWrite';
 import { readModelFolder } from '../src-node/readModelFolder';
 import { DEFAULT_DATA_DIR, DEMO_CASES } from './make-demo-data';
 
@@ -558,7 +559,7 @@ export async function trainDemoModel(outDir: string = DEFAULT_MODEL_DIR, options
   const files: string[] = [];
   const put = (name: string, bytes: Uint8Array | string) => {
     const path = join(outDir, name);
-    writeFileSync(path, bytes);
+    writeFileAtomic(path, bytes);
     files.push(path);
   };
   put(DEMO_MODEL_FILES.modelJson, modelJsonBytes);
@@ -640,5 +641,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const e of evaluation) console.log(`  ${e.case.padEnd(18)} ${e.setting.padEnd(32)} brain Dice ${e.dice.toFixed(4)} (${e.windows} windows, ${e.seconds.toFixed(1)} s)`);
   const logPath = join(outDir, DEMO_MODEL_FILES.log);
   const logJson = JSON.parse(readFileSync(logPath, 'utf8')) as Record<string, unknown>;
-  writeFileSync(logPath, `${JSON.stringify({ ...logJson, evaluation: evaluation.map((e) => ({ ...e, dice: Number(e.dice.toFixed(4)), seconds: Number(e.seconds.toFixed(2)) })) }, null, 2)}\n`);
+  writeFileAtomic(logPath, `${JSON.stringify({ ...logJson, evaluation: evaluation.map((e) => ({ ...e, dice: Number(e.dice.toFixed(4)), seconds: Number(e.seconds.toFixed(2)) })) }, null, 2)}\n`);
 }

@@ -17,6 +17,8 @@ Writes the report of a finished sweep folder (sweep.json, results/, summary.json
 
 Options:
   --out <dir>    write into <dir> instead of the sweep folder
+  --force        replace a report of another sweep in --out (default: refuse; the same
+                 sweep's report is always rewritten)
   --no-pdf       write only report.html and report.json (no Chromium needed)
   --quiet        no progress lines
   --verbose      print the stack with an error
@@ -24,7 +26,8 @@ Options:
 
 The PDF is printed by headless Chromium: /usr/bin/chromium, or the executable PATCHLENS_CHROMIUM
 names (Debian/Ubuntu: sudo apt-get install -y chromium). The last line printed is the HTML
-report's absolute path.
+report's absolute path. The files are written whole (temp files renamed into place, report.json
+last); a failure leaves the old report as it was.
 `;
 
 /** Parsed `patchlens report` arguments. */
@@ -32,6 +35,8 @@ export interface ReportArgs {
   sweepDir: string | null;
   out: string | null;
   pdf: boolean;
+  /** Replace a report of another sweep in --out. */
+  force: boolean;
   quiet: boolean;
   help: boolean;
 }
@@ -41,11 +46,12 @@ export interface ReportArgs {
  * @throws UsageError for an unknown option, a missing option value or more than one folder
  */
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  const args: ReportArgs = { sweepDir: null, out: null, pdf: true, quiet: false, help: false };
+  const args: ReportArgs = { sweepDir: null, out: null, pdf: true, force: false, quiet: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') args.help = true;
     else if (a === '--no-pdf') args.pdf = false;
+    else if (a === '--force') args.force = true;
     else if (a === '--quiet') args.quiet = true;
     else if (a === '--verbose') continue;
     else if (a === '--out' || a.startsWith('--out=')) {
@@ -85,7 +91,14 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
   const { writeReport } = await import('../src-node/report/writeReport');
   let written;
   try {
-    written = await writeReport(dir, { outDir: args.out ?? undefined, pdf: args.pdf, printToPdf: deps.printToPdf, onProgress: say });
+    written = await writeReport(dir, {
+      outDir: args.out ?? undefined,
+      pdf: args.pdf,
+      force: args.force,
+      wording: { command: 'report', out: '--out', force: '--force' },
+      printToPdf: deps.printToPdf,
+      onProgress: say,
+    });
   } catch (e) {
     throw new InputError((e as Error).message.split('\n')[0]);
   }

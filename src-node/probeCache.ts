@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BackendChoice, ProbeCache } from '../shared/engine/backend/selectBackend';
+import { writeJsonAtomic } from './fs/atomicWrite';
 
 /** The machine a probe result belongs to: a cached choice is reused only on the same one. */
 function machineKey(): string {
@@ -25,7 +26,7 @@ export function fileProbeCache(path = join(process.env.XDG_CACHE_HOME ?? join(ho
     save(choice) {
       try {
         mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, JSON.stringify({ machine: machineKey(), choice }, null, 2));
+        writeJsonAtomic(path, { machine: machineKey(), choice });
       } catch {
         // A read-only home must not fail the run: the probe simply runs again next time.
       }

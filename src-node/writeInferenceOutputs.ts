@@ -1,9 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { writeNifti, type NiftiHeaderInfo } from '../shared/io/nifti';
 import type { Volume } from '../shared/io/volume';
 import { writeNpy } from '../shared/io/npy';
 import type { InferenceResult } from '../shared/engine/inference/runInference';
+import { beginFolder, writeFileAtomic, type CommitOptions } from './fs/atomicWrite';
 
 /** Channels-last `[...spatial, C]` → NIfTI 4-D `[C, ...spatial]` (frames slowest). */
 function channelsToFrames(v: Volume<Float32Array>): Volume<Float32Array> {
@@ -32,20 +34,47 @@ export const INFERENCE_FILES = {
   result: 'result.json',
 } as const;
 
+/** The `.json` written beside each patch-shaped map. */
+export const INFERENCE_SIDECARS = {
+  patchPerformance: 'patch-performance.json',
+  consistency: 'consistency.json',
+} as const;
+
+/** `result.json`'s `format`. */
+export const INFERENCE_RESULT_FORMAT = 'patchlens.infer-result';
+
+/** One file an inference wrote, as `result.json`'s `files` lists it. */
+export interface WrittenFile {
+  /** Name inside the output folder. */
+  name: string;
+  /** SHA-256 of its bytes, 64 lowercase hex digits. */
+  sha256: string;
+  bytes: number;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /**
- * Writes an inference result into `outDir`: the label map, probabilities (one frame per class) and
- * coverage (frame 0: windows, frame 1: blending weight) as NIfTI on the source grid ("like" the
- * input, so they overlay it in any viewer), the patch-shaped maps as .npy with a .json beside
- * each, and `result.json` with everything else plus `meta`.
- * @returns the paths written
+ * Writes an inference result into the folder `dir` (created if missing), each file atomically
+ * (`writeFileAtomic`): the label map, probabilities (one frame per class) and coverage (frame 0:
+ * windows, frame 1: blending weight) as NIfTI on the source grid ("like" the input, so they
+ * overlay it in any viewer), the patch-shaped maps as .npy with a .json beside each, and last
+ * `result.json` with everything else plus `meta`, and `files`: the name, SHA-256 and size of
+ * every other file written (so that a later run can verify the folder holds exactly this result).
+ * @returns the paths written, result.json last
  */
-export function writeInferenceOutputs(outDir: string, result: InferenceResult, like: NiftiHeaderInfo, meta: Record<string, unknown>): string[] {
-  mkdirSync(outDir, { recursive: true });
+export function writeInferenceFiles(dir: string, result: InferenceResult, like: NiftiHeaderInfo, meta: Record<string, unknown>): string[] {
+  mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  const put = (name: string, bytes: Uint8Array | string) => {
-    const path = join(outDir, name);
-    writeFileSync(path, bytes);
+  const files: WrittenFile[] = [];
+  const put = (name: string, data: Uint8Array | string) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const path = join(dir, name);
+    writeFileAtomic(path, bytes);
     written.push(path);
+    files.push({ name, sha256: sha256Hex(bytes), bytes: bytes.byteLength });
   };
   put(INFERENCE_FILES.labels, writeNifti(result.labels, { like, datatype: 'uint8', description: 'PatchLens labels' }));
   put(INFERENCE_FILES.probabilities, writeNifti(channelsToFrames(result.probabilities), { like, datatype: 'float32', description: 'PatchLens probabilities' }));
@@ -54,14 +83,16 @@ export function writeInferenceOutputs(outDir: string, result: InferenceResult, l
   if (result.patchPerformance) {
     const p = result.patchPerformance;
     put(INFERENCE_FILES.patchPerformance, writeNpy(Float32Array.from(p.map), p.shape));
-    put('patch-performance.json', JSON.stringify({ measure: p.measure, count: p.count, shape: p.shape, axes, labelMode: result.options.diceMode, meaning: 'mean of the measure at each position inside the patch over all predicted windows, before stitching' }, null, 2));
+    put(INFERENCE_SIDECARS.patchPerformance, JSON.stringify({ measure: p.measure, count: p.count, shape: p.shape, axes, labelMode: result.options.diceMode, meaning: 'mean of the measure at each position inside the patch over all predicted windows, before stitching' }, null, 2));
   }
   if (result.consistency) {
     const c = result.consistency;
     put(INFERENCE_FILES.consistency, writeNpy(Float32Array.from(c.map), c.shape));
-    put('consistency.json', JSON.stringify({ measure: 'total-variation distance to the mean of the overlapping windows', count: c.count, shape: c.shape, axes, meaning: 'where windows overlap, how far each window’s prediction is from the mean of all windows for that voxel, by position inside the patch' }, null, 2));
+    put(INFERENCE_SIDECARS.consistency, JSON.stringify({ measure: 'total-variation distance to the mean of the overlapping windows', count: c.count, shape: c.shape, axes, meaning: 'where windows overlap, how far each window’s prediction is from the mean of all windows for that voxel, by position inside the patch' }, null, 2));
   }
   const json = {
+    format: INFERENCE_RESULT_FORMAT,
+    version: 1,
     ...meta,
     dice: result.dice,
     domainDice: result.domainDice,
@@ -74,8 +105,29 @@ export function writeInferenceOutputs(outDir: string, result: InferenceResult, l
     patchPerformance: result.patchPerformance && { measure: result.patchPerformance.measure, count: result.patchPerformance.count, shape: result.patchPerformance.shape, file: INFERENCE_FILES.patchPerformance },
     consistency: result.consistency && { count: result.consistency.count, shape: result.consistency.shape, file: INFERENCE_FILES.consistency },
     warnings: result.warnings,
-    files: Object.values(INFERENCE_FILES),
+    files: [...files],
   };
   put(INFERENCE_FILES.result, JSON.stringify(json, null, 2));
   return written;
+}
+
+/**
+ * Writes an inference result as a whole folder at `target` (`patchlens infer --out`): the files
+ * of {@link writeInferenceFiles} go into a temp folder beside `target`, which is then renamed
+ * onto it in one step (`beginFolder`). A crash or a kill while writing leaves no `target` (or the
+ * old one), never a half-written folder that looks complete; a failure removes the temp folder.
+ * @param commit how to treat an existing `target` (default: only a missing or empty one;
+ * `{ replace: true, replaceable }` replaces an earlier result whose entries are all listed)
+ * @returns the paths of the files inside `target`, result.json last
+ */
+export function writeInferenceFolder(target: string, result: InferenceResult, like: NiftiHeaderInfo, meta: Record<string, unknown>, commit: CommitOptions = {}): string[] {
+  const folder = beginFolder(resolve(target));
+  try {
+    const written = writeInferenceFiles(folder.dir, result, like, meta);
+    folder.commit(commit);
+    return written.map((p) => join(folder.target, p.slice(folder.dir.length + 1)));
+  } catch (e) {
+    folder.abort();
+    throw e;
+  }
 }

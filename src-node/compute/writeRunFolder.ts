@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunLayer, RunRecord, RunSettings } from '../../shared/api/contract';
 import { columnNorms, invertAffine, multiply4 } from '../../shared/io/affine';
@@ -8,7 +8,8 @@ import { insertBox } from '../../shared/engine/inference/domain';
 import type { InferenceResult } from '../../shared/engine/inference/runInference';
 import { tilePatchMap } from '../../shared/engine/inference/tilePatchMap';
 import { windowOutline } from '../../shared/engine/inference/windowOutline';
-import { writeInferenceOutputs } from '../writeInferenceOutputs';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomicWrite';
+import { writeInferenceFiles } from '../writeInferenceOutputs';
 import { RUN_FILES, type RunPlanFile } from './runFiles';
 
 /** What {@link writeRunFolder} writes: an inference result (from this process or rebuilt from a page's) and what it was made of. */
@@ -30,17 +31,21 @@ export interface RunFolderInput {
 }
 
 /**
- * Writes a run folder: `writeInferenceOutputs`'s files (labels, probabilities, coverage, patch
+ * Writes a run folder: `writeInferenceFiles`'s files (labels, probabilities, coverage, patch
  * maps, result.json), the layers on the image grid (`tiled-performance.nii.gz`,
  * `tiled-consistency.nii.gz` when the consistency map exists, `grid-outline.nii.gz`),
- * `plan.json` (see {@link RunPlanFile}) and `run.json` (the record). The same for a run of the
- * compute worker and one of a page compute context (`finishPageRun`).
+ * `plan.json` (see {@link RunPlanFile}) and last `run.json` (the record). The same for a run of
+ * the compute worker and one of a page compute context (`finishPageRun`).
+ *
+ * Every file is written atomically (`writeFileAtomic`) into `outDir` as given: the service host
+ * gives it a temp folder and renames that into place as a whole once the run is complete, so
+ * a run folder never looks complete before it is.
  * @returns the record, without `dir`
  */
 export function writeRunFolder(input: RunFolderInput): Omit<RunRecord, 'dir'> {
   const { result, image, label, model, settings, outDir, id, createdAt } = input;
   mkdirSync(outDir, { recursive: true });
-  writeInferenceOutputs(outDir, result, image.header, {
+  writeInferenceFiles(outDir, result, image.header, {
     run: { id, createdAt },
     model: { name: model.name, path: model.path, specName: model.specName, sha256: model.sha256, specSource: model.specSource },
     inputs: {
@@ -50,7 +55,7 @@ export function writeRunFolder(input: RunFolderInput): Omit<RunRecord, 'dir'> {
     settings,
   });
   const layers = writeLayers(outDir, result, image.header);
-  writeFileSync(join(outDir, RUN_FILES.plan), JSON.stringify(runPlan(input)));
+  writeFileAtomic(join(outDir, RUN_FILES.plan), JSON.stringify(runPlan(input)));
   const record: Omit<RunRecord, 'dir'> = {
     id,
     createdAt,
@@ -67,7 +72,8 @@ export function writeRunFolder(input: RunFolderInput): Omit<RunRecord, 'dir'> {
     hasConsistency: result.consistency !== null,
     warnings: result.warnings,
   };
-  writeFileSync(join(outDir, RUN_FILES.record), JSON.stringify(record, null, 2));
+  // run.json last: the record says the folder is complete.
+  writeJsonAtomic(join(outDir, RUN_FILES.record), record);
   return record;
 }
 
@@ -84,7 +90,7 @@ function domainToSource(result: InferenceResult, values: Float32Array | Uint8Arr
 /** Writes the tiled maps and the window outline on the source grid; answers the layers that exist. */
 function writeLayers(outDir: string, result: InferenceResult, like: NiftiHeaderInfo): RunLayer[] {
   const layers: RunLayer[] = ['labels', 'probability', 'coverage'];
-  const put = (name: string, v: Volume, datatype: 'float32' | 'uint8', description: string) => writeFileSync(join(outDir, name), writeNifti(v, { like, datatype, description }));
+  const put = (name: string, v: Volume, datatype: 'float32' | 'uint8', description: string) => writeFileAtomic(join(outDir, name), writeNifti(v, { like, datatype, description }));
   if (result.patchPerformance) {
     put(RUN_FILES.tiledPerformance, domainToSource(result, tilePatchMap(result.plan, result.patchPerformance.map), 'linear'), 'float32', 'PatchLens tiled patch performance');
     layers.push('tiledPerformance');

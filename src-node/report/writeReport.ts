@@ -1,16 +1,52 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { loadReportData, type ReportData } from './reportData';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeFilesAtomic, type FileToWrite } from '../fs/atomicWrite';
+import { assertNoInputOverwrite, OutputRefusedError, resolveReal, type GuardWording } from '../fs/outputGuard';
+import { loadReportData, REPORT_DATA_FORMAT, SWEEP_FILES, type ReportData } from './reportData';
 import { renderHtml } from './renderHtml';
 import { renderPdf, type PrintToPdf } from './renderPdf';
 
 /** The files {@link writeReport} writes. */
 export const REPORT_FILES = { html: 'report.html', pdf: 'report.pdf', json: 'report.json' } as const;
 
+/** Where a report's three files go. */
+export interface ReportTargets {
+  html: string;
+  pdf: string;
+  json: string;
+}
+
+/** The report files beside a chosen PDF name: `a.pdf` → `a.pdf`, `a.html`, `a.json` (what an export to `a.pdf` writes). */
+export function reportTargetsFor(pdfPath: string): ReportTargets {
+  const base = resolve(pdfPath).replace(/\.pdf$/i, '');
+  return { pdf: `${base}.pdf`, html: `${base}.html`, json: `${base}.json` };
+}
+
+/** Which of the targets exist already (what an export must ask about before replacing). */
+export function existingReportTargets(targets: ReportTargets): string[] {
+  return [targets.html, targets.pdf, targets.json].filter((p) => existsSync(p));
+}
+
+/** How the library names its options in a refusal (the CLI passes its flags). */
+const API_WORDING: GuardWording = { command: 'writeReport', out: 'outDir', force: 'force: true' };
+
 /** Options of {@link writeReport}. */
 export interface WriteReportOptions {
   /** Folder to write into (default: the sweep folder). */
   outDir?: string;
+  /**
+   * The files to write instead of `report.*` in `outDir` (an export under a chosen name, see
+   * {@link reportTargetsFor}).
+   */
+  files?: ReportTargets;
+  /**
+   * Replace report files that are not a report of this sweep (another sweep's, or files whose
+   * report.json is missing or not a PatchLens report); default false: refuse. A report of the
+   * same sweep is always rewritten.
+   */
+  force?: boolean;
+  /** How refusals name the output and the force option (default the API's: `outDir`, `force: true`). */
+  wording?: GuardWording;
   /** Write the PDF too (default true). */
   pdf?: boolean;
   /** How to print the PDF (default: headless Chromium, see `chromiumPrinter`). */
@@ -49,10 +85,72 @@ export function reportJson(data: ReportData): string {
 }
 
 /**
+ * What identifies the sweep a report shows: its model and input files, and its folder unless the
+ * report lies in the sweep folder itself (a copied or moved sweep folder keeps its own report).
+ */
+function sweepIdentity(data: ReportData, withFolder: boolean): string {
+  const p = data.provenance;
+  const inputs = [...(p.inputs ?? [])].map((i) => `${i.caseId}/${i.role}/${i.sha256}`).sort();
+  return JSON.stringify({ dir: withFolder && p.sweepDir ? resolveReal(p.sweepDir) : null, model: p.model?.sha256 ?? null, inputs });
+}
+
+/** The report data in an existing report.json, or null when it is missing or not a PatchLens report. */
+function readExistingReport(path: string): ReportData | null {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as ReportData;
+    return v !== null && typeof v === 'object' && v.format === REPORT_DATA_FORMAT && v.provenance && typeof v.provenance === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses to write a report over its own inputs (the sweep's summary.json, sweep.json, results/,
+ * maps/) or, without `force`, over report files that are not a report of the same sweep.
+ * @throws OutputRefusedError, one line naming the file and what to do
+ */
+function checkTargets(sweepDir: string, targets: ReportTargets, data: ReportData, outLabel: string, force: boolean, wording: GuardWording): void {
+  const outputs = [targets.html, targets.pdf, targets.json].map((path) => ({ path }));
+  const inputs = [
+    { what: `sweep's ${SWEEP_FILES.summary}`, path: join(sweepDir, SWEEP_FILES.summary) },
+    { what: `sweep's ${SWEEP_FILES.sweep}`, path: join(sweepDir, SWEEP_FILES.sweep) },
+    { what: `sweep's ${SWEEP_FILES.results}`, path: join(sweepDir, SWEEP_FILES.results), folder: true },
+    { what: "sweep's maps", path: join(sweepDir, 'maps'), folder: true },
+  ];
+  assertNoInputOverwrite(wording, outLabel, outputs, inputs);
+  if (force) return;
+  const present = existingReportTargets(targets);
+  if (present.length === 0) return;
+  const earlier = readExistingReport(targets.json);
+  const { command, out, force: forceFlag } = wording;
+  if (!earlier) {
+    throw new OutputRefusedError(`${command}: ${out} ${outLabel} holds ${present.join(', ')}, which is not a PatchLens report (no readable ${REPORT_FILES.json} of format ${REPORT_DATA_FORMAT}); add ${forceFlag} to replace it, or choose another ${out}`);
+  }
+  const inSweep = [targets.html, targets.pdf, targets.json].every((t) => resolveReal(dirname(t)) === resolveReal(sweepDir));
+  if (sweepIdentity(earlier, !inSweep) !== sweepIdentity(data, !inSweep)) {
+    const m = earlier.provenance.model;
+    throw new OutputRefusedError(
+      `${command}: ${out} ${outLabel} holds the report of another sweep (${earlier.provenance.sweepDir ?? 'unknown folder'}${m ? `, model ${m.name}` : ''}); add ${forceFlag} to replace it, or choose another ${out}`,
+    );
+  }
+}
+
+/**
  * Writes the report of a sweep folder: `report.json` (the {@link ReportData} sidecar),
  * `report.html` (self-contained) and `report.pdf` (A4, page numbers, the sidecar attached) into
- * the sweep folder or `outDir`.
+ * the sweep folder, `outDir`, or the paths `files` names.
+ *
+ * Nothing is written until all three are ready (the PDF printed); then every file is written as
+ * a complete, fsynced temp file beside its target, and the temp files are renamed into place,
+ * report.html and report.pdf first, report.json last (`writeFilesAtomic`). A failure before the
+ * renames (the printer, a full disk) leaves the old report as it was. A crash between two
+ * renames can leave the new report.html (and report.pdf) beside the old report.json: each file
+ * is complete and readable, and report.json is new only when the others are too.
+ *
+ * It never writes over the sweep's own files, and over report files that are not a report of
+ * this sweep (same folder, model and input files) only with `force`.
  * @returns the absolute paths written
+ * @throws OutputRefusedError when a target is refused (see `force`)
  */
 export async function writeReport(sweepDir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const say = options.onProgress ?? (() => undefined);
@@ -60,14 +158,14 @@ export async function writeReport(sweepDir: string, options: WriteReportOptions 
   say(`reading ${resolve(sweepDir)}`);
   const data = await loadReportData(sweepDir, { now: options.now, generator });
   const outDir = resolve(options.outDir ?? sweepDir);
-  mkdirSync(outDir, { recursive: true });
-  const json = join(outDir, REPORT_FILES.json);
+  const targets: ReportTargets = options.files
+    ? { html: resolve(options.files.html), pdf: resolve(options.files.pdf), json: resolve(options.files.json) }
+    : { html: join(outDir, REPORT_FILES.html), pdf: join(outDir, REPORT_FILES.pdf), json: join(outDir, REPORT_FILES.json) };
+  const outLabel = options.files ? targets.json.replace(/\.json$/i, '.*') : outDir;
+  checkTargets(resolve(sweepDir), targets, data, outLabel, options.force === true, options.wording ?? API_WORDING);
   const jsonText = reportJson(data);
-  writeFileSync(json, jsonText);
   const htmlText = renderHtml(data);
-  const html = join(outDir, REPORT_FILES.html);
-  writeFileSync(html, htmlText);
-  let pdf: string | null = null;
+  const files: FileToWrite[] = [{ path: targets.html, data: htmlText }];
   if (options.pdf !== false) {
     say('printing the PDF');
     const bytes = await renderPdf(htmlText, {
@@ -87,8 +185,11 @@ export async function writeReport(sweepDir: string, options: WriteReportOptions 
         },
       ],
     });
-    pdf = join(outDir, REPORT_FILES.pdf);
-    writeFileSync(pdf, bytes);
+    files.push({ path: targets.pdf, data: bytes });
   }
-  return { html, pdf, json, data };
+  // report.json last: it says which sweep the report is of (see checkTargets).
+  files.push({ path: targets.json, data: jsonText });
+  for (const dir of new Set(files.map((f) => dirname(f.path)))) mkdirSync(dir, { recursive: true });
+  writeFilesAtomic(files);
+  return { html: targets.html, pdf: options.pdf !== false ? targets.pdf : null, json: targets.json, data };
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ModelRunner } from '../../shared/engine/inference/modelRunner';
 import { runInference, type InferenceResult } from '../../shared/engine/inference/runInference';
 import type { InferenceProgress } from '../../shared/engine/inference/runOnGrid';
 import type { ModelSpec } from '../../shared/engine/modelSpec';
+import { assertLabelMap } from '../../shared/io/labelMap';
 import type { Volume } from '../../shared/io/volume';
 import type { BlendMode } from '../../shared/stitching/types';
 import { normalizeGrid, patchKey, planSweep, SWEEP_BLENDS } from '../../shared/sweep/grid';
@@ -17,7 +18,10 @@ import { measureStitchCosts } from '../../shared/sweep/timeModel';
 import { PerformanceMap } from '../../shared/performance/PerformanceMap';
 import type { CaseResult, ConfigTiming, SweepCase, SweepConfig, SweepFile, SweepGrid, SweepModelInfo, SweepProvenance, SweepSettings } from '../../shared/sweep/types';
 import { readImageFile } from '../readInputFile';
-import { readResultFile, readSweepFile, resultFileName, SWEEP_LAYOUT, writeJsonAtomic, writeResult } from './sweepFolder';
+import type { GuardWording } from '../fs/outputGuard';
+import { writeJsonAtomic } from '../fs/atomicWrite';
+import { readResultFile, resultFileName, SWEEP_LAYOUT, writeResult } from './sweepFolder';
+import { assertSweepInputsSafe, claimSweepFolder } from './sweepGuard';
 
 /** The model a sweep runs: a runner (tfjs on a backend, or a test double), its spec and identity. */
 export interface SweepModel {
@@ -57,8 +61,23 @@ export interface RunSweepOptions {
   settings?: Partial<SweepSettings>;
   /** Run only the pairs of this shard (default all). */
   shard?: Shard;
-  /** Keep finished results whose fingerprint matches (default true); false reruns this shard's pairs. */
+  /**
+   * Keep finished results whose fingerprint matches (default true); false reruns this shard's
+   * pairs (each old result stays until its new one replaces it).
+   */
   resume?: boolean;
+  /**
+   * When `dir` holds another sweep (another model, other case files, other settings, or cases this
+   * one lacks): move its files aside into `dir/replaced-<date>/` and start afresh (default false:
+   * refuse, see `claimSweepFolder`). Files PatchLens did not write are never touched.
+   */
+  force?: boolean;
+  /** How refusals name the folder and the force option (default the API's: `dir`, `force: true`). */
+  wording?: GuardWording;
+  /** Called once, before anything runs, when `force` moved an earlier sweep aside (its new place). */
+  onMovedAside?: (path: string) => void;
+  /** Largest decoded image or label, in bytes, passed to `readImageFile` (default its own). */
+  maxImageBytes?: number;
   /** Machine id written into every result (default the host name). */
   machine?: string;
   signal?: AbortSignal;
@@ -80,6 +99,8 @@ export interface RunSweepReport {
   /** Result files written now. */
   files: string[];
   sweep: SweepFile;
+  /** Where an incompatible earlier sweep was moved (`force`), or null. */
+  movedAside: string | null;
 }
 
 /** Default settings (see {@link SweepSettings}). */
@@ -145,6 +166,13 @@ function median(xs: number[]): number {
  *   not per case: it warms the model's kernels and shape caches and the JIT); `each`: one
  *   untimed run of the pair's own configuration before its timed runs; `none`.
  * - Runs use no consistency map (it costs time and the sweep does not need it).
+ * - The folder: nothing is written over an input (a case file, the model folder:
+ *   `assertSweepInputsSafe`); an existing `sweep.json` must be the same sweep (model, the case
+ *   files of every case it holds, batch, measure, Dice mode, crop; the grid, repeats and warm-up
+ *   may change), otherwise the sweep is refused, or with `force` the old sweep's files are moved
+ *   into `dir/replaced-<date>/` first (`claimSweepFolder`).
+ * - Every case's labels are checked (`assertLabelMap`: integers ≥ 0 on the image's grid) before
+ *   it runs.
  */
 export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport> {
   const { model, signal } = options;
@@ -170,8 +198,12 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
     const inputs = { model: model.info.sha256, image: hash('image', c.image), label: hash('label', c.label), batchSize: settings.batchSize, measure: settings.measure, diceMode: settings.diceMode, crop: settings.crop };
     fingerprints[c.id] = sha256Hex(JSON.stringify(inputs));
   }
-  mkdirSync(join(dir, SWEEP_LAYOUT.results), { recursive: true });
-  const before = readSweepFile(dir);
+  // Never over an input; into an existing folder only for the same sweep (or, forced, after
+  // moving the other one aside).
+  assertSweepInputsSafe(dir, cases, model.info.path ?? null, options.wording);
+  const claim = claimSweepFolder(dir, { model: model.info, cases, fingerprints, settings }, { force: options.force, wording: options.wording });
+  if (claim.movedAside) options.onMovedAside?.(claim.movedAside);
+  const before = claim.before;
   const now = new Date().toISOString();
   const grid = normalizeGrid(options.grid, { spatialAxes: SPATIAL_AXES });
   const sweep: SweepFile = {
@@ -189,19 +221,23 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
     settings,
     ...options.provenance,
   };
+  mkdirSync(dir, { recursive: true });
   writeJsonAtomic(join(dir, SWEEP_LAYOUT.sweep), sweep);
+  mkdirSync(join(dir, SWEEP_LAYOUT.results), { recursive: true });
 
   const pairs = sweepPairs(cases, plan.configs, options.shard);
   const calibrationIds = new Set(Object.values(plan.calibration));
   const configById = new Map(plan.configs.map((c) => [c.id, c]));
   const resultPath = (caseId: string, configId: string) => join(dir, SWEEP_LAYOUT.results, resultFileName(caseId, configId));
+  // Without resume nothing counts as finished: every pair runs again and its new result replaces
+  // the old one when it is written (an interrupted rerun keeps the old results it did not reach).
   const finished = (caseId: string, configId: string): CaseResult | null => {
+    if (!resume) return null;
     const r = readResultFile(resultPath(caseId, configId));
     return r && r.fingerprint === fingerprints[caseId] && r.caseId === caseId && r.configId === configId ? r : null;
   };
-  if (!resume) for (const p of pairs) rmSync(resultPath(p.caseId, p.configId), { force: true });
 
-  const report: RunSweepReport = { dir, pairs: pairs.length, ran: 0, skipped: 0, files: [], sweep };
+  const report: RunSweepReport = { dir, pairs: pairs.length, ran: 0, skipped: 0, files: [], sweep, movedAside: claim.movedAside };
   const progress = (p: Omit<SweepProgress, 'done' | 'total'>) => options.onProgress?.({ done: report.ran + report.skipped, total: pairs.length, ...p });
   const throwIfAborted = () => {
     if (signal?.aborted) throw signal.reason ?? new Error(`${FN}: aborted`);
@@ -224,7 +260,8 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
     if (todo.length === 0) continue;
     throwIfAborted();
     progress({ caseId: c.id, configId: todo[0].configId, stage: 'load' });
-    const { image, label } = options.loadCase ? options.loadCase(c) : loadNiftiCase(c);
+    const { image, label } = options.loadCase ? options.loadCase(c) : loadNiftiCase(c, { maxBytes: options.maxImageBytes });
+    assertLabelMap(label, image, `case ${c.id} label ${c.label}`);
     const maps = new Map<string, { data: Float64Array; shape: number[] }>();
 
     const run = async (config: SweepConfig, stage: SweepProgress['stage'], blend: BlendMode | Float32Array, runIndex?: number): Promise<InferenceResult> => {
@@ -360,10 +397,11 @@ function timingOf(runs: InferenceResult[]): ConfigTiming {
   };
 }
 
-/** Reads a case's NIfTI image and labels (3-D, same grid). */
-export function loadNiftiCase(c: SweepCase): { image: Volume; label: Volume } {
-  const image = readImageFile(`case ${c.id} image`, c.image).volume;
-  const label = readImageFile(`case ${c.id} label`, c.label).volume;
+/** Reads a case's NIfTI image and labels (3-D; `runSweep` checks the labels with `assertLabelMap`). */
+export function loadNiftiCase(c: SweepCase, options: { maxBytes?: number } = {}): { image: Volume; label: Volume } {
+  const read = options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
+  const image = readImageFile(`case ${c.id} image`, c.image, read).volume;
+  const label = readImageFile(`case ${c.id} label`, c.label, read).volume;
   if (image.shape.length !== 3) throw new RangeError(`case ${c.id}: the image ${c.image} must be 3-D, got shape [${image.shape}]`);
   if (label.shape.length !== 3) throw new RangeError(`case ${c.id}: the label ${c.label} must be 3-D, got shape [${label.shape}]`);
   return { image, label };

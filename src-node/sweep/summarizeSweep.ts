@@ -3,12 +3,23 @@ import { join, resolve } from 'node:path';
 import { writeNpy } from '../../shared/io/npy';
 import { buildSummary, type SummaryOptions } from '../../shared/sweep/summarize';
 import type { CaseResult, SweepFile, SweepSummary } from '../../shared/sweep/types';
-import { readResults, readSweepFile, resultFileName, SWEEP_LAYOUT, writeFileAtomic, writeJsonAtomic, writeResult } from './sweepFolder';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomicWrite';
+import type { GuardWording } from '../fs/outputGuard';
+import { readResults, readSweepFile, resultFileName, SWEEP_LAYOUT, writeResult } from './sweepFolder';
+import { assertSweepInputsSafe, claimSweepFolder } from './sweepGuard';
 
 /** Options of {@link summarizeSweep} and {@link mergeSweeps}. */
 export type SweepSummaryOptions = Omit<SummaryOptions, 'sources'>;
 
-/** Writes `summary.json` and the calibration maps (`maps/<id>.npy`) into `dir`. */
+/**
+ * Writes the calibration maps (`maps/<id>.npy`) and then `summary.json` into `dir`, each file
+ * atomically. The pair is consistent as a whole by its order: the maps first, the summary that
+ * names them (`margins[].mapFile`) last, so a summary never names a map that is not there yet.
+ * A crash between the two leaves the new maps beside the old summary.json; that only happens when
+ * the results changed since that summary (the maps are computed from the results), so the old
+ * summary is older than the newest result and is rebuilt by the next `summarizeSweep` (the app
+ * rebuilds a summary older than its results on its own).
+ */
 function writeSummary(dir: string, built: ReturnType<typeof buildSummary>): void {
   mkdirSync(join(dir, SWEEP_LAYOUT.maps), { recursive: true });
   for (const [id, m] of built.maps) writeFileAtomic(join(dir, SWEEP_LAYOUT.maps, `${id}.npy`), writeNpy(Float32Array.from(m.data), m.shape));
@@ -41,6 +52,18 @@ export function summarizeSweep(dir: string, options: SweepSummaryOptions = {}): 
   return built.summary;
 }
 
+/** Where {@link mergeSweeps} writes, and what it may replace there. */
+export interface MergeOutOptions {
+  /** The merged folder (see {@link mergeSweeps}); nothing is written without it. */
+  out?: string;
+  /** When `out` (not one of the inputs) holds another sweep: move it aside first (default false: refuse). */
+  force?: boolean;
+  /** How refusals name `out` and `force` (the CLI passes its flags). */
+  wording?: GuardWording;
+  /** Called when `force` moved an earlier sweep in `out` aside (its new place). */
+  onMovedAside?: (path: string) => void;
+}
+
 /**
  * Merges sweep folders (shards, other machines) into one summary.
  *
@@ -53,9 +76,12 @@ export function summarizeSweep(dir: string, options: SweepSummaryOptions = {}): 
  * - With `out`, the merged folder is written there: `sweep.json`, every result (a second
  *   machine's copy of a pair as `<case>__<config>@<machine>.json`), `summary.json`, `maps/`.
  *   `out` may be one of the inputs (merge the others into it). Without `out` nothing is written.
+ *   An `out` that is not an input and already holds a sweep must hold the same one (model, case
+ *   files, settings: an earlier merge of these folders), otherwise the merge is refused, or with
+ *   `force` that sweep is moved into `out/replaced-<date>/` first (`claimSweepFolder`).
  * @throws naming the folder when one is not a sweep or does not fit the first
  */
-export function mergeSweeps(dirs: readonly string[], options: SweepSummaryOptions & { out?: string } = {}): SweepSummary {
+export function mergeSweeps(dirs: readonly string[], options: SweepSummaryOptions & MergeOutOptions = {}): SweepSummary {
   const fn = 'mergeSweeps';
   if (!Array.isArray(dirs) || dirs.length === 0) throw new RangeError(`${fn}: give at least one sweep folder`);
   const roots = dirs.map((d) => resolve(d));
@@ -111,6 +137,12 @@ export function mergeSweeps(dirs: readonly string[], options: SweepSummaryOption
   for (const u of unreadable) built.summary.warnings.push(`unreadable result file ${u} (its pair counts as missing)`);
   if (options.out !== undefined) {
     const out = resolve(options.out);
+    const wording = options.wording ?? { command: fn, out: 'out', force: 'force: true' };
+    assertSweepInputsSafe(out, merged.cases, null, wording);
+    if (!roots.includes(out)) {
+      const claim = claimSweepFolder(out, merged, { force: options.force, wording });
+      if (claim.movedAside) options.onMovedAside?.(claim.movedAside);
+    }
     mkdirSync(join(out, SWEEP_LAYOUT.results), { recursive: true });
     writeJsonAtomic(join(out, SWEEP_LAYOUT.sweep), merged);
     const placed = new Map<string, string>(); // canonical name → the machine whose result has it

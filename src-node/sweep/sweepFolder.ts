@@ -21,13 +21,18 @@
  *   maps/<calibration config>.npy     the merged (all cases) calibration patch performance map, float32 mean
  * ```
  *
- * Temp files are `*.tmp-<pid>-<n>` beside their target; they are never read and a rename
- * replaces the target in one step, so a reader sees either the old file or the new one.
+ *
+ * Every file goes through the one writer (`src-node/fs/atomicWrite.ts`): temp files are
+ * `.patchlens-tmp-*` beside their target; they are never read and a rename replaces the target
+ * in one step, so a reader sees either the old file or the new one. `summary.json` and `maps/`
+ * are written maps first, summary last (see `summarizeSweep`). An existing folder is reused only
+ * for a compatible sweep (`claimSweepFolder`).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PerformanceMapJSON } from '../../shared/performance/PerformanceMap';
 import type { CaseResult, SweepFile } from '../../shared/sweep/types';
+import { isTempName, writeJsonAtomic } from '../fs/atomicWrite';
 
 /** File and folder names inside a sweep folder. */
 export const SWEEP_LAYOUT = {
@@ -42,30 +47,9 @@ export function resultFileName(caseId: string, configId: string, machine?: strin
   return machine === undefined ? `${caseId}__${configId}.json` : `${caseId}__${configId}@${machine.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
 }
 
-let tmpCounter = 0;
-
-/** Writes a file atomically: a temp file beside it, fsync, then rename over the target. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
-/** Writes JSON atomically (pretty-printed). */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
-}
+// The one writer, re-exported for the modules that still import it from here (the app's
+// createServiceHost.ts and projectStore.ts, until they import src-node/fs/atomicWrite.ts).
+export { writeFileAtomic, writeJsonAtomic } from '../fs/atomicWrite';
 
 /** Reads `sweep.json`, or null when the folder has none. */
 export function readSweepFile(dir: string): SweepFile | null {
@@ -159,7 +143,7 @@ export function readResults(dir: string): { results: { path: string; result: Cas
   const results: { path: string; result: CaseResult }[] = [];
   const unreadable: string[] = [];
   for (const name of names.sort()) {
-    if (!name.endsWith('.json')) continue;
+    if (!name.endsWith('.json') || isTempName(name)) continue;
     const path = join(folder, name);
     const result = readResultFile(path);
     if (result) results.push({ path, result });

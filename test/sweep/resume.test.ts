@@ -69,12 +69,24 @@ describe('runSweep: resume after a killed sweep', () => {
     expect(again.ran).toBe(0);
     expect(again.skipped).toBe(12);
 
-    // 5. Other settings make the results stale: they are rerun, and the summary ignores stale ones.
-    const changed = await runSweep({ ...base, settings: { repeats: 1, measure: 'crossEntropy' }, model: fakeSweepModel(borderModel()), shard: { index: 0, count: 2 } });
+    // 5. Other settings are another sweep: refused, nothing touched; with force the old sweep is
+    // moved aside whole (never deleted) and the new one starts afresh.
+    const changedSettings = { ...base, settings: { repeats: 1, measure: 'crossEntropy' as const }, shard: { index: 0, count: 2 } };
+    await expect(runSweep({ ...changedSettings, model: fakeSweepModel(borderModel()) })).rejects.toThrow(
+      /^runSweep: dir .*sweep holds a sweep of other settings \(measure "absoluteError", now "crossEntropy"\); add force: true to move it aside/,
+    );
+    expect(snapshot(dir)).toEqual(done);
+    let aside = '';
+    const changed = await runSweep({ ...changedSettings, model: fakeSweepModel(borderModel()), force: true, onMovedAside: (p) => void (aside = p) });
     expect(changed.ran).toBe(6);
+    expect(changed.movedAside).toBe(aside);
+    expect(aside).toMatch(/sweep\/replaced-\d{4}-\d\d-\d\dT/);
+    expect(snapshot(aside)).toEqual(done); // the 12 old results, byte for byte
+    expect(readSweepFile(aside)!.settings.measure).toBe('absoluteError');
+    expect(existsSync(join(aside, 'summary.json')) && existsSync(join(aside, 'maps'))).toBe(true);
+    expect(snapshot(dir).size).toBe(6);
     const partial = summarizeSweep(dir);
     expect(partial.missing).toHaveLength(6);
-    expect(partial.warnings.join('\n')).toMatch(/6 result\(s\) were measured with another model, other case files or other settings/);
   }, 60_000);
 
   it('names what is wrong with the cases and settings', async () => {
