@@ -16,6 +16,7 @@ describe('ProjectStore', () => {
     const store = new ProjectStore(dir);
     for (let i = 0; i < 25; i++) store.addRecent('image', `/data/img${i}.nii.gz`);
     store.addRecent('image', '/data/img10.nii.gz');
+    store.close();
     const again = new ProjectStore(dir);
     expect(again.recent).toHaveLength(MAX_RECENT);
     expect(again.recent[0].path).toBe('/data/img10.nii.gz');
@@ -23,18 +24,21 @@ describe('ProjectStore', () => {
     expect(again.isRecent('image', '/data/img24.nii.gz')).toBe(true);
     expect(again.isRecent('label', '/data/img24.nii.gz')).toBe(false);
     expect(again.isRecent('image', '/data/img0.nii.gz')).toBe(false);
+    again.close();
   });
 
-  it('survives a damaged project.json and numbers runs and sweeps after the folders on disk', () => {
+  it('survives a damaged project.json and numbers runs and sweeps after everything on disk', () => {
     const dir = join(root, 'p2');
     mkdirSync(join(dir, 'runs', 'r7'), { recursive: true });
     mkdirSync(join(dir, 'runs', '.partial-r9'), { recursive: true });
     writeFileSync(join(dir, 'project.json'), '{ not json');
     const store = new ProjectStore(dir);
     expect(store.recent).toEqual([]);
-    // The partial folder of a run that never finished is removed on open.
-    expect(store.nextId('runs')).toBe('r8');
+    expect(store.notices[0]).toMatch(/^project\.json was damaged .*; it was moved to project\.json\.corrupt-/);
+    // A legacy partial folder may belong to a running older PatchLens: it is kept (removed once a day old), and its id is not reused.
+    expect(store.nextId('runs')).toBe('r10');
     expect(store.nextId('sweeps', ['s4'])).toBe('s5');
+    store.close();
   });
 
   it('writes uploads into their own folder and resolves only files strictly inside the project', () => {
@@ -48,6 +52,7 @@ describe('ProjectStore', () => {
     symlinkSync(join(root, 'secret.txt'), join(dir, 'link.txt'));
     expect(store.resolveRelative('link.txt')).toBeNull();
     for (const bad of ['../secret.txt', '/etc/passwd', 'runs/../../secret.txt', '%2e%2e/secret.txt', 'runs', '', 'a//b', 'runs\\x']) expect(store.resolveRelative(bad), bad).toBeNull();
+    store.close();
   });
 });
 
