@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { defineConfig, type UserConfig } from 'vite';
-import electronConfig from './electron.vite.config';
+import electronConfig from './electron.vite.config.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const renderer = (electronConfig as { renderer: UserConfig }).renderer;

@@ -15,6 +15,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const say = (message: string) => process.stderr.write(`${message}\n`);
 
+/** How long closing may take after SIGINT/SIGTERM before the process exits anyway. */
+const STOP_MS = 4000;
+
 async function main(): Promise<void> {
   // stdout carries the address alone: libraries' console.log chatter goes to stderr.
   console.log = console.error;
@@ -52,8 +55,13 @@ async function main(): Promise<void> {
     }
     stopping = true;
     say(`serve: ${signal}, closing ...`);
-    await Promise.allSettled([server?.close(), services.close()]);
-    process.exit(0);
+    // Jobs are cancelled and the compute worker stops (terminated when it does not stop at once);
+    // whatever is still going after STOP_MS is cut off: every output is written whole (a temp
+    // folder renamed into place), so nothing half-written can look complete.
+    const cutOff = new Promise<'late'>((done) => setTimeout(() => done('late'), STOP_MS).unref());
+    const finished = await Promise.race([Promise.allSettled([server?.close(), services.close()]).then(() => 'closed' as const), cutOff]);
+    if (finished === 'late') say(`serve: not closed within ${STOP_MS / 1000} s; exiting anyway`);
+    process.exit(finished === 'late' ? 1 : 0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -5,9 +5,19 @@ export const DEFAULT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
- * The Content-Security-Policy of an HTML file's `<meta http-equiv="Content-Security-Policy">`,
- * so that the header the server sends is the policy the page was built with; {@link DEFAULT_CSP}
- * when the file or the meta tag is missing.
+ * A policy as a response header: the meta tag's, plus `frame-ancestors 'none'` when it lacks it.
+ * Browsers ignore `frame-ancestors` in a `<meta>` CSP (and log an error for it), so the pages'
+ * meta tags leave it out and only the header carries it.
+ */
+export function headerCsp(policy: string): string {
+  return /(^|;)\s*frame-ancestors\b/i.test(policy) ? policy : `${policy.replace(/;\s*$/, '')}; frame-ancestors 'none'`;
+}
+
+/**
+ * The Content-Security-Policy header for the built renderer: the policy of an HTML file's
+ * `<meta http-equiv="Content-Security-Policy">` (so the header is the policy the page was built
+ * with) with `frame-ancestors` added ({@link headerCsp}); {@link DEFAULT_CSP} when the file or the
+ * meta tag is missing.
  */
 export function readCsp(htmlPath: string): string {
   let html: string;
@@ -20,7 +30,7 @@ export function readCsp(htmlPath: string): string {
     if (!/http-equiv\s*=\s*["']?content-security-policy["']?/i.test(tag)) continue;
     const content = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag);
     const policy = (content?.[1] ?? content?.[2] ?? '').replace(/\s+/g, ' ').trim();
-    if (policy) return policy;
+    if (policy) return headerCsp(policy);
   }
   return DEFAULT_CSP;
 }

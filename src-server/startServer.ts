@@ -16,7 +16,7 @@ import { mimeType } from './mimeType';
 import { readCsp, workerScriptCsp } from './readCsp';
 import { hostAllowed, originAllowed } from './requestGuards';
 import { safeUrlPath } from './safeUrlPath';
-import { createSocketHub } from './socketHub';
+import { createSocketHub, DEFAULT_MAX_MESSAGE_BYTES } from './socketHub';
 import { createToken, tokenMatches } from './token';
 
 /** URL path prefix of downloads (pass it as `downloadBase` when creating the services). */
@@ -33,10 +33,20 @@ export interface StartServerOptions {
   port?: number;
   /** Access token (default: 32 random bytes, hex); at least 16 URL-safe characters. */
   token?: string;
-  /** Largest WebSocket message in bytes (uploads); default 1 GiB. */
-  maxPayload?: number;
+  /**
+   * Largest WebSocket message in bytes, whole or in fragments (default 64 MiB); uploads come in
+   * chunks, and a larger request travels in parts only where its connection allows it
+   * (src-server/socketHub.ts).
+   */
+  maxMessageBytes?: number;
   /** Where problems no page can be told about go (default: stderr). */
   log?: (message: string) => void;
+}
+
+/** `<session id>.<key>` of a page that wants its session back (null when absent or malformed). */
+export function parseResume(value: string | null): { sessionId: string; key: string } | null {
+  const m = value ? /^(s\d{1,9})\.([0-9a-f]{32})$/.exec(value) : null;
+  return m ? { sessionId: m[1], key: m[2] } : null;
 }
 
 /** A running server. */
@@ -67,7 +77,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const csp = readCsp(join(staticDir, 'index.html'));
   const scriptCsp = workerScriptCsp(csp);
-  const hub = createSocketHub(options.services, options.maxPayload ?? 1024 ** 3, log);
+  const hub = createSocketHub(options.services, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, log);
   let port = requestedPort;
 
   const baseHeaders = {
@@ -166,11 +176,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (!hostAllowed(req.headers.host, port)) return refuse(socket, 403, 'forbidden host');
     if (rawUrl.split('?')[0] !== '/ws') return refuse(socket, 404, 'not found');
     if (!originAllowed(req.headers.origin, req.headers.host, port)) return refuse(socket, 403, 'forbidden origin');
-    const presented = new URL(rawUrl, `http://127.0.0.1:${port}`).searchParams.get('token');
+    const params = new URL(rawUrl, `http://127.0.0.1:${port}`).searchParams;
+    const presented = params.get('token');
     hub.wss.handleUpgrade(req, socket, head, (ws) => {
       // A page cannot read an HTTP status of a refused upgrade: close with a code it can see.
       if (!tokenMatches(presented, token)) return ws.close(CLOSE_TOKEN_REFUSED, 'token refused');
-      hub.attach(ws);
+      hub.attach(ws, parseResume(params.get('session')));
     });
   });
 

@@ -307,10 +307,20 @@ export interface WireEvent {
   payload: unknown;
 }
 
-/** The server's first frame on a socket whose token it accepted; the page counts the connection open from it. */
+/**
+ * The server's first frame on a socket whose token it accepted; the page counts the connection
+ * open from it. `session` is this tab's session: the page keeps it (per tab) and names it when it
+ * reconnects (`?session=<id>.<key>`) to get the same session back after a reload or a dropped socket.
+ */
 export interface WireHello {
-  hello: { protocol: 1 };
+  hello: { protocol: 1; session: { id: string; key: string; resumed: boolean } };
 }
 
 /** WebSocket close code: the token is missing or wrong (the page should not reconnect with it). */
 export const CLOSE_TOKEN_REFUSED = 4401;
+
+/** WebSocket close code: the server serves as many pages as it may (the reason says how many). */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
+
+/** WebSocket close code (RFC 6455): a message was bigger than this connection may send. */
+export const CLOSE_MESSAGE_TOO_BIG = 1009;

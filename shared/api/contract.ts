@@ -18,15 +18,29 @@ import type { DiceReport } from '../engine/postprocess/dice';
 export type FileKind = 'image' | 'label' | 'model';
 
 /**
- * Where a file comes from. Main accepts paths only from its own dialogs, drag-and-drop (the
- * preload's `pathForFile`), the project's recent list, or bytes uploaded by the page
- * (browser transport: `<input type="file">`, written into the project folder by main).
+ * Where a file comes from. Main accepts paths only from its own dialogs, drag-and-drop in
+ * Electron (sent by the preload itself, never by page script; refused over the browser
+ * transport), the project's recent list, or bytes the page uploaded (`upload:begin` /
+ * `upload:chunk`, written into the project folder by main: the browser transport never opens a
+ * path the page names).
  */
 export type OpenSource =
   | { from: 'dialog' }
   | { from: 'recent'; path: string }
   | { from: 'drop'; path: string }
-  | { from: 'upload'; files: { name: string; bytes: Uint8Array }[] };
+  | { from: 'upload'; uploadId: string };
+
+/** Largest chunk of one `upload:chunk`, bytes (8 MiB). */
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** An upload in progress (`upload:begin`). */
+export interface UploadTicket {
+  uploadId: string;
+  /** Send the files in chunks of at most this many bytes, in order. */
+  chunkBytes: number;
+  /** The most bytes one upload may hold. */
+  maxBytes: number;
+}
 
 /** Voxel data of a volume for display: row-major, shape slowest axis first (`[nk, nj, ni]`), affine index → RAS+ mm (see shared/io/volume.ts). */
 export interface VolumeData {
@@ -214,7 +228,13 @@ export interface RecentEntry {
 
 /** Everything the renderer mirrors (small; sent whole on every change). */
 export interface SessionState {
-  project: { dir: string; name: string };
+  /**
+   * The project folder. `readOnly`: another PatchLens holds the project's lock (`lockedBy` says
+   * who): this session can look but not run, sweep, export, delete or upload.
+   */
+  project: { dir: string; name: string; readOnly: boolean; lockedBy: string | null };
+  /** Things the user must be told that no request answered (a damaged project.json moved aside, a stale lock taken over). */
+  notices: string[];
   image: VolumeInfo | null;
   label: VolumeInfo | null;
   model: ModelInfo | null;
@@ -231,6 +251,8 @@ export interface ReportExport {
   html: string;
   pdf: string;
   json: string;
+  /** Every file the export wrote. */
+  files: string[];
   /** Browser transport: a same-origin URL the page can download the PDF from (null in Electron). */
   pdfUrl: string | null;
 }
@@ -321,6 +343,12 @@ export interface Requests {
   'session:get': { args: Record<string, never>; result: SessionState };
   /** Opens the bundled demo: its first case's image and labels and the demo model. */
   'session:openDemo': { args: Record<string, never>; result: SessionState };
+  /** Starts an upload of files the user picked (browser transport): names and sizes; answers its id and the chunk size. */
+  'upload:begin': { args: { files: { name: string; size: number }[] }; result: UploadTicket };
+  /** The next bytes of one file of an upload (in order: `offset` is the bytes of that file sent so far). */
+  'upload:chunk': { args: { uploadId: string; file: number; offset: number; bytes: Uint8Array }; result: { received: number } };
+  /** Drops an unfinished upload and deletes what it wrote. */
+  'upload:cancel': { args: { uploadId: string }; result: null };
   /** Opens an image, a label map or a model from a trusted source; null when a dialog was cancelled. */
   'file:open': { args: { kind: FileKind; source: OpenSource }; result: SessionState | null };
   /** Closes the label map or model (the image cannot be closed, only replaced). */
@@ -347,8 +375,12 @@ export interface Requests {
   'sweep:map': { args: { sweepId: string; calibrationId: string }; result: PatchMapData };
   /** Cancels a queued or running job (no-op when it already ended). */
   'job:cancel': { args: { jobId: string }; result: JobInfo };
-  /** Exports a sweep's report (HTML + PDF + JSON): Electron asks where with a save dialog (null when cancelled); the browser transport writes into the project folder. */
-  'report:export': { args: { sweepId: string }; result: ReportExport | null };
+  /**
+   * Exports a sweep's report (HTML + PDF + JSON): Electron asks where with a save dialog and asks
+   * before replacing files (null when cancelled or declined); the browser transport writes into the
+   * sweep's folder and answers `conflict` listing the files it would replace unless `replace` is true.
+   */
+  'report:export': { args: { sweepId: string; replace?: boolean }; result: ReportExport | null };
   /** A page compute context offers itself (WebGL inference); main answers its agent id and may send it `compute:task`s. */
   'compute:attach': { args: { offer: ComputeAgentOffer }; result: { agentId: string } };
   /** The agent fetches a task's inputs. */
@@ -387,9 +419,13 @@ export type ApiErrorCode =
   | 'bad-input' // the file is not what it should be (not NIfTI, wrong shape, model unreadable, ...)
   | 'precondition' // e.g. no image open, no labels for a sweep of the current image
   | 'unsupported' // e.g. a native dialog over the browser transport
-  | 'forbidden' // wrong sender frame / token, a path from an untrusted source
+  | 'forbidden' // wrong sender frame / token, a path from an untrusted source, a read-only project
+  | 'conflict' // the request would replace existing files: ask the user, then repeat it with `replace`
   | 'cancelled'
   | 'internal';
+
+/** Every error code, in the order above. */
+export const API_ERROR_CODES = ['bad-request', 'not-found', 'bad-input', 'precondition', 'unsupported', 'forbidden', 'conflict', 'cancelled', 'internal'] as const satisfies readonly ApiErrorCode[];
 
 /** An error as it crosses the contract. */
 export interface ApiErrorPayload {
@@ -405,6 +441,9 @@ export const REQUEST_CHANNELS = [
   'app:info',
   'session:get',
   'session:openDemo',
+  'upload:begin',
+  'upload:chunk',
+  'upload:cancel',
   'file:open',
   'file:close',
   'volume:get',

@@ -5,9 +5,10 @@
  * refused, so nothing the renderer sends goes unchecked.
  */
 import {
+  API_ERROR_CODES,
   REQUEST_CHANNELS,
+  UPLOAD_CHUNK_BYTES,
   RUN_LAYERS,
-  type ApiErrorCode,
   type ApiErrorPayload,
   type ComputeAgentOffer,
   type ComputeMap,
@@ -160,7 +161,7 @@ function uploadName(ch: string, name: string, value: unknown): string {
   return value;
 }
 
-function openSource(ch: string, kind: FileKind, value: unknown): OpenSource {
+function openSource(ch: string, value: unknown): OpenSource {
   const from = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { from?: unknown }).from : undefined;
   const source = oneOf(ch, 'source.from', from, ['dialog', 'recent', 'drop', 'upload'] as const);
   switch (source) {
@@ -173,31 +174,41 @@ function openSource(ch: string, kind: FileKind, value: unknown): OpenSource {
       return { from: source, path: path(ch, 'source.path', o.path) };
     }
     case 'upload': {
-      const o = object(ch, 'source', value, ['from', 'files']);
-      const max = kind === 'model' ? ARG_LIMITS.maxUploadFiles : 1;
-      if (!Array.isArray(o.files) || o.files.length < 1 || o.files.length > max) {
-        fail(ch, `source.files must be an array of ${max === 1 ? 'exactly 1 file' : `1 to ${max} files`} for a${kind === 'image' ? 'n' : ''} ${kind}, got ${describe(o.files)}`);
-      }
-      const files = o.files.map((f, i) => {
-        const fo = object(ch, `source.files[${i}]`, f, ['name', 'bytes']);
-        const name = uploadName(ch, `source.files[${i}].name`, fo.name);
-        if (!(fo.bytes instanceof Uint8Array)) fail(ch, `source.files[${i}].bytes must be a Uint8Array, got ${describe(fo.bytes)}`);
-        return { name, bytes: fo.bytes };
-      });
-      const names = new Set<string>();
-      files.forEach((f, i) => {
-        if (names.has(f.name)) fail(ch, `source.files[${i}].name repeats ${describe(f.name)}`);
-        names.add(f.name);
-      });
-      if (kind === 'model' && !names.has('model.json')) fail(ch, `source.files must include model.json for a model, got ${describe([...names])}`);
-      return { from: 'upload', files };
+      const o = object(ch, 'source', value, ['from', 'uploadId']);
+      return { from: 'upload', uploadId: id(ch, 'source.uploadId', o.uploadId) };
     }
   }
 }
 
+/** Largest upload size a page may announce per file (the service host applies its own, smaller limit). */
+const MAX_DECLARED_FILE_BYTES = 2 ** 40;
+
+function uploadFiles(ch: string, value: unknown): { name: string; size: number }[] {
+  const files = array(ch, 'files', value, 1, ARG_LIMITS.maxUploadFiles).map((f, i) => {
+    const fo = object(ch, `files[${i}]`, f, ['name', 'size']);
+    return { name: uploadPath(ch, `files[${i}].name`, fo.name), size: int(ch, `files[${i}].size`, fo.size, 0, MAX_DECLARED_FILE_BYTES) };
+  });
+  const names = new Set<string>();
+  files.forEach((f, i) => {
+    if (names.has(f.name)) fail(ch, `files[${i}].name repeats ${describe(f.name)}`);
+    names.add(f.name);
+  });
+  return files;
+}
+
+/**
+ * A file name of an upload, or a relative path inside a picked folder (`model5/model.json`):
+ * `/`-separated plain names, no `..`, `.`, empty segment, backslash or NUL.
+ */
+function uploadPath(ch: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > ARG_LIMITS.maxPathLength) fail(ch, `${name} must be a relative file name, got ${describe(value)}`);
+  const parts = value.split('/');
+  parts.forEach((p, i) => uploadName(ch, parts.length > 1 ? `${name} (segment ${i + 1})` : name, p));
+  return value;
+}
+
 // ---- page compute ----
 
-const API_ERROR_CODES: readonly ApiErrorCode[] = ['bad-request', 'not-found', 'bad-input', 'precondition', 'unsupported', 'forbidden', 'cancelled', 'internal'];
 const AGENT_HOSTS: readonly ComputeAgentOffer['host'][] = ['ui-page', 'compute-window'];
 
 function text(ch: string, name: string, value: unknown, max: number = ARG_LIMITS.maxTextLength, allowEmpty = true): string {
@@ -398,10 +409,18 @@ export const ARG_VALIDATORS: { [K in RequestChannel]: Check<RequestArgs<K>> } = 
   'app:info': noArgs,
   'session:get': noArgs,
   'session:openDemo': noArgs,
+  'upload:begin': (ch, args) => ({ files: uploadFiles(ch, object(ch, 'args', args, ['files']).files) }),
+  'upload:chunk': (ch, args) => {
+    const o = object(ch, 'args', args, ['uploadId', 'file', 'offset', 'bytes']);
+    if (!(o.bytes instanceof Uint8Array)) fail(ch, `bytes must be a Uint8Array, got ${describe(o.bytes)}`);
+    if (o.bytes.length > UPLOAD_CHUNK_BYTES) fail(ch, `bytes must be at most ${UPLOAD_CHUNK_BYTES} bytes (one chunk), got ${o.bytes.length}`);
+    return { uploadId: id(ch, 'uploadId', o.uploadId), file: int(ch, 'file', o.file, 0, ARG_LIMITS.maxUploadFiles - 1), offset: int(ch, 'offset', o.offset, 0, MAX_DECLARED_FILE_BYTES), bytes: o.bytes };
+  },
+  'upload:cancel': (ch, args) => ({ uploadId: id(ch, 'uploadId', object(ch, 'args', args, ['uploadId']).uploadId) }),
   'file:open': (ch, args) => {
     const o = object(ch, 'args', args, ['kind', 'source']);
     const kind = oneOf(ch, 'kind', o.kind, FILE_KINDS);
-    return { kind, source: openSource(ch, kind, o.source) };
+    return { kind, source: openSource(ch, o.source) };
   },
   'file:close': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, ['label', 'model'] as const) }),
   'volume:get': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, ['image', 'label'] as const) }),
@@ -425,7 +444,10 @@ export const ARG_VALIDATORS: { [K in RequestChannel]: Check<RequestArgs<K>> } = 
     return { sweepId: id(ch, 'sweepId', o.sweepId), calibrationId: id(ch, 'calibrationId', o.calibrationId) };
   },
   'job:cancel': (ch, args) => ({ jobId: id(ch, 'jobId', object(ch, 'args', args, ['jobId']).jobId) }),
-  'report:export': (ch, args) => ({ sweepId: id(ch, 'sweepId', object(ch, 'args', args, ['sweepId']).sweepId) }),
+  'report:export': (ch, args) => {
+    const o = object(ch, 'args', args, ['sweepId', 'replace'], ['sweepId']);
+    return { sweepId: id(ch, 'sweepId', o.sweepId), ...(o.replace !== undefined ? { replace: bool(ch, 'replace', o.replace) } : {}) };
+  },
   'compute:attach': (ch, args) => ({ offer: offer(ch, object(ch, 'args', args, ['offer']).offer) }),
   'compute:input': (ch, args) => taskIds(ch, object(ch, 'args', args, ['agentId', 'taskId'])),
   'compute:progress': (ch, args) => {

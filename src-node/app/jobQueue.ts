@@ -8,6 +8,8 @@ import { fail, isAbort, toErrorPayload } from './serviceError';
 export interface JobSpec {
   kind: JobInfo['kind'];
   label: string;
+  /** The session that queued it (only it sees and cancels the job). */
+  owner: string;
   run(ctx: { id: string; signal: AbortSignal; progress(p: JobInfo['progress']): void; relabel(label: string): void }): Promise<string | null>;
 }
 
@@ -27,7 +29,8 @@ interface Entry {
 }
 
 /**
- * Main's job queue: one job at a time, first in first out. Every state change calls `onChange`;
+ * Main's job queue: one job at a time, first in first out, shared by every session (each job
+ * has an owner; `list`/`cancel` take it). Every state change calls `onChange` with the owner;
  * progress is forwarded to `onProgress` at most every {@link PROGRESS_INTERVAL_MS} per job (the
  * latest value always arrives). Cancel works for queued jobs (they never start) and running ones
  * (their AbortSignal fires; the job ends `cancelled`).
@@ -39,8 +42,8 @@ export class JobQueue {
   private closed = false;
 
   constructor(
-    private readonly onChange: () => void,
-    private readonly onProgress: (job: JobInfo) => void,
+    private readonly onChange: (owner: string) => void,
+    private readonly onProgress: (job: JobInfo, owner: string) => void,
   ) {}
 
   /** Queues a job; it starts when the jobs before it ended. */
@@ -69,14 +72,30 @@ export class JobQueue {
       timer: null,
     };
     this.entries.push(entry);
-    this.onChange();
+    this.onChange(spec.owner);
     queueMicrotask(() => this.pump());
     return { ...entry.info };
   }
 
-  /** Queued, running and the last {@link FINISHED_JOBS_KEPT} finished jobs, newest first (copies). */
-  list(): JobInfo[] {
-    return [...this.entries].reverse().map((e) => copy(e.info));
+  /** An owner's queued, running and last {@link FINISHED_JOBS_KEPT} finished jobs, newest first (copies); every job without `owner`. */
+  list(owner?: string): JobInfo[] {
+    return [...this.entries]
+      .filter((e) => owner === undefined || e.spec.owner === owner)
+      .reverse()
+      .map((e) => copy(e.info));
+  }
+
+  /** Owners with a queued or running job. */
+  activeOwners(): Set<string> {
+    return new Set(this.entries.filter((e) => e.info.state === 'queued' || e.info.state === 'running').map((e) => e.spec.owner));
+  }
+
+  /** Jobs of other owners queued or running before `id` (to tell a user why theirs waits). */
+  ahead(id: string): number {
+    const at = this.entries.findIndex((x) => x.info.id === id);
+    if (at < 0) return 0;
+    const owner = this.entries[at].spec.owner;
+    return this.entries.slice(0, at).filter((e) => e.spec.owner !== owner && (e.info.state === 'queued' || e.info.state === 'running')).length;
   }
 
   /** One job (copy), or null. */
@@ -94,11 +113,12 @@ export class JobQueue {
 
   /**
    * Cancels a job: a queued one at once, a running one through its signal (resolves when it
-   * stopped). A job that already ended is answered as it is.
+   * stopped). A job that already ended is answered as it is. With `owner`, another owner's job
+   * is answered as if it did not exist.
    */
-  async cancel(id: string): Promise<JobInfo> {
-    const e = this.entries.find((x) => x.info.id === id);
-    if (!e) throw fail('not-found', `job:cancel: no job ${id}`);
+  async cancel(id: string, owner?: string): Promise<JobInfo> {
+    const e = this.entries.find((x) => x.info.id === id && (owner === undefined || x.spec.owner === owner));
+    if (!e) throw fail('not-found', `job:cancel: no job ${id}${owner === undefined ? '' : ' in this window'}`);
     if (e.info.state === 'queued') {
       this.finish(e, 'cancelled', null, null);
       return copy(e.info);
@@ -108,6 +128,12 @@ export class JobQueue {
       return copy(await e.settled);
     }
     return copy(e.info);
+  }
+
+  /** Cancels an owner's queued and running jobs (its session ended) and waits for them to stop. */
+  async cancelOwner(owner: string): Promise<void> {
+    const open = this.entries.filter((e) => e.spec.owner === owner && (e.info.state === 'queued' || e.info.state === 'running'));
+    await Promise.all(open.map((e) => this.cancel(e.info.id)));
   }
 
   /** Cancels every job and waits for the running one to stop. */
@@ -125,7 +151,7 @@ export class JobQueue {
     next.info.state = 'running';
     next.info.startedAt = new Date().toISOString();
     next.info.progress = { fraction: 0, phase: 'starting', etaMs: null, message: 'starting' };
-    this.onChange();
+    this.onChange(next.spec.owner);
     const progress = (p: JobInfo['progress']) => {
       if (next.info.state !== 'running') return;
       next.info.progress = { fraction: Math.max(0, Math.min(1, p.fraction)), phase: p.phase, etaMs: p.etaMs, message: p.message };
@@ -135,20 +161,20 @@ export class JobQueue {
         if (next.timer) clearTimeout(next.timer);
         next.timer = null;
         next.lastProgress = now;
-        this.onProgress(copy(next.info));
+        this.onProgress(copy(next.info), next.spec.owner);
       } else if (!next.timer) {
         next.timer = setTimeout(() => {
           next.timer = null;
           if (next.info.state !== 'running') return;
           next.lastProgress = Date.now();
-          this.onProgress(copy(next.info));
+          this.onProgress(copy(next.info), next.spec.owner);
         }, wait);
       }
     };
     const relabel = (label: string) => {
       if (next.info.state !== 'running' || next.info.label === label) return;
       next.info.label = label;
-      this.onChange();
+      this.onChange(next.spec.owner);
     };
     let run: Promise<string | null>;
     try {
@@ -178,11 +204,11 @@ export class JobQueue {
     if (state === 'done') e.info.progress = { ...e.info.progress, fraction: 1, etaMs: 0, message: 'done' };
     else e.info.progress = { ...e.info.progress, etaMs: null, message: state };
     if (this.active === e) this.active = null;
-    // Keep the last finished jobs only.
-    const finished = this.entries.filter((x) => x.info.finishedAt !== null);
+    // Keep each owner's last finished jobs only.
+    const finished = this.entries.filter((x) => x.info.finishedAt !== null && x.spec.owner === e.spec.owner);
     for (const old of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) this.entries.splice(this.entries.indexOf(old), 1);
     e.settle(copy(e.info));
-    this.onChange();
+    this.onChange(e.spec.owner);
     queueMicrotask(() => this.pump());
   }
 }

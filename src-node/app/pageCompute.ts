@@ -2,7 +2,9 @@
  * Main's bookkeeping of page compute contexts: agents (the UI page's module Worker with
  * OffscreenCanvas, or Electron's hidden compute window) that run inference with tfjs WebGL and
  * hand the result back for main to write (see the contract's `compute:*` requests and events).
- * Events go to every listener; only the agent whose id they name acts on them.
+ * Agents belong to a session (a tab or window, see serviceHost.ts) and are reached only through
+ * the connection they attached on: a session's jobs run only on its own agent, and a connection
+ * that goes away takes its agents (and their tasks) with it at once.
  */
 import type { ApiErrorPayload, ComputeAgentOffer, ComputeTaskInput, ComputeTaskResult, Events, JobInfo } from '../../shared/api/contract';
 import type { BackendProbe } from '../../shared/engine/backend/selectBackend';
@@ -36,6 +38,10 @@ export interface PageAgent {
   offer: ComputeAgentOffer;
   /** ISO date. */
   attachedAt: string;
+  /** The session whose jobs it runs. */
+  sessionId: string;
+  /** The connection it attached on (its requests must come from there; its events go there). */
+  connectionId: string;
 }
 
 /** What a task runs and what becomes of its result. */
@@ -46,6 +52,8 @@ export interface PageTaskSpec {
   input(): Promise<ComputeTaskInput>;
   /** Writes the result (`compute:done`); answers the run id. A failure fails the job and is answered to the agent. */
   finish(result: ComputeTaskResult): Promise<string>;
+  /** The largest `compute:done` message this task's result can need, bytes (the transport refuses bigger ones before buffering). */
+  resultBytes: number;
 }
 
 interface Task {
@@ -84,10 +92,11 @@ export function routeToPage(mode: ComputeMode, agent: PageAgent | null, nodeProb
 }
 
 /**
- * The agents and their tasks. `attach` registers an agent (a new one of the same host replaces
- * the old: a reloaded page attaches again and its old agent's task fails); `run` gives the most
- * recent agent a task and resolves with the run id once the agent's result is written; the
- * `compute:*` requests land in `input` / `progress` / `done` / `failed`.
+ * The agents and their tasks. `attach` registers an agent for a session (a new one of the same
+ * host in the same session replaces the old); `run` gives an agent a task and resolves with the
+ * run id once the agent's result is written; the `compute:*` requests land in `input` /
+ * `progress` / `done` / `failed` and are accepted only from the agent's own connection;
+ * `detach` removes a connection's agents (their tasks end cancelled at once).
  */
 export class PageCompute {
   private readonly agents: PageAgent[] = [];
@@ -99,33 +108,56 @@ export class PageCompute {
   private closed = false;
 
   constructor(
-    private readonly emit: <E extends 'compute:task' | 'compute:cancel'>(event: E, payload: Events[E]) => void,
+    private readonly emit: <E extends 'compute:task' | 'compute:cancel'>(agent: PageAgent, event: E, payload: Events[E]) => void,
     private readonly limits: PageComputeLimits = PAGE_COMPUTE_LIMITS,
   ) {}
 
-  /** Registers an agent; answers its id (`a<n>`). */
-  attach(offer: ComputeAgentOffer): { agentId: string } {
+  /** Registers an agent of a session, attached on `connectionId`; answers its id (`a<n>`). */
+  attach(offer: ComputeAgentOffer, owner: { sessionId: string; connectionId: string }): { agentId: string } {
     if (this.closed) throw fail('internal', 'compute:attach: the service host is closed');
-    const agent: PageAgent = { id: `a${++this.agentCounter}`, offer, attachedAt: new Date().toISOString() };
-    for (const old of this.agents.filter((a) => a.offer.host === offer.host)) {
-      this.agents.splice(this.agents.indexOf(old), 1);
-      for (const t of this.tasksOf(old.id)) {
-        t.settle(fail('internal', `${t.spec.label}: the page compute context ${old.id} went away (a new ${offer.host} context, ${agent.id}, attached: was the page reloaded?)`));
-      }
+    const agent: PageAgent = { id: `a${++this.agentCounter}`, offer, attachedAt: new Date().toISOString(), ...owner };
+    for (const old of this.agents.filter((a) => a.sessionId === owner.sessionId && a.offer.host === offer.host)) {
+      this.remove(old, (t) => fail('internal', `${t.spec.label}: the page compute context ${old.id} went away (a new ${offer.host} context, ${agent.id}, attached: was the page reloaded?)`));
     }
     this.agents.push(agent);
     for (const w of [...this.waiters]) w();
     return { agentId: agent.id };
   }
 
-  /** The most recently attached agent, or null. */
-  latest(): PageAgent | null {
-    return this.agents[this.agents.length - 1] ?? null;
+  /**
+   * Removes the agents that attached on `connectionId` (its page went away): their tasks end
+   * cancelled at once. Answers how many agents were removed.
+   */
+  detach(connectionId: string, why: string): number {
+    const gone = this.agents.filter((a) => a.connectionId === connectionId);
+    for (const agent of gone) this.remove(agent, (t) => abortError(`${t.spec.label}: cancelled: ${why}`));
+    return gone.length;
   }
 
-  /** The latest agent, waiting up to `ms` for one to attach; null when none did. */
-  waitForAgent(ms: number, signal: AbortSignal): Promise<PageAgent | null> {
-    const now = this.latest();
+  /** The session's most recently attached agent, or null. */
+  latest(sessionId: string): PageAgent | null {
+    for (let i = this.agents.length - 1; i >= 0; i--) if (this.agents[i].sessionId === sessionId) return this.agents[i];
+    return null;
+  }
+
+  /** Agents attached now (all sessions). */
+  count(): number {
+    return this.agents.length;
+  }
+
+  /** The largest `compute:done` message `connectionId` may send now: its running tasks' result size (null: none running). */
+  resultAllowance(connectionId: string): number | null {
+    let most: number | null = null;
+    for (const t of this.tasks.values()) {
+      const agent = this.agents.find((a) => a.id === t.agentId);
+      if (agent?.connectionId === connectionId && t.state === 'running') most = Math.max(most ?? 0, t.spec.resultBytes);
+    }
+    return most;
+  }
+
+  /** The session's latest agent, waiting up to `ms` for one to attach; null when none did. */
+  waitForAgent(sessionId: string, ms: number, signal: AbortSignal): Promise<PageAgent | null> {
+    const now = this.latest(sessionId);
     if (now || ms <= 0) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       const done = (error: Error | null) => {
@@ -133,9 +165,11 @@ export class PageCompute {
         this.waiters.delete(onAttach);
         signal.removeEventListener('abort', onAbort);
         if (error) reject(error);
-        else resolve(this.latest());
+        else resolve(this.latest(sessionId));
       };
-      const onAttach = () => done(null);
+      const onAttach = () => {
+        if (this.latest(sessionId)) done(null);
+      };
       const onAbort = () => done(abortError('cancelled'));
       const timer = setTimeout(() => done(null), ms);
       this.waiters.add(onAttach);
@@ -152,6 +186,7 @@ export class PageCompute {
   run(agent: PageAgent, spec: PageTaskSpec, ctx: { signal: AbortSignal; progress(p: JobInfo['progress']): void }): Promise<string> {
     if (this.closed) return Promise.reject(fail('internal', `${spec.label}: the service host is closed`));
     if (ctx.signal.aborted) return Promise.reject(abortError('cancelled'));
+    if (!this.agents.includes(agent)) return Promise.reject(abortError(`${spec.label}: cancelled: the page compute context ${agent.id} went away`));
     return new Promise<string>((resolve, reject) => {
       const task: Task = {
         id: `t${++this.taskCounter}`,
@@ -174,34 +209,34 @@ export class PageCompute {
       const onAbort = () => {
         if (task.state !== 'running') return; // a result being written finishes first; the job then ends cancelled
         task.state = 'cancelling';
-        this.emit('compute:cancel', { agentId: task.agentId, taskId: task.id });
+        this.emit(agent, 'compute:cancel', { agentId: task.agentId, taskId: task.id });
         task.graceTimer = setTimeout(() => task.settle(abortError(`${spec.label}: cancelled (the page did not confirm within ${this.limits.cancelGraceMs} ms)`)), this.limits.cancelGraceMs);
       };
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       this.tasks.set(task.id, task);
       this.startWatchdog();
-      this.emit('compute:task', { agentId: agent.id, taskId: task.id });
+      this.emit(agent, 'compute:task', { agentId: agent.id, taskId: task.id });
     });
   }
 
   /** `compute:input`: the task's inputs. */
-  async input(agentId: string, taskId: string): Promise<ComputeTaskInput> {
-    const task = this.taskOf('compute:input', agentId, taskId);
+  async input(connectionId: string, agentId: string, taskId: string): Promise<ComputeTaskInput> {
+    const task = this.taskOf('compute:input', connectionId, agentId, taskId);
     task.lastSeen = Date.now();
     return task.spec.input();
   }
 
   /** `compute:progress`: the job's progress (throttled by the job queue). */
-  progress(agentId: string, taskId: string, progress: JobInfo['progress']): null {
-    const task = this.taskOf('compute:progress', agentId, taskId);
+  progress(connectionId: string, agentId: string, taskId: string, progress: JobInfo['progress']): null {
+    const task = this.taskOf('compute:progress', connectionId, agentId, taskId);
     task.lastSeen = Date.now();
     if (task.state === 'running') task.progress(progress);
     return null;
   }
 
   /** `compute:done`: writes the result; the agent's answer waits for it (and carries its error). */
-  async done(agentId: string, taskId: string, result: ComputeTaskResult): Promise<null> {
-    const task = this.taskOf('compute:done', agentId, taskId);
+  async done(connectionId: string, agentId: string, taskId: string, result: ComputeTaskResult): Promise<null> {
+    const task = this.taskOf('compute:done', connectionId, agentId, taskId);
     if (task.state === 'cancelling') {
       task.settle(abortError(`${task.spec.label}: cancelled`));
       throw fail('cancelled', `compute:done: task ${taskId} was cancelled; its result is dropped`);
@@ -221,8 +256,8 @@ export class PageCompute {
   }
 
   /** `compute:failed`: the job fails with the agent's error (ends cancelled for `cancelled`). */
-  failed(agentId: string, taskId: string, error: ApiErrorPayload): null {
-    const task = this.taskOf('compute:failed', agentId, taskId);
+  failed(connectionId: string, agentId: string, taskId: string, error: ApiErrorPayload): null {
+    const task = this.taskOf('compute:failed', connectionId, agentId, taskId);
     if (task.state === 'finishing') throw fail('bad-request', `compute:failed: task ${taskId} already handed in its result`);
     task.settle(error.code === 'cancelled' ? abortError(error.message || 'cancelled') : new ServiceError(error.code, error.message));
     return null;
@@ -240,8 +275,15 @@ export class PageCompute {
     return [...this.tasks.values()].filter((t) => t.agentId === agentId);
   }
 
-  private taskOf(ch: string, agentId: string, taskId: string): Task {
-    if (!this.agents.some((a) => a.id === agentId)) throw fail('not-found', `${ch}: no page compute agent ${agentId} is attached (attach again with compute:attach)`);
+  private remove(agent: PageAgent, why: (t: Task) => Error): void {
+    const at = this.agents.indexOf(agent);
+    if (at >= 0) this.agents.splice(at, 1);
+    for (const t of this.tasksOf(agent.id)) t.settle(why(t));
+  }
+
+  private taskOf(ch: string, connectionId: string, agentId: string, taskId: string): Task {
+    // Another connection's agent is answered as if it did not exist.
+    if (!this.agents.some((a) => a.id === agentId && a.connectionId === connectionId)) throw fail('not-found', `${ch}: no page compute agent ${agentId} is attached on this connection (attach again with compute:attach)`);
     const task = this.tasks.get(taskId);
     if (!task || task.agentId !== agentId) throw fail('not-found', `${ch}: agent ${agentId} has no task ${taskId} (it ended, or it is another agent's)`);
     return task;

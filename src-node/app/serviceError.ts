@@ -1,8 +1,7 @@
-import type { ApiErrorCode, ApiErrorPayload } from '../../shared/api/contract';
+import { API_ERROR_CODES, type ApiErrorCode, type ApiErrorPayload } from '../../shared/api/contract';
 import { ArgsError } from '../../shared/api/validateArgs';
 
-/** Every ApiErrorCode (to recognise codes carried by other error classes). */
-export const API_ERROR_CODES: readonly ApiErrorCode[] = ['bad-request', 'not-found', 'bad-input', 'precondition', 'unsupported', 'forbidden', 'cancelled', 'internal'];
+export { API_ERROR_CODES };
 
 /** An error a service raises on purpose, with the contract's code. */
 export class ServiceError extends Error {
@@ -33,6 +32,8 @@ export function toErrorPayload(e: unknown): ApiErrorPayload {
   const code = (e as { code?: unknown } | null)?.code;
   if (e instanceof Error && typeof code === 'string' && (API_ERROR_CODES as readonly string[]).includes(code)) return { code: code as ApiErrorCode, message: e.message };
   if (e instanceof ArgsError) return { code: 'bad-request', message: e.message };
+  // An output that would overwrite an input or files PatchLens did not write (src-node/fs/outputGuard.ts).
+  if (e instanceof Error && e.name === 'OutputRefusedError') return { code: 'bad-input', message: e.message };
   if (isAbort(e)) return { code: 'cancelled', message: (e as Error).message || 'cancelled' };
   const message = e instanceof Error ? e.message || e.name : String(e);
   return { code: 'internal', message };

@@ -8,6 +8,11 @@ export interface NativeDialogs {
   open(kind: 'image' | 'label' | 'model'): Promise<string | null>;
   /** Save dialog for a report (returns the chosen `.pdf` path; HTML and JSON go beside it); null when cancelled. */
   saveReport(defaultName: string): Promise<string | null>;
+  /**
+   * Asks before files are replaced: `writes` lists every file the operation will write, `existing`
+   * those of them that exist and would be replaced. True: go ahead; false: the user declined.
+   */
+  confirmReplace(writes: string[], existing: string[]): Promise<boolean>;
 }
 
 /** How the services are set up by a transport. */
@@ -37,25 +42,88 @@ export interface ServiceHostOptions {
    * path on a machine whose only WebGL is SwiftShader.
    */
   pageBackend?: BackendPreference;
+  /** Most connections (tabs, windows) served at once; one more is refused with a clear message (default 8). */
+  maxConnections?: number;
+  /** How long a session whose page went away (a reload, a dropped socket) can be resumed before its jobs are cancelled (default 30 s). */
+  sessionGraceMs?: number;
+  /** Largest upload (all files of one `upload:begin`), bytes (default 4 GiB). */
+  maxUploadBytes?: number;
+  /** Largest image or label map to read (decoded bytes; default 2 GiB). */
+  maxImageBytes?: number;
   /** Warnings that have no request to answer (files of `openInitial` or of the restored session that cannot be opened); default console.warn. */
   log?: (message: string) => void;
 }
 
+/** How a page connects (see {@link ServiceHost.connect}). */
+export interface ConnectOptions {
+  /**
+   * `ui`: the app's page (every channel); `compute`: a compute-only page (Electron's hidden compute
+   * window) whose agent serves the session of `computeFor`.
+   */
+  role: 'ui' | 'compute';
+  /** For `compute`: the ui connection whose session this page computes for. */
+  computeFor?: ServiceConnection;
+  /** Resume a session whose page went away (reload, dropped socket): the id and key of its `hello`. */
+  resume?: { sessionId: string; key: string } | null;
+  /**
+   * With `resume`: join the session even while another page serves it (a second window of the
+   * same session, e.g. a pop-out view, or a test looking at a page's session). Without it, a
+   * session that a page serves is never handed to another one (a duplicated tab gets its own).
+   */
+  share?: boolean;
+}
+
+/**
+ * One page served by the services (a browser tab, an Electron window): its own session (image,
+ * label map, model, the runs it sees, its jobs, its page compute agent). Nothing one connection
+ * does changes another's session; they share the project folder.
+ */
+export interface ServiceConnection {
+  readonly id: string;
+  /** The session this connection serves and the key that resumes it (sent to the page in its greeting). */
+  readonly session: { id: string; key: string; resumed: boolean };
+  /** Validates and answers one request; never throws (failures come back as `{ error }`). */
+  handle(channel: string, args: unknown): Promise<Envelope<unknown>>;
+  /** Listens to this connection's events (returns the unsubscribe function). */
+  subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void;
+  /**
+   * The largest request message this connection may send now on `channel`, bytes (the browser
+   * transport refuses bigger messages before buffering them): `compute:done` while its agent has a
+   * task running gets that task's result size; everything else the transport's default.
+   */
+  messageAllowance(channel: string): number | null;
+  /**
+   * The page went away. Its page compute agent is removed and the agent's tasks fail at once.
+   * `closed` (a window or tab that closed for good) ends the session at once; `lost` (a socket
+   * that dropped, a reload) keeps it resumable for `sessionGraceMs`, then ends it. Ending a
+   * session cancels its jobs and deletes its unfinished uploads.
+   */
+  close(mode?: 'closed' | 'lost'): void;
+}
+
 /**
  * The main-side services behind the contract, shared by Electron IPC and the HTTP + WebSocket
- * transport. `handle` validates the arguments and never throws: failures come back as
- * `{ error: { code, message } }`.
+ * transport: the project folder, the job queue and the compute worker are shared; every page gets
+ * its own session through {@link connect}.
  */
 export interface ServiceHost {
-  handle(channel: string, args: unknown): Promise<Envelope<unknown>>;
-  /** Listens to every event (returns the unsubscribe function). */
-  subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void;
-  /** Pushes an `app:command` (menu items) to the listeners. */
+  /**
+   * Serves a new page; resumes a session when `resume` names one whose page went away.
+   * @throws ServiceError `forbidden` when `maxConnections` pages are connected already
+   */
+  connect(options: ConnectOptions): ServiceConnection;
+  /** Pushes an `app:command` (menu items) to every ui connection. */
   command(command: Events['app:command']['command']): void;
-  /** Opens files given on the command line (treated like dialog picks); the bundled demo when none. */
+  /**
+   * Files given on the command line (treated like dialog picks): new sessions open them, and so
+   * does every open ui session; with none, new sessions open the project's last files, else the
+   * bundled demo.
+   */
   openInitial(paths: string[]): Promise<void>;
   /** Resolves a download path under `downloadBase` to a file inside the project folder (null when outside or missing). */
   resolveDownload(path: string): string | null;
+  /** Connections served now. */
+  connections(): number;
   /** Cancels running jobs and waits for the compute worker to stop. */
   close(): Promise<void>;
 }

@@ -3,9 +3,23 @@
  * their answers `{ id, envelope }`, pushed events `{ event, payload }`, each one binary frame
  * (shared/api/binaryCodec.ts); the connection counts as open from the server's `{ hello }`. Reconnects with backoff when the socket drops (calls pending
  * then are rejected), and re-syncs the session after a reconnect; stops for good when the server
- * refuses the token (close code 4401).
+ * refuses the token (close code 4401) or serves too many pages already (4429). The server's
+ * greeting names this tab's session; it is kept in the tab's sessionStorage and named again on
+ * every reconnect and reload, so the tab gets its own session back (files, runs, jobs). Requests
+ * bigger than one part travel in parts (shared/api/frameParts.ts).
  */
-import { CLOSE_TOKEN_REFUSED, decodeFrame, encodeFrame, type WireEvent, type WireHello, type WireRequest, type WireResponse } from '../../shared/api/binaryCodec';
+import {
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_TOKEN_REFUSED,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  decodeFrame,
+  encodeFrame,
+  type WireEvent,
+  type WireHello,
+  type WireRequest,
+  type WireResponse,
+} from '../../shared/api/binaryCodec';
+import { splitFrame } from '../../shared/api/frameParts';
 import type { Envelope, EventName, RequestChannel } from '../../shared/api/contract';
 import type { Transport } from '../../shared/api/transport';
 
@@ -31,6 +45,31 @@ export interface WsTransportOptions {
   backoffMs?: { initial: number; max: number };
   /** The WebSocket class (tests); default `globalThis.WebSocket`. */
   WebSocket?: WebSocketLike;
+  /** Where this tab keeps its session (`<id>.<key>`); default the tab's sessionStorage. */
+  sessionStore?: { get(): string | null; set(value: string): void };
+}
+
+/** sessionStorage key of this tab's session. */
+export const SESSION_KEY = 'patchlens.session';
+
+/** The tab's sessionStorage as a session store (a no-op store when storage is disabled). */
+function tabSessionStore(): { get(): string | null; set(value: string): void } {
+  return {
+    get() {
+      try {
+        return globalThis.sessionStorage?.getItem(SESSION_KEY) ?? null;
+      } catch {
+        return null;
+      }
+    },
+    set(value) {
+      try {
+        globalThis.sessionStorage?.setItem(SESSION_KEY, value);
+      } catch {
+        // storage disabled: a reload starts a new session
+      }
+    },
+  };
 }
 
 /** The transport with its connection controls. */
@@ -49,6 +88,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   const Socket = options.WebSocket ?? globalThis.WebSocket;
   if (typeof Socket !== 'function') throw new TransportError('createWsTransport: this page has no WebSocket');
   const backoff = options.backoffMs ?? { initial: 250, max: 5000 };
+  const sessions = options.sessionStore ?? tabSessionStore();
   const pending = new Map<number, { channel: string; resolve: (e: Envelope<unknown>) => void; reject: (e: Error) => void }>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const statusListeners = new Set<(status: WsStatus) => void>();
@@ -91,7 +131,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     }
   };
 
-  const onMessage = (data: unknown, onHello: () => void) => {
+  const onMessage = (data: unknown, onHello: (hello: WireHello['hello']) => void) => {
     let message: Partial<WireResponse & WireEvent & WireHello>;
     try {
       message = decodeFrame(data as ArrayBuffer) as Partial<WireResponse & WireEvent & WireHello>;
@@ -100,7 +140,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       return;
     }
     if (message.hello) {
-      onHello();
+      onHello(message.hello);
     } else if (typeof message.id === 'number') {
       const p = pending.get(message.id);
       if (!p) return;
@@ -124,12 +164,14 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
 
   const connect = () => {
     timer = null;
-    const ws = new Socket(options.url);
+    const resume = sessions.get();
+    const ws = new Socket(resume && /^[\w.-]+$/.test(resume) ? `${options.url}&session=${encodeURIComponent(resume)}` : options.url);
     socket = ws;
     ws.binaryType = 'arraybuffer';
     // The server greets a socket whose token it accepted; only then is the connection open
     // (a refused token also completes the handshake, then closes with 4401).
-    const onHello = () => {
+    const onHello = (hello: WireHello['hello']) => {
+      if (hello.session) sessions.set(`${hello.session.id}.${hello.session.key}`);
       attempt = 0;
       const reopened = everOpened;
       everOpened = true;
@@ -154,6 +196,15 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
         settleReady = null;
         return;
       }
+      if (ev.code === CLOSE_TOO_MANY_CONNECTIONS) {
+        const why = ev.reason || 'the PatchLens server serves as many windows or tabs as it may: close one, then reload this page';
+        rejectPending(why);
+        setStatus('refused');
+        settleReady?.reject(new TransportError(`connectApi: ${why}`));
+        settleReady = null;
+        return;
+      }
+      if (ev.code === CLOSE_MESSAGE_TOO_BIG) console.error(`wsTransport: the server closed the connection: ${ev.reason || 'a message was too big'}`);
       rejectPending(`the connection to the PatchLens server closed (code ${ev.code}) before it answered`);
       if (state === 'closed') return;
       if (!everOpened && attempt >= 2) {
@@ -192,7 +243,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       }
       return new Promise<Envelope<unknown>>((resolve, reject) => {
         pending.set(id, { channel, resolve, reject });
-        ws.send(frame);
+        for (const message of splitFrame(frame, id, channel)) ws.send(message);
       });
     },
     on(event: EventName, listener: (payload: unknown) => void) {

@@ -33,13 +33,32 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
   'app:info': { good: [{}, undefined], bad: [[{ x: 1 }, 'app:info: unknown argument x'], [[], 'app:info: args must be an object, got []']] },
   'session:get': { good: [{}], bad: [[null, 'session:get: args must be an object, got null']] },
   'session:openDemo': { good: [{}], bad: [[{ path: '/etc/passwd' }, 'session:openDemo: unknown argument path']] },
+  'upload:begin': {
+    good: [{ files: [{ name: 'a.nii', size: 4 }] }, { files: [{ name: 'model5/model.json', size: 10 }, { name: 'model5/w.bin', size: 0 }] }],
+    bad: [
+      [{ files: [] }, 'upload:begin: files must be an array of 1 to 64 entries'],
+      [{ files: [{ name: '../evil.nii', size: 1 }] }, "upload:begin: files[0].name (segment 1) must be a plain file name (no '/'"],
+      [{ files: [{ name: '/etc/passwd', size: 1 }] }, "upload:begin: files[0].name (segment 1) must be a plain file name"],
+      [{ files: [{ name: 'a.nii', size: -1 }] }, 'upload:begin: files[0].size must be an integer in [0, 1099511627776], got -1'],
+      [{ files: [{ name: 'a.nii', size: 1 }, { name: 'a.nii', size: 2 }] }, 'upload:begin: files[1].name repeats "a.nii"'],
+    ],
+  },
+  'upload:chunk': {
+    good: [{ uploadId: 'u1', file: 0, offset: 0, bytes: new Uint8Array(8) }],
+    bad: [
+      [{ uploadId: 'u1', file: 0, offset: 0, bytes: [1, 2] }, 'upload:chunk: bytes must be a Uint8Array, got [1, 2]'],
+      [{ uploadId: 'u1', file: 0, offset: 0, bytes: new Uint8Array(8 * 1024 * 1024 + 1) }, 'upload:chunk: bytes must be at most 8388608 bytes (one chunk), got 8388609'],
+      [{ uploadId: '../u', file: 0, offset: 0, bytes: new Uint8Array(1) }, 'upload:chunk: uploadId must be an id'],
+      [{ uploadId: 'u1', file: 0, offset: 0.5, bytes: new Uint8Array(1) }, 'upload:chunk: offset must be an integer'],
+    ],
+  },
+  'upload:cancel': { good: [{ uploadId: 'u1' }], bad: [[{}, 'upload:cancel: uploadId is required']] },
   'file:open': {
     good: [
       { kind: 'image', source: { from: 'dialog' } },
       { kind: 'label', source: { from: 'recent', path: '/data/a.nii.gz' } },
       { kind: 'model', source: { from: 'drop', path: '/models/m' } },
-      { kind: 'image', source: { from: 'upload', files: [{ name: 'a.nii', bytes: new Uint8Array(4) }] } },
-      { kind: 'model', source: { from: 'upload', files: [{ name: 'model.json', bytes: new Uint8Array(1) }, { name: 'w.bin', bytes: new Uint8Array(1) }] } },
+      { kind: 'image', source: { from: 'upload', uploadId: 'u2026-12-06T21-37-50-123Z-abcd' } },
     ],
     bad: [
       [{ kind: 'mesh', source: { from: 'dialog' } }, 'file:open: kind must be one of image, label, model, got "mesh"'],
@@ -47,10 +66,8 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
       [{ kind: 'image', source: { from: 'drop' } }, 'file:open: source.path is required'],
       [{ kind: 'image', source: { from: 'drop', path: '' } }, 'file:open: source.path must be a non-empty path'],
       [{ kind: 'image', source: { from: 'dialog', path: '/x' } }, 'file:open: unknown argument source.path'],
-      [{ kind: 'image', source: { from: 'upload', files: [{ name: '../evil.nii', bytes: new Uint8Array(1) }] } }, "file:open: source.files[0].name must be a plain file name (no '/'"],
-      [{ kind: 'image', source: { from: 'upload', files: [{ name: 'a.nii', bytes: [1, 2] }] } }, 'file:open: source.files[0].bytes must be a Uint8Array, got [1, 2]'],
-      [{ kind: 'image', source: { from: 'upload', files: [] } }, 'file:open: source.files must be an array of exactly 1 file for an image'],
-      [{ kind: 'model', source: { from: 'upload', files: [{ name: 'w.bin', bytes: new Uint8Array(1) }] } }, 'file:open: source.files must include model.json for a model'],
+      [{ kind: 'image', source: { from: 'upload', files: [{ name: 'a.nii', bytes: new Uint8Array(1) }] } }, 'file:open: unknown argument source.files'],
+      [{ kind: 'image', source: { from: 'upload', uploadId: '../x' } }, 'file:open: source.uploadId must be an id'],
       [{ kind: 'image' }, 'file:open: source is required'],
     ],
   },
@@ -151,7 +168,7 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
   },
   'compute:failed': {
     good: [{ ...task, error: { code: 'cancelled', message: 'cancelled' } }, { ...task, error: { code: 'internal', message: 'WebGL context lost' } }],
-    bad: [[{ ...task, error: { code: 'oops', message: 'x' } }, 'compute:failed: error.code must be one of bad-request, not-found, bad-input, precondition, unsupported, forbidden, cancelled, internal, got "oops"']],
+    bad: [[{ ...task, error: { code: 'oops', message: 'x' } }, 'compute:failed: error.code must be one of bad-request, not-found, bad-input, precondition, unsupported, forbidden, conflict, cancelled, internal, got "oops"']],
   },
 };
 
@@ -178,8 +195,9 @@ describe('validateArgs', () => {
 
   it('returns fresh objects with exactly the contract keys and keeps upload bytes', () => {
     const bytes = new Uint8Array([1, 2, 3]);
-    const out = validateArgs('file:open', { kind: 'image', source: { from: 'upload', files: [{ name: 'a.nii', bytes }] } });
-    expect(out).toEqual({ kind: 'image', source: { from: 'upload', files: [{ name: 'a.nii', bytes }] } });
+    const out = validateArgs('upload:chunk', { uploadId: 'u1', file: 0, offset: 0, bytes });
+    expect(out).toEqual({ uploadId: 'u1', file: 0, offset: 0, bytes });
+    expect(out.bytes).toBe(bytes);
     const s = validateArgs('run:start', { settings });
     expect(s.settings).toEqual(settings);
     expect(s.settings).not.toBe(settings);

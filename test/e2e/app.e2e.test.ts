@@ -21,11 +21,7 @@ const hasPdftoppm = spawnSync('pdftoppm', ['-v']).status === 0;
 
 if (!hasChromium) console.warn('app.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
 
-async function call<T>(app: AppPage, channel: string, args: unknown): Promise<T> {
-  const envelope = await app.services.handle(channel, args);
-  if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
-  return envelope.result as T;
-}
+const call = <T>(app: AppPage, channel: string, args: unknown): Promise<T> => app.call<T>(channel, args);
 
 describe.skipIf(!hasChromium)('PatchLens app end to end (browser transport, real services)', { timeout: 300_000 }, () => {
   let app: AppPage;

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import type { Envelope } from '../../shared/api/contract';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
-import type { ServiceHost } from '../../src-node/app/serviceHost';
+import type { ServiceConnection, ServiceHost } from '../../src-node/app/serviceHost';
 import { DOWNLOAD_BASE, startServer, type RunningServer } from '../../src-server/startServer';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../browser/enginePage';
 
@@ -19,6 +20,12 @@ export const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..
 export interface AppPage {
   page: Page;
   services: ServiceHost;
+  /** A connection that shares the page's session (what the page sees, without going through it). */
+  session: ServiceConnection;
+  /** A request on the page's session; throws with the error's message. */
+  call<T>(channel: string, args: unknown): Promise<T>;
+  /** Opens the app in another tab of the same browser (its own session); its console goes to `log` with a `[tab N]` prefix. */
+  openTab(): Promise<Page>;
   server: RunningServer;
   projectDir: string;
   /** Console messages and page errors, as they came. */
@@ -56,17 +63,52 @@ export async function openApp(viewport = { width: 1600, height: 1000 }, options:
     server = await startServer({ services, staticDir: outDir });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-    const page = await browser.newPage({ viewport, acceptDownloads: true });
+    const context = await browser.newContext({ viewport, acceptDownloads: true });
     const log: string[] = [];
-    page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-    await page.goto(server.url);
+    let tabs = 0;
+    const watch = (p: Page, prefix: string) => {
+      p.on('console', (m) => log.push(`${prefix}[${m.type()}] ${m.text()}${m.location().url ? ` (${m.location().url})` : ''}`));
+      p.on('pageerror', (e) => log.push(`${prefix}[pageerror] ${e.message}`));
+      p.on('requestfailed', (r) => log.push(`${prefix}[requestfailed] ${r.url()}: ${r.failure()?.errorText ?? ''}`));
+      p.on('response', (r) => {
+        if (r.status() >= 400) log.push(`${prefix}[http ${r.status()}] ${r.url()}`);
+      });
+    };
+    const page = await context.newPage();
+    watch(page, '');
+    const url = server.url;
+    await page.goto(url);
     await page.waitForSelector('[data-testid="app"][data-ready="true"]', { timeout: 60_000 });
-    return { page, services, server, projectDir, log, close };
+    const session = await shareSession(services, page);
+    const call = async <T>(channel: string, args: unknown): Promise<T> => {
+      const envelope: Envelope<unknown> = await session.handle(channel, args);
+      if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
+      return envelope.result as T;
+    };
+    const host = services;
+    const openTab = async () => {
+      const tab = await context.newPage();
+      watch(tab, `[tab ${++tabs}]`);
+      await tab.goto(url);
+      await tab.waitForSelector('[data-testid="app"][data-ready="true"]', { timeout: 60_000 });
+      void host;
+      return tab;
+    };
+    return { page, services, session, call, openTab, server, projectDir, log, close };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/** A connection to the session a page was greeted with (kept in its sessionStorage). */
+export async function shareSession(services: ServiceHost, page: Page): Promise<ServiceConnection> {
+  const kept = await page.evaluate(() => sessionStorage.getItem('patchlens.session'));
+  const m = kept ? /^(s\d+)\.([0-9a-f]{32})$/.exec(kept) : null;
+  if (!m) throw new Error(`shareSession: the page keeps no session (${JSON.stringify(kept)})`);
+  const conn = services.connect({ role: 'ui', resume: { sessionId: m[1], key: m[2] }, share: true });
+  if (conn.session.id !== m[1]) throw new Error(`shareSession: session ${m[1]} could not be joined`);
+  return conn;
 }
 
 /** Waits until the viewer has drawn its current layers. */

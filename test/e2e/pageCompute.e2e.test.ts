@@ -11,15 +11,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Events, RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
+import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
+import type { ServiceConnection } from '../../src-node/app/serviceHost';
 import { hasChromium } from '../browser/enginePage';
 import { colorsAt, openApp, startFrameGaps, stopFrameGaps, waitRendered, type AppPage } from './appPage';
 
 if (!hasChromium) console.warn('pageCompute.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
 
-async function call<T>(services: AppPage['services'], channel: string, args: unknown): Promise<T> {
-  const envelope = await services.handle(channel, args);
+async function call<T>(conn: Pick<ServiceConnection, 'handle'>, channel: string, args: unknown): Promise<T> {
+  const envelope = await conn.handle(channel, args);
   if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
   return envelope.result as T;
 }
@@ -29,10 +30,11 @@ async function nodeWorkerRun(settings: RunRecord['settings']): Promise<RunRecord
   const projectDir = mkdtempSync(join(tmpdir(), 'patchlens-e2e-node-run-'));
   const services = await createServiceHost({ projectDir, transport: 'http', compute: 'node' });
   try {
+    const conn = services.connect({ role: 'ui' });
     await services.openInitial([]);
-    const { jobId } = await call<{ jobId: string }>(services, 'run:start', { settings });
+    const { jobId } = await call<{ jobId: string }>(conn, 'run:start', { settings });
     for (const end = Date.now() + 180_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-      const session = await call<SessionState>(services, 'session:get', {});
+      const session = await call<SessionState>(conn, 'session:get', {});
       const job = session.jobs.find((j) => j.id === jobId);
       if (job?.state === 'failed' || job?.state === 'cancelled') throw new Error(`nodeWorkerRun: the job ${job.state}: ${job.error?.message}`);
       if (job?.state === 'done') return session.runs.find((r) => r.id === job.resultId)!;
@@ -46,14 +48,10 @@ async function nodeWorkerRun(settings: RunRecord['settings']): Promise<RunRecord
 
 describe.skipIf(!hasChromium)('page compute end to end (browser transport, compute mode page)', { timeout: 300_000 }, () => {
   let app: AppPage;
-  const tasks: Events['compute:task'][] = [];
   let run: RunRecord;
 
   beforeAll(async () => {
     app = await openApp(undefined, { compute: 'page' });
-    app.services.subscribe((event, payload) => {
-      if (event === 'compute:task') tasks.push(payload as Events['compute:task']);
-    });
   }, 240_000);
 
   afterAll(async () => {
@@ -63,7 +61,7 @@ describe.skipIf(!hasChromium)('page compute end to end (browser transport, compu
   });
 
   it('runs the inference from the run panel in the page\'s engine worker', async () => {
-    const { page, services } = app;
+    const { page, session: services } = app;
     await waitRendered(page);
     // Frame gaps while the run goes: the tensor work is in the page's module Worker, not on the UI thread.
     await startFrameGaps(page);
@@ -74,9 +72,8 @@ describe.skipIf(!hasChromium)('page compute end to end (browser transport, compu
     const job = session.jobs[0];
     expect(job.error, JSON.stringify(job.error)).toBeNull();
     expect(job.state).toBe('done');
-    // The job went to the page's agent as a task, and the run is the page's.
-    expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toEqual({ agentId: expect.any(String), taskId: expect.any(String) });
+    // The job went to the page's own agent, and the run is the page's.
+    expect(job.label).toMatch(/ on the page \((wasm|webgl|cpu)\)$/);
     expect(session.runs).toHaveLength(1);
     run = session.runs[0];
     expect(run.id).toBe(job.resultId);
@@ -104,7 +101,7 @@ describe.skipIf(!hasChromium)('page compute end to end (browser transport, compu
   });
 
   it('renders the page run\'s patch performance heatmap', async () => {
-    const { page, services } = app;
+    const { page, session: services } = app;
     const layer = await call<VolumeData>(services, 'run:layer', { runId: run.id, layer: 'tiledPerformance' });
     expect(layer.shape).toEqual([91, 109, 91]);
     expect(Array.from(layer.data).some((v) => v > 0)).toBe(true);
@@ -150,14 +147,14 @@ describe.skipIf(!hasChromium)('page compute on WebGL (forced; SwiftShader here)'
     await page.getByTestId('run-inference').click();
     await expect
       .poll(async () => {
-        const envelope = await app.services.handle('session:get', {});
+        const envelope = await app.session.handle('session:get', {});
         const s = (envelope as { result: SessionState }).result;
         const job = s.jobs.find((j) => j.kind === 'inference');
         if (job?.state === 'failed') throw new Error(`page WebGL run failed: ${job.error?.message}`);
         return job?.state;
       }, { timeout: 300_000, interval: 1000 })
       .toBe('done');
-    const s = ((await app.services.handle('session:get', {})) as { result: SessionState }).result;
+    const s = ((await app.session.handle('session:get', {})) as { result: SessionState }).result;
     const run = s.runs[0];
     console.log(`pageCompute.e2e: forced WebGL page run on ${run.backend.name} (${run.backend.reason}); Dice ${run.dice}; ${run.windows} windows in ${run.timing.totalMs.toFixed(0)} ms`);
     expect(run.backend.name).toBe('webgl');

@@ -29,7 +29,7 @@ function setup(linkFor?: (u: string) => string) {
     'sweep:map': () => calibration,
     'model:trainingMap': () => training,
     'sweep:start': () => ({ jobId: 'j9' }),
-    'report:export': () => ({ html: '/p/reports/s1.html', pdf: '/p/reports/s1.pdf', json: '/p/reports/s1.json', pdfUrl: '/files/s1.pdf' }),
+    'report:export': () => ({ html: '/p/reports/s1.html', pdf: '/p/reports/s1.pdf', json: '/p/reports/s1.json', files: ['/p/reports/s1.html', '/p/reports/s1.pdf', '/p/reports/s1.json'], pdfUrl: '/files/s1.pdf' }),
   });
   const session = makeSession({ image: demoImage, label: { ...demoImage, name: 'brain.nii.gz' }, model: demoModel, sweeps: [sweep] });
   const result = render(ExplorerPanel, { api, session, onShowConfig: (s: RunSettings) => shown.push(s), linkFor });

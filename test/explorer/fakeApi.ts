@@ -24,7 +24,7 @@ export function fakeApi(handlers: Handlers): Api & { calls: { channel: RequestCh
 
 /** A session with nothing open, then `patch` applied. */
 export function makeSession(patch: Partial<SessionState> = {}): SessionState {
-  return { project: { dir: '/p', name: 'p' }, image: null, label: null, model: null, runs: [], sweeps: [], jobs: [], recent: [], ...patch };
+  return { project: { dir: '/p', name: 'p', readOnly: false, lockedBy: null }, notices: [], image: null, label: null, model: null, runs: [], sweeps: [], jobs: [], recent: [], ...patch };
 }
 
 /** A model like the demo's (trained patch 24³). */

@@ -24,7 +24,7 @@ function job(id: string, fraction: number, state: JobInfo['state'] = 'running'):
 }
 
 function session(runs: RunRecord[], jobs: JobInfo[] = []): SessionState {
-  return { project: { dir: '/p', name: 'p' }, image: null, label: null, model: null, runs, sweeps: [], jobs, recent: [] };
+  return { project: { dir: '/p', name: 'p', readOnly: false, lockedBy: null }, notices: [], image: null, label: null, model: null, runs, sweeps: [], jobs, recent: [] };
 }
 
 /** An Api whose events the test fires by hand. */

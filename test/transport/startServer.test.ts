@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, type WireEvent, type WireResponse } from '../../shared/api/binaryCodec';
+import { decodeFrame, encodeFrame, type WireEvent, type WireHello, type WireResponse } from '../../shared/api/binaryCodec';
 import type { SessionState } from '../../shared/api/contract';
+import { splitFrame } from '../../shared/api/frameParts';
 import { workerScriptCsp } from '../../src-server/readCsp';
 import { startServer, type RunningServer } from '../../src-server/startServer';
 import { createFakeServices, fakeVolume, type FakeServices } from './fakeServices';
@@ -31,19 +32,23 @@ function get(port: number, path: string, headers: Record<string, string> = {}, m
   });
 }
 
-/** Opens a WebSocket; resolves once open, or with the close code / HTTP status when refused. */
+/** Opens a WebSocket; resolves once greeted (with the hello), or with the close code and reason / HTTP status when refused. */
 function connect(url: string, origin: string | undefined, headers: Record<string, string> = {}) {
-  return new Promise<{ ws?: WebSocket; closeCode?: number; status?: number }>((done) => {
+  return new Promise<{ ws?: WebSocket; hello?: WireHello['hello']; closeCode?: number; closeReason?: string; status?: number }>((done) => {
     const ws = new WebSocket(url, { origin, headers });
     ws.binaryType = 'nodebuffer';
     let opened = false;
     ws.on('open', () => {
       opened = true;
-      // A refused token closes right after the handshake: wait a moment for that.
-      const t = setTimeout(() => done({ ws }), 100);
-      ws.once('close', (code) => {
-        clearTimeout(t);
-        done({ closeCode: code });
+      // A refused token closes right after the handshake; an accepted one is greeted first.
+      const onClose = (code: number, why: Buffer) => done({ closeCode: code, closeReason: why.toString() });
+      ws.once('close', onClose);
+      ws.once('message', (data: Buffer) => {
+        const m = decodeFrame(data) as Partial<WireHello>;
+        if (m.hello) {
+          ws.off('close', onClose);
+          done({ ws, hello: m.hello });
+        }
       });
     });
     ws.on('unexpected-response', (_req, res) => done({ status: res.statusCode }));
@@ -218,11 +223,10 @@ describe('startServer', () => {
     expect(volume.data).toBeInstanceOf(Float32Array);
     expect(Array.from(volume.data)).toEqual(Array.from(fakeVolume().data));
     expect(volume.shape).toEqual([4, 3, 2]);
-    expect(services.calls.at(-1)).toEqual({ channel: 'volume:get', args: { kind: 'image' } });
+    expect(services.calls.at(-1)).toMatchObject({ channel: 'volume:get', args: { kind: 'image' } });
 
-    const upload = { kind: 'image', source: { from: 'upload', files: [{ name: 'a.nii', bytes: new Uint8Array([1, 2, 3]) }] } };
-    const u = await call(ws!, 2, 'file:open', upload);
-    expect(u.envelope).toEqual({ result: { received: [{ name: 'a.nii', isUint8Array: true, sum: 6 }] } });
+    const u = await call(ws!, 2, 'upload:chunk', { uploadId: 'u1', file: 0, offset: 0, bytes: new Uint8Array([1, 2, 3]) });
+    expect(u.envelope).toEqual({ result: { isUint8Array: true, length: 3, sum: 6 } });
 
     expect((await call(ws!, 3, 'run:delete', { runId: 'r9' })).envelope).toEqual({ error: { code: 'not-found', message: 'no run r9' } });
     expect((await call(ws!, 4, 'sweep:summary', { sweepId: 's1' })).envelope).toEqual({ error: { code: 'internal', message: 'sweep:summary: the fake broke' } });
@@ -248,19 +252,51 @@ describe('startServer', () => {
     expect(await closed2).toBe(1007);
   });
 
-  it('broadcasts events to every connected socket', async () => {
-    const a = (await connect(wsUrl, origin)).ws!;
-    const b = (await connect(wsUrl, origin)).ws!;
-    sockets.push(a, b);
-    const got = Promise.all([nextEvent(a), nextEvent(b)]);
-    const session = { project: { dir: '/p', name: 'p' }, image: null, label: null, model: null, runs: [], sweeps: [], jobs: [], recent: [] } satisfies SessionState;
-    services.emit('session:changed', session);
-    const [ea, eb] = await got;
-    expect(ea).toEqual({ event: 'session:changed', payload: session });
-    expect(eb).toEqual(ea);
-    const cmd = nextEvent(a);
+  it('gives every socket its own connection: events go to their own socket only; menu commands to all', async () => {
+    const a = await connect(wsUrl, origin);
+    const b = await connect(wsUrl, origin);
+    sockets.push(a.ws!, b.ws!);
+    expect(a.hello!.session.id).not.toBe(b.hello!.session.id);
+    const [ca, cb] = services.made.slice(-2);
+    expect(ca.session.id).toBe(a.hello!.session.id);
+    const session = { project: { dir: '/p', name: 'p', readOnly: false, lockedBy: null }, notices: [], image: null, label: null, model: null, runs: [], sweeps: [], jobs: [], recent: [] } satisfies SessionState;
+    const gotA = nextEvent(a.ws!);
+    let bGot: WireEvent | null = null;
+    const onB = (data: Buffer) => (bGot = decodeFrame(data) as WireEvent);
+    b.ws!.on('message', onB);
+    ca.emit('session:changed', session);
+    expect(await gotA).toEqual({ event: 'session:changed', payload: session });
+    // A request round trip on b: the event for a has had its chance to arrive there.
+    await call(b.ws!, 1, 'app:info', {});
+    b.ws!.off('message', onB);
+    expect(bGot === null || !('event' in (bGot as object))).toBe(true);
+    expect(cb.calls.map((c) => c.channel)).toEqual(['app:info']);
+    const cmds = Promise.all([nextEvent(a.ws!), nextEvent(b.ws!)]);
     services.command('reset-view');
-    expect(await cmd).toEqual({ event: 'app:command', payload: { command: 'reset-view' } });
+    expect(await cmds).toEqual([
+      { event: 'app:command', payload: { command: 'reset-view' } },
+      { event: 'app:command', payload: { command: 'reset-view' } },
+    ]);
+  });
+
+  it('passes a well-formed ?session=<id>.<key> on as a resume, ignores a malformed one', async () => {
+    const key = 'ab'.repeat(16);
+    const r = await connect(`${wsUrl}&session=s7.${key}`, origin);
+    sockets.push(r.ws!);
+    expect(services.made.at(-1)!.options.resume).toEqual({ sessionId: 's7', key });
+    expect(r.hello!.session).toEqual({ id: 's7', key, resumed: true });
+    const bad = await connect(`${wsUrl}&session=s7.${key}x`, origin);
+    sockets.push(bad.ws!);
+    expect(services.made.at(-1)!.options.resume).toBeNull();
+  });
+
+  it('closes the connection of a socket that goes away (as lost: the services keep its session for a while)', async () => {
+    const { ws } = await connect(wsUrl, origin);
+    const conn = services.made.at(-1)!;
+    expect(conn.closedAs).toBeNull();
+    ws!.close(1001);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(conn.closedAs).toBe('lost');
   });
 
   it('serves downloads with the token as attachments, 404 otherwise', async () => {
@@ -279,15 +315,15 @@ describe('startServer', () => {
     expect((await get(server.port, `/files/sweeps?token=${server.token}`)).status).toBe(404);
   });
 
-  it('close() ends sockets and stops listening to the services', async () => {
+  it('close() ends sockets and their connections', async () => {
     const s = await startServer({ services, staticDir: join(dir, 'static'), token: 'a'.repeat(32) });
     expect(s.url).toBe(`http://127.0.0.1:${s.port}/?token=${'a'.repeat(32)}`);
-    const before = services.listenerCount();
     const { ws } = await connect(`ws://127.0.0.1:${s.port}/ws?token=${'a'.repeat(32)}`, `http://127.0.0.1:${s.port}`);
+    const conn = services.made.at(-1)!;
     const closed = new Promise<number>((done) => ws!.once('close', (code) => done(code)));
     await s.close();
     expect(await closed).toBe(1001);
-    expect(services.listenerCount()).toBe(before - 1);
+    expect(conn.closedAs).not.toBeNull();
     await expect(get(s.port, '/')).rejects.toThrow(/ECONNREFUSED/);
   });
 
@@ -295,5 +331,92 @@ describe('startServer', () => {
     await expect(startServer({ services, staticDir: join(dir, 'static'), host: '0.0.0.0' as '127.0.0.1' })).rejects.toThrow('startServer: host must be 127.0.0.1');
     await expect(startServer({ services, staticDir: join(dir, 'static'), token: 'short' })).rejects.toThrow('startServer: token must be');
     await expect(startServer({ services, staticDir: join(dir, 'nope') })).rejects.toThrow('startServer: staticDir');
+  });
+});
+
+describe('startServer limits', () => {
+  let dir: string;
+  let services: FakeServices;
+  let server: RunningServer;
+  let origin: string;
+  let wsUrl: string;
+  const MAX = 1024 * 1024;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'patchlens-limits-'));
+    mkdirSync(join(dir, 'static'));
+    writeFileSync(join(dir, 'static', 'index.html'), `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${CSP}" /></head></html>`);
+    services = createFakeServices(join(dir, 'project'));
+    server = await startServer({ services, staticDir: join(dir, 'static'), port: 0, maxMessageBytes: MAX });
+    origin = `http://127.0.0.1:${server.port}`;
+    wsUrl = `ws://127.0.0.1:${server.port}/ws?token=${server.token}`;
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const closeOf = (ws: WebSocket) => new Promise<{ code: number; reason: string }>((done) => ws.once('close', (code, why) => done({ code, reason: why.toString() })));
+
+  it('refuses a connection over the limit with close 4429 and the reason', async () => {
+    services.maxConnections = services.connections() + 1;
+    const first = await connect(wsUrl, origin);
+    const second = await connect(wsUrl, origin);
+    expect(second.closeCode).toBe(4429);
+    expect(second.closeReason).toContain('at most');
+    first.ws!.close();
+    await closeOf(first.ws!);
+    services.maxConnections = Infinity;
+  });
+
+  it('closes a socket (1009, with the reason) that sends one message over the limit, and one fragmented over it', async () => {
+    const big = (await connect(wsUrl, origin)).ws!;
+    const closed = closeOf(big);
+    big.send(encodeFrame({ id: 1, channel: 'app:info', args: { junk: new Uint8Array(MAX + 8192) } }));
+    expect((await closed).code).toBe(1009);
+    // The same bytes as WebSocket fragments of 64 KiB: refused as soon as their sum passes the limit.
+    const frag = (await connect(wsUrl, origin)).ws!;
+    const closed2 = closeOf(frag);
+    const bytes = new Uint8Array(MAX + 65536 * 4);
+    for (let at = 0; at < bytes.length && frag.readyState === WebSocket.OPEN; at += 65536) frag.send(bytes.subarray(at, at + 65536), { fin: at + 65536 >= bytes.length });
+    expect((await closed2).code).toBe(1009);
+  });
+
+  it('takes a request in parts only up to what its connection allows on that channel', async () => {
+    const labels = new Uint8Array(3 * MAX).map((_, i) => i % 7);
+    const frame = encodeFrame({ id: 5, channel: 'compute:done', args: { agentId: 'a1', taskId: 't1', result: { labels: { data: labels } } } });
+    const parts = splitFrame(frame, 5, 'compute:done', 256 * 1024);
+    expect(parts.length).toBeGreaterThan(4);
+    // No allowance: the first part already is refused, nothing is assembled.
+    const refused = (await connect(wsUrl, origin)).ws!;
+    const closed = closeOf(refused);
+    refused.send(parts[0]);
+    const c = await closed;
+    expect(c.code).toBe(1009);
+    expect(c.reason).toContain('compute:done');
+    // With an allowance (a running page task), the parts are put together and handled.
+    const allowed = await connect(wsUrl, origin);
+    services.made.at(-1)!.allowance['compute:done'] = frame.byteLength + 100;
+    const answer = new Promise<WireResponse>((done) => allowed.ws!.on('message', (d: Buffer) => done(decodeFrame(d) as WireResponse)));
+    for (const p of parts) allowed.ws!.send(p);
+    const r = await answer;
+    expect(r).toEqual({ id: 5, envelope: { result: { isUint8Array: true, length: labels.length, sum: labels.reduce((a, b) => a + b, 0) } } });
+    allowed.ws!.close();
+  });
+
+  it('closes a socket whose parts lie (out of order, or a channel other than announced)', async () => {
+    const frame = encodeFrame({ id: 6, channel: 'app:info', args: { blob: new Uint8Array(600 * 1024) } });
+    const parts = splitFrame(frame, 6, 'app:info', 256 * 1024);
+    const ws = (await connect(wsUrl, origin)).ws!;
+    const closed = closeOf(ws);
+    ws.send(parts[0]);
+    ws.send(parts[2]);
+    expect((await closed).code).toBe(1007);
+    const liar = (await connect(wsUrl, origin)).ws!;
+    const closed2 = closeOf(liar);
+    for (const p of splitFrame(frame, 6, 'compute:progress', 256 * 1024)) liar.send(p);
+    const c = await closed2;
+    expect(c.code).toBe(1007);
+    expect(c.reason).toContain('parts announced compute:progress');
   });
 });

@@ -59,15 +59,21 @@ describe.skipIf(!hasChromium)('WebSocket transport in Chromium', { timeout: 120_
     expect(r.isFloat32).toBe(true);
     expect(r.shape).toEqual([4, 3, 2]);
     expect(r.data).toEqual(Array.from(fakeVolume().data));
-    expect(r.upload).toEqual({ received: [{ name: 'x.nii', isUint8Array: true, sum: 18 }] });
+    // The upload went in chunks, then opened by its id.
+    expect(r.upload).toEqual({ echo: 'file:open', args: { kind: 'image', source: { from: 'upload', uploadId: 'u2' } } });
+    const chunk = services.calls.find((c) => c.channel === 'upload:chunk')!.args as { bytes: Uint8Array; offset: number };
+    expect(chunk.offset).toBe(0);
+    expect(Array.from(chunk.bytes)).toEqual([5, 6, 7]);
     expect(r.error).toEqual({ name: 'ApiError', code: 'not-found', message: 'run:delete: no run r2' });
     // The token left the address bar and lives in the tab's sessionStorage.
     expect(r.href).toBe(`http://127.0.0.1:${server.port}/`);
     expect(r.stored).toBe(server.token);
     expect(r.link).toBe(`/files/sweeps/s1/report.pdf?token=${server.token}`);
-    expect(services.calls.map((c) => c.channel)).toEqual(['volume:get', 'file:open', 'run:delete']);
+    expect(services.calls.map((c) => c.channel)).toEqual(['volume:get', 'upload:begin', 'upload:chunk', 'file:open', 'run:delete']);
+    const first = services.made.at(-1)!;
+    expect(r.session).toBe(`${first.session.id}.${first.session.key}`);
 
-    services.emit('session:changed', { pushed: 1 } as never);
+    first.emit('session:changed', { pushed: 1 } as never);
     await page.waitForFunction(() => (window.transportEvents?.length ?? 0) >= 1, null, { timeout: 10_000 });
     expect(await page.evaluate(() => window.transportEvents)).toEqual([{ pushed: 1 }]);
 
@@ -75,6 +81,8 @@ describe.skipIf(!hasChromium)('WebSocket transport in Chromium', { timeout: 120_
     await page.waitForFunction(() => typeof window.transportTest === 'function', null, { timeout: 30_000 });
     const again = await page.evaluate(() => window.transportTest!());
     expect(again.isFloat32).toBe(true);
+    // The reloaded tab asked for its session back.
+    expect(services.made.at(-1)!.options.resume).toEqual({ sessionId: first.session.id, key: first.session.key });
     expect(again.href).toBe(`http://127.0.0.1:${server.port}/`);
     expect(browserLog.filter((l) => l.includes('Content Security Policy') || l.startsWith('[pageerror]'))).toEqual([]);
   });

@@ -68,11 +68,12 @@ describe('wsTransport', () => {
     expect((err as ApiError).message).toBe('run:delete: no run r1');
     const got: unknown[] = [];
     const off = api.on('job:progress', (p) => got.push(p));
-    services.emit('job:progress', { id: 'j1' } as never);
+    const conn = services.made.at(-1)!;
+    conn.emit('job:progress', { id: 'j1' } as never);
     await until(() => got.length === 1);
     expect(got).toEqual([{ id: 'j1' }]);
     off();
-    services.emit('job:progress', { id: 'j2' } as never);
+    conn.emit('job:progress', { id: 'j2' } as never);
     await new Promise((r) => setTimeout(r, 50));
     expect(got).toHaveLength(1);
     t.close();
@@ -80,10 +81,15 @@ describe('wsTransport', () => {
     await expect(api.call('app:info', {})).rejects.toThrow('app:info: not connected to the PatchLens server (closed)');
   });
 
-  it('rejects pending calls when the socket drops, reconnects with backoff and re-syncs the session', async () => {
+  it('rejects pending calls when the socket drops, reconnects with backoff naming its session, and re-syncs', async () => {
     const port = server.port;
-    const t = createWsTransport({ url: `ws://127.0.0.1:${port}/ws?token=${token}`, WebSocket: socketFrom(`http://127.0.0.1:${port}`), backoffMs: { initial: 20, max: 100 } });
+    const kept = new Map<string, string>();
+    const sessionStore = { get: () => kept.get('s') ?? null, set: (v: string) => void kept.set('s', v) };
+    const t = createWsTransport({ url: `ws://127.0.0.1:${port}/ws?token=${token}`, WebSocket: socketFrom(`http://127.0.0.1:${port}`), backoffMs: { initial: 20, max: 100 }, sessionStore });
     await t.ready;
+    const first = services.made.at(-1)!;
+    expect(first.options.resume).toBeNull();
+    expect(kept.get('s')).toBe(`${first.session.id}.${first.session.key}`);
     const statuses: WsStatus[] = [];
     t.onStatus((s) => statuses.push(s));
     const sessions: unknown[] = [];
@@ -101,7 +107,11 @@ describe('wsTransport', () => {
     // The re-sync: session:get's answer handed to the session:changed listeners.
     await until(() => sessions.length === 1);
     expect(sessions[0]).toEqual({ echo: 'session:get', args: {} });
-    services.emit('session:changed', { fresh: true } as never);
+    // The new socket asked for the same session back.
+    const second = services.made.at(-1)!;
+    expect(second).not.toBe(first);
+    expect(second.options.resume).toEqual({ sessionId: first.session.id, key: first.session.key });
+    second.emit('session:changed', { fresh: true } as never);
     await until(() => sessions.length === 2);
     expect(sessions[1]).toEqual({ fresh: true });
     t.close();
@@ -113,6 +123,27 @@ describe('wsTransport', () => {
     expect(t.status()).toBe('refused');
     await new Promise((r) => setTimeout(r, 50));
     expect(t.status()).toBe('refused');
+  });
+
+  it('stops for good, with the server\'s reason, when the server serves too many pages', async () => {
+    services.maxConnections = services.connections();
+    try {
+      const t = createWsTransport({ url: `ws://127.0.0.1:${server.port}/ws?token=${token}`, WebSocket: socketFrom(`http://127.0.0.1:${server.port}`), backoffMs: { initial: 10, max: 10 } });
+      await expect(t.ready).rejects.toThrow(/^connectApi: PatchLens serves at most \d+ windows or tabs at once/);
+      expect(t.status()).toBe('refused');
+    } finally {
+      services.maxConnections = Infinity;
+    }
+  });
+
+  it('sends a request bigger than one part in parts, which the server puts together', async () => {
+    const t = createWsTransport({ url: `ws://127.0.0.1:${server.port}/ws?token=${token}`, WebSocket: socketFrom(`http://127.0.0.1:${server.port}`) });
+    await t.ready;
+    services.made.at(-1)!.allowance['compute:done'] = 40 * 1024 * 1024;
+    const labels = new Uint8Array(20 * 1024 * 1024).map((_, i) => (i * 31) % 251);
+    const envelope = await t.invoke('compute:done', { agentId: 'a1', taskId: 't1', result: { labels: { data: labels } } as never });
+    expect(envelope).toEqual({ result: { isUint8Array: true, length: labels.length, sum: labels.reduce((a, b) => a + b, 0) } });
+    t.close();
   });
 
   it('gives up on a first connection that never opens', async () => {
@@ -139,14 +170,45 @@ describe('page token, download links, uploads', () => {
     expect(() => downloadUrl('http://evil.example/x.pdf', 'http://127.0.0.1:5000/')).toThrow("downloadUrl: http://evil.example/x.pdf is not on this page's origin");
   });
 
-  it('reads uploads into Uint8Arrays, folder picks by their relative path', async () => {
+  it('uploads in chunks of the size main asks for, folder picks by their relative path', async () => {
+    const calls: { channel: string; args: unknown }[] = [];
+    const api = {
+      transport: 'http' as const,
+      on: () => () => undefined,
+      async call(channel: string, args: unknown) {
+        calls.push({ channel, args });
+        if (channel === 'upload:begin') return { uploadId: 'u7', chunkBytes: 2, maxBytes: 100 };
+        return { received: 0 };
+      },
+    } as unknown as Parameters<typeof uploadFiles>[0];
     const a = new File([new Uint8Array([1, 2, 3])], 'a.nii');
     const b = new File(['{}'], 'model.json');
     Object.defineProperty(b, 'webkitRelativePath', { value: 'model5/model.json' });
-    const out = await uploadFiles([a, b]);
-    expect(out.map((f) => f.name)).toEqual(['a.nii', 'model5/model.json']);
-    expect(out[0].bytes).toBeInstanceOf(Uint8Array);
-    expect(Array.from(out[0].bytes)).toEqual([1, 2, 3]);
-    expect(new TextDecoder().decode(out[1].bytes)).toBe('{}');
+    const progress: number[] = [];
+    expect(await uploadFiles(api, [a, b], (sent) => progress.push(sent))).toBe('u7');
+    expect(calls[0]).toEqual({ channel: 'upload:begin', args: { files: [{ name: 'a.nii', size: 3 }, { name: 'model5/model.json', size: 2 }] } });
+    const chunks = calls.slice(1).map((c) => c.args as { file: number; offset: number; bytes: Uint8Array });
+    expect(chunks.map((c) => [c.file, c.offset, Array.from(c.bytes)])).toEqual([
+      [0, 0, [1, 2]],
+      [0, 2, [3]],
+      [1, 0, [123, 125]],
+    ]);
+    expect(progress).toEqual([2, 3, 5]);
+  });
+
+  it('cancels the upload when a chunk fails', async () => {
+    const calls: string[] = [];
+    const api = {
+      transport: 'http' as const,
+      on: () => () => undefined,
+      async call(channel: string) {
+        calls.push(channel);
+        if (channel === 'upload:begin') return { uploadId: 'u8', chunkBytes: 2, maxBytes: 100 };
+        if (channel === 'upload:chunk') throw new Error('disk full');
+        return null;
+      },
+    } as unknown as Parameters<typeof uploadFiles>[0];
+    await expect(uploadFiles(api, [new File([new Uint8Array(5)], 'x.nii')])).rejects.toThrow('disk full');
+    expect(calls).toEqual(['upload:begin', 'upload:chunk', 'upload:cancel']);
   });
 });

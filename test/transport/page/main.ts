@@ -12,8 +12,8 @@ window.transportTest = async (): Promise<TransportTestResult> => {
   const api = await connectApi();
   api.on('session:changed', (p) => events.push(p));
   const volume = await api.call('volume:get', { kind: 'image' });
-  const files = await uploadFiles([new File([new Uint8Array([5, 6, 7])], 'x.nii')]);
-  const upload = await api.call('file:open', { kind: 'image', source: { from: 'upload', files } });
+  const uploadId = await uploadFiles(api, [new File([new Uint8Array([5, 6, 7])], 'x.nii')]);
+  const upload = await api.call('file:open', { kind: 'image', source: { from: 'upload', uploadId } });
   let error: TransportTestResult['error'] = null;
   try {
     await api.call('run:delete', { runId: 'r2' });
@@ -30,6 +30,7 @@ window.transportTest = async (): Promise<TransportTestResult> => {
     error,
     href: location.href,
     stored: sessionStorage.getItem('patchlens.token'),
+    session: sessionStorage.getItem('patchlens.session'),
     link: downloadUrl('/files/sweeps/s1/report.pdf'),
   };
 };

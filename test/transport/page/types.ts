@@ -8,6 +8,8 @@ export interface TransportTestResult {
   error: { name: string; code: string | null; message: string } | null;
   href: string;
   stored: string | null;
+  /** This tab's session as the page keeps it (`<id>.<key>`). */
+  session: string | null;
   link: string;
 }
 

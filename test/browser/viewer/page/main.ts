@@ -48,7 +48,7 @@ window.mountViewer = async ({ imageUrl, highBox, runId = 'r1' }) => {
     layers: ['tiledPerformance'], hasPerformance: true, hasConsistency: false, warnings: [], dir: '/tmp/r1',
   } as unknown as RunRecord;
   const session: SessionState = {
-    project: { dir: '/tmp', name: 'test' },
+    project: { dir: '/tmp', name: 'test', readOnly: false, lockedBy: null }, notices: [],
     image: { name: 'image.nii.gz', path: null, shape: image.shape, spacing: image.spacing, dtype: 'uint8', range: [lo, hi], percentiles: [lo, hi], modality: 'MR' },
     label: null, model: null, runs: [run], sweeps: [], jobs: [], recent: [],
   };

@@ -1,0 +1,184 @@
+/**
+ * One session: what a tab or window has open (image, label map, model), the runs and sweeps it
+ * shows, and its jobs. Sessions share the project folder, the job queue and the compute worker
+ * (HostContext); nothing one session does changes another's files, views or jobs.
+ */
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import type { EventName, Events, FileKind, JobInfo, SessionState } from '../../shared/api/contract';
+import { assertLabelMap } from '../../shared/io/labelMap';
+import type { HostContext } from './hostContext';
+import type { OpenModel, OpenVolume } from './openFiles';
+import { newestFirst } from './projectRecords';
+import { fail } from './serviceError';
+import { Uploads } from './uploads';
+import type { ModelRef } from './workerProtocol';
+
+/** A listener of a session's events. */
+export type SessionListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+/** The project's lock state as the session state shows it. */
+function projectStatus(ctx: HostContext): SessionState['project'] {
+  const { store } = ctx;
+  return { dir: store.dir, name: store.name, readOnly: store.readOnly, lockedBy: store.readOnly ? store.lockedByText : null };
+}
+
+/** See the module comment. */
+export class Session {
+  readonly id: string;
+  /** The secret that resumes this session after its page went away (reload, dropped socket). */
+  readonly key = randomBytes(16).toString('hex');
+  image: OpenVolume | null = null;
+  label: OpenVolume | null = null;
+  model: OpenModel | null = null;
+  /** Runs and sweeps this session shows: the project's when it started, plus its own. */
+  readonly runIds: Set<string>;
+  readonly sweepIds: Set<string>;
+  readonly uploads: Uploads;
+  /** The ui connections serving it now (normally one) and their listeners. */
+  readonly listeners = new Map<string, SessionListener>();
+  /** Ends the session when no page came back in time (see serviceHost.ts `sessionGraceMs`). */
+  graceTimer: ReturnType<typeof setTimeout> | null = null;
+  ended = false;
+  /** Resolves once the session's first files are open (requests wait for it). */
+  ready: Promise<void> = Promise.resolve();
+  private fileLock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: HostContext,
+    id: string,
+  ) {
+    this.id = id;
+    this.runIds = new Set(ctx.records.runIds());
+    this.sweepIds = new Set(ctx.records.sweepIds());
+    this.uploads = new Uploads(ctx.store.uploadsDir, ctx.options.maxUploadBytes);
+  }
+
+  /** Everything the renderer mirrors. */
+  state(): SessionState {
+    const { records, queue, store } = this.ctx;
+    const runs = [...this.runIds].map((id) => records.runs.get(id)).filter((r) => r !== undefined);
+    const sweeps = [...this.sweepIds].map((id) => records.sweeps.get(id)).filter((s) => s !== undefined);
+    return {
+      project: projectStatus(this.ctx),
+      notices: [...store.notices],
+      image: this.image ? { ...this.image.info } : null,
+      label: this.label ? { ...this.label.info } : null,
+      model: this.model ? { ...this.model.info } : null,
+      runs: runs.sort(newestFirst).map((r) => ({ ...r })),
+      sweeps: sweeps.sort(newestFirst).map((s) => ({ ...s })),
+      jobs: queue.list(this.id).map((j) => this.explainWait(j)),
+      recent: store.recent,
+    };
+  }
+
+  /** A queued job says how many jobs of other windows run before it. */
+  private explainWait(job: JobInfo): JobInfo {
+    if (job.state !== 'queued') return job;
+    const others = this.ctx.queue.ahead(job.id);
+    return others > 0 ? { ...job, progress: { ...job.progress, message: `waiting for ${others} job(s) of other windows` } } : job;
+  }
+
+  /** Sends an event to this session's pages. */
+  emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of [...this.listeners.values()]) {
+      try {
+        l(event, payload);
+      } catch (e) {
+        this.ctx.log(`an event listener failed on ${event}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Pushes the state (after any change). */
+  changed(): void {
+    if (!this.ended && !this.ctx.isClosed()) this.emit('session:changed', this.state());
+  }
+
+  /** One file operation at a time per session (opening reads and parses; two at once could interleave). */
+  exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.fileLock.then(f, f);
+    this.fileLock = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Refuses what would write into a project another PatchLens holds. */
+  assertWritable(ch: string): void {
+    const { store } = this.ctx;
+    if (store.readOnly) throw fail('forbidden', `${ch}: ${store.lockedByText ?? 'another PatchLens holds this project'}: this window is read-only (open another project folder to run, sweep or export)`);
+  }
+
+  /**
+   * Opens a file of a trusted path (dialog, drop, recent, upload, command line, demo); the state
+   * changes only when it succeeded. A label map must be a reference for the open image
+   * (`assertLabelMap`: integer, non-negative, finite labels on the image's grid); a different image
+   * (by content, not by shape) closes the label map.
+   */
+  async openPath(kind: FileKind, path: string): Promise<void> {
+    if (kind === 'model') {
+      const model = await this.ctx.files.openModel(path);
+      this.model = model;
+      this.warm(model.ref);
+      this.remember('model', model.ref.path, { model: model.ref.path });
+      return;
+    }
+    if (kind === 'label') {
+      if (!this.image) throw fail('precondition', `label ${basename(path)}: open an image first (a label map must match the image's grid)`);
+      const next = this.ctx.files.readVolume('label', path);
+      try {
+        assertLabelMap(next.volume, this.image.volume, `label ${next.info.name}`);
+      } catch (e) {
+        throw fail('bad-input', `${(e as Error).message} (image ${this.image.info.name})`);
+      }
+      this.label = next;
+      this.remember('label', path, { label: path });
+      return;
+    }
+    const next = this.ctx.files.readVolume('image', path);
+    const same = this.image !== null && this.image.identity === next.identity;
+    this.image = next;
+    if (!same) this.label = null;
+    this.remember('image', path, { image: path, label: this.label?.path ?? null });
+  }
+
+  /** Closes the label map or the model. */
+  closeFile(kind: 'label' | 'model'): void {
+    if (kind === 'label') this.label = null;
+    else this.model = null;
+    if (!this.ctx.store.readOnly) this.ctx.store.setCurrent({ [kind]: null });
+  }
+
+  /** Ends the session: cancels its jobs, deletes its unfinished uploads. */
+  async end(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    this.listeners.clear();
+    this.uploads.close();
+    await this.ctx.queue.cancelOwner(this.id);
+  }
+
+  /** Recent list and the project's open files (skipped in a read-only project). */
+  private remember(kind: FileKind, path: string, current: Partial<Record<FileKind, string | null>>): void {
+    const { store } = this.ctx;
+    if (store.readOnly) return;
+    store.addRecent(kind, path, basename(path));
+    store.setCurrent(current);
+  }
+
+  /**
+   * Loads a just-opened model in the compute worker in the background (reading it, choosing the
+   * backend, compiling its kernels), so the first run starts at once instead of competing with
+   * the UI for the CPU while it warms up. A failure here is reported by the run itself.
+   */
+  private warm(ref: ModelRef): void {
+    if (this.ctx.isClosed()) return;
+    this.ctx.compute.run('warm', { model: { ...ref } }).result.then(
+      (warm) => {
+        if (warm.probes.length > 0) this.ctx.nodeProbes = warm.probes;
+      },
+      () => undefined,
+    );
+  }
+}
