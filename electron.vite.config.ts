@@ -11,25 +11,30 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const alias = { '@shared': resolve(root, 'shared') };
 
 /**
- * Main's entries: the app (out/main/index.js) and the services' compute worker
- * (out/main/computeWorker.js, a worker_threads module the service host starts beside the bundle).
- * The worker entry is added only once its source exists, so the shell builds without it.
+ * Main's entries: the app (out/main/index.js) and the services' worker_threads modules the
+ * service host starts beside the bundle: the compute worker (out/main/computeWorker.js) and the
+ * model check worker (out/main/modelCheckWorker.js: parses and builds a model off the services'
+ * thread, with a time limit). A worker entry is added only once its source exists, so the shell
+ * builds without it.
  */
-const computeWorker = resolve(root, 'src-node/app/computeWorker.ts');
+const workers = {
+  computeWorker: resolve(root, 'src-node/app/computeWorker.ts'),
+  modelCheckWorker: resolve(root, 'src-node/model/modelCheckWorker.ts'),
+};
 const mainInput: Record<string, string> = {
   index: resolve(root, 'src-main/index.ts'),
-  ...(existsSync(computeWorker) ? { computeWorker } : {}),
+  ...Object.fromEntries(Object.entries(workers).filter(([, path]) => existsSync(path))),
 };
 
 /**
  * electron-vite build of the three Electron contexts into `out/{main,preload,renderer}`.
- * Entry names are fixed (`index`, `computeWorker`) because main refers to the built files by name.
+ * Entry names are fixed (`index`, `computeWorker`, `modelCheckWorker`) because main refers to the built files by name.
  */
 export default defineConfig({
   main: {
     resolve: { alias },
     build: {
-      // package.json has "type": "module", so main is emitted as ESM: out/main/index.js (+ computeWorker.js).
+      // package.json has "type": "module", so main is emitted as ESM: out/main/index.js (+ the workers).
       rolldownOptions: { input: mainInput },
     },
   },

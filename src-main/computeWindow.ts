@@ -18,10 +18,15 @@ export interface ComputeWindowsOptions<W extends ComputeBrowserWindow> {
   create: (options: BrowserWindowConstructorOptions) => W;
   /** Absolute path of the built preload (the same as the main window's). */
   preloadPath: string;
-  /** URL of compute.html (file:// in production, the dev server in dev). */
+  /** URL of compute.html (`app://patchlens/compute.html`, or the dev server's in dev). */
   url: string;
   /** Where failures go (default `console.error`). */
   log?: (message: string) => void;
+  /**
+   * Called for every new window before it loads its page (index.ts gives its web contents a fresh
+   * compute connection there). A throw is logged; the window still loads.
+   */
+  onCreate?: (window: W) => void;
   /** Called after the window's renderer died (the agent it hosted is gone), before the new window loads. */
   onGone?: (details: RenderProcessGoneDetails) => void;
   /** At most this many recreations within `windowMs` (default 3 in 60 s); then the window stays gone. */
@@ -37,6 +42,8 @@ export interface ComputeWindows<W extends ComputeBrowserWindow> {
   ensure(): W;
   /** Destroys the window and stops recreating it (until the next `ensure`). */
   destroy(): void;
+  /** Replaces the window by a new one (a fresh page and connection), e.g. after the main window's connection was replaced. */
+  restart(): W;
 }
 
 /**
@@ -44,6 +51,7 @@ export interface ComputeWindows<W extends ComputeBrowserWindow> {
  * preload that loads compute.html, whose page compute agent runs inference with tfjs WebGL in a
  * module Worker (main has no WebGL). When its renderer process dies (`render-process-gone`) the
  * window is replaced by a new one (a crash loop stops after `maxRestarts`); `destroy()` on quit.
+ * Each window is its own page: `onCreate` gives it its own connection (closed with its web contents).
  */
 export function createComputeWindows<W extends ComputeBrowserWindow>(options: ComputeWindowsOptions<W>): ComputeWindows<W> {
   const { create, preloadPath, url } = options;
@@ -59,6 +67,11 @@ export function createComputeWindows<W extends ComputeBrowserWindow>(options: Co
   const open = (): W => {
     const w = create(computeWindowOptions(preloadPath));
     win = w;
+    try {
+      options.onCreate?.(w);
+    } catch (e) {
+      log(`PatchLens compute window: onCreate failed: ${(e as Error).message}`);
+    }
     w.on('closed', () => {
       if (win === w) win = null;
     });
@@ -100,6 +113,13 @@ export function createComputeWindows<W extends ComputeBrowserWindow>(options: Co
       const w = win;
       win = null;
       if (w && !w.isDestroyed()) w.destroy();
+    },
+    restart() {
+      const w = win;
+      win = null;
+      if (w && !w.isDestroyed()) w.destroy();
+      wanted = true;
+      return open();
     },
   };
 }

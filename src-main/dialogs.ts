@@ -1,5 +1,5 @@
-import { extname, join } from 'node:path';
-import type { BaseWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import { basename, extname, join } from 'node:path';
+import type { BaseWindow, Dialog, MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { NativeDialogs } from '../src-node/app/serviceHost';
 
 /** The NIfTI filters of the open dialogs (extensions without the dot; `nii.gz` is one extension). */
@@ -34,16 +34,53 @@ export function saveReportOptions(defaultName: string, defaultDir?: string): Sav
   };
 }
 
+/** Index of the Replace button in {@link confirmReplaceOptions}; Cancel is 1 (the default and the Esc answer). */
+export const REPLACE_BUTTON = 0;
+
+/**
+ * The question before files are replaced: "Replace 2 existing files?", the detail listing every
+ * file the operation writes (each marked "replaces the existing file" or "new"), buttons Replace /
+ * Cancel with Cancel the default and the answer to Esc or closing the box. Files in `existing` that
+ * are not in `writes` are listed too (replaced all the same).
+ *
+ * @param writes every file the operation writes (absolute paths)
+ * @param existing those of them that exist now
+ */
+export function confirmReplaceOptions(writes: readonly string[], existing: readonly string[]): MessageBoxOptions {
+  if (!Array.isArray(writes) || !writes.every((w) => typeof w === 'string')) throw new Error('confirmReplaceOptions: writes must be an array of paths');
+  if (!Array.isArray(existing) || !existing.every((e) => typeof e === 'string')) throw new Error('confirmReplaceOptions: existing must be an array of paths');
+  const exists = new Set(existing);
+  const all = [...new Set([...writes, ...existing])];
+  const replaced = all.filter((f) => exists.has(f)).length;
+  const folders = new Set(all.map((f) => f.slice(0, f.length - basename(f).length)));
+  // One folder (the usual case): names only, and the folder once; else full paths.
+  const name = (f: string) => (folders.size === 1 ? basename(f) : f);
+  const lines = all.map((f) => `  ${name(f)}: ${exists.has(f) ? 'replaces the existing file' : 'new'}`);
+  const where = folders.size === 1 ? `In ${[...folders][0].replace(/[\\/]$/, '') || '/'}, this writes ${all.length} file${all.length === 1 ? '' : 's'}:` : `This writes ${all.length} files:`;
+  return {
+    type: 'warning',
+    title: 'Replace files?',
+    message: `Replace ${replaced} existing file${replaced === 1 ? '' : 's'}?`,
+    detail: [where, ...lines, '', 'The existing files are lost when replaced.'].join('\n'),
+    buttons: ['Replace', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  };
+}
+
 /**
  * The services' native dialogs over Electron's `dialog`, each modal to the app window when
  * there is one. Cancelled dialogs answer null; a report path gets `.pdf` when it lacks it.
+ * `confirmReplace` asks with {@link confirmReplaceOptions} and is true only for Replace; with
+ * nothing to replace it answers true without asking.
  *
  * @param dialog Electron's dialog (or a fake)
  * @param getWindow the app window (null when none)
  * @param defaultDir folder the dialogs start in (the project folder)
  */
 export function createNativeDialogs(
-  dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>,
+  dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showMessageBox'>,
   getWindow: () => BaseWindow | null,
   defaultDir?: () => string | undefined,
 ): NativeDialogs {
@@ -65,6 +102,13 @@ export function createNativeDialogs(
       const answer = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       if (answer.canceled || !answer.filePath) return null;
       return extname(answer.filePath).toLowerCase() === '.pdf' ? answer.filePath : `${answer.filePath}.pdf`;
+    },
+    async confirmReplace(writes, existing) {
+      const options = confirmReplaceOptions(writes, existing);
+      if (existing.length === 0) return true;
+      const win = parent();
+      const answer = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      return answer.response === REPLACE_BUTTON;
     },
   };
 }

@@ -4,34 +4,59 @@
 // parameters); only this file and preload.ts import electron at runtime.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { EVENT_NAMES } from '../shared/api/contract';
 import { createServiceHost } from '../src-node/app/createServiceHost';
-import type { ServiceHost, ServiceHostOptions } from '../src-node/app/serviceHost';
+import type { ServiceConnection, ServiceHost, ServiceHostOptions } from '../src-node/app/serviceHost';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appUrl as appFileUrl, createAppProtocolHandler } from './appProtocol';
 import { isNiftiPath, parseCommandLine } from './argv';
-import { installCspHeader } from './csp';
+import { APP_CSP, COMPUTE_CSP, installCspHeader, WORKER_SCRIPT_CSP } from './csp';
 import { createComputeWindows } from './computeWindow';
 import { createNativeDialogs } from './dialogs';
-import { anySenderCheck, appSenderCheck, computeSenderCheck, forwardEvents, registerIpc } from './ipc';
+import { anySenderCheck, appSenderCheck, computeSenderCheck, registerIpc } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { isAppPage } from './navigation';
 import { denyAllPermissions } from './permissions';
 import { electronPrinter } from './printToPdf';
+import { createWindowConnections } from './windowConnections';
 import { windowOptions } from './windowOptions';
 
-// Built layout: out/main/index.js, out/main/computeWorker.js, out/preload/index.cjs, out/renderer/index.html (+ compute.html).
+// Built layout: out/main/index.js (+ computeWorker.js, modelCheckWorker.js), out/preload/index.cjs, out/renderer/index.html (+ compute.html, assets/).
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
-const rendererFile = join(import.meta.dirname, '../renderer/index.html');
-const computeFile = join(import.meta.dirname, '../renderer/compute.html');
+const rendererDir = join(import.meta.dirname, '../renderer');
 
 // The dev server URL is honoured only in an unpackaged app, so an environment variable
-// cannot point a shipped app at another page.
+// cannot point a shipped app at another page. Otherwise the pages come from app://patchlens/
+// (appProtocol.ts serves out/renderer), never from file://.
 const devUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
-const appUrl = devUrl ?? pathToFileURL(rendererFile).href;
+const appUrl = devUrl ?? appFileUrl('index.html');
 const isApp = (url: string) => isAppPage(url, appUrl);
 // The hidden compute window's page (src-renderer/compute.html): the page compute agent.
-const computeUrl = devUrl ? new URL('compute.html', devUrl).href : pathToFileURL(computeFile).href;
+const computeUrl = devUrl ? new URL('compute.html', devUrl).href : appFileUrl('compute.html');
 const isComputePage = (url: string) => isAppPage(url, computeUrl);
-const computeWindows = createComputeWindows({ create: (o) => new BrowserWindow(o), preloadPath, url: computeUrl });
+
+/** The events the compute window receives: the page compute ones (`compute:task`, `compute:cancel`). */
+const COMPUTE_EVENTS = EVENT_NAMES.filter((event) => event.startsWith('compute:'));
+
+/** Every window's web contents has its own connection (its own session); IPC finds it here. */
+const connections = createWindowConnections();
+const computeWindows = createComputeWindows({
+  create: (o) => new BrowserWindow(o),
+  preloadPath,
+  url: computeUrl,
+  // Each compute window serves the main window's session with a connection of its own, and
+  // receives only the page compute events (compute:task, compute:cancel).
+  onCreate: (w) =>
+    connections.bind(w.webContents, {
+      pageUrl: computeUrl,
+      events: COMPUTE_EVENTS,
+      connect: () => {
+        const ui = mainWindow ? connections.of(mainWindow.webContents) : null;
+        if (!services || !ui) throw new Error('the compute window has no main window to compute for');
+        return services.connect({ role: 'compute', computeFor: ui });
+      },
+    }),
+});
 
 let mainWindow: BrowserWindow | null = null;
 let services: ServiceHost | null = null;
@@ -48,17 +73,40 @@ function openFiles(paths: string[]): void {
   services.openInitial(paths).catch((err: unknown) => console.error('PatchLens: opening', paths.join(', '), 'failed:', err));
 }
 
-/** Creates the single main window and loads the renderer. */
-function createWindow(): BrowserWindow {
+/**
+ * A ui connection for a main window's new document: a reload resumes the session of the document
+ * before it (its connection was just closed as `lost`), anything else gets a new session.
+ */
+function connectUi(host: ServiceHost, previous: ServiceConnection | null): ServiceConnection {
+  if (previous) {
+    try {
+      return host.connect({ role: 'ui', resume: { sessionId: previous.session.id, key: previous.session.key } });
+    } catch (err) {
+      console.error('PatchLens: cannot resume the session after a reload:', err);
+    }
+  }
+  return host.connect({ role: 'ui' });
+}
+
+/** Creates the single main window, with its own connection, and loads the renderer. */
+function createWindow(host: ServiceHost): BrowserWindow {
   const win = new BrowserWindow(windowOptions(preloadPath));
+  connections.bind(win.webContents, {
+    pageUrl: appUrl,
+    connect: (previous) => connectUi(host, previous),
+    // The compute window serves the main window's session: a new document that could not resume
+    // it (a fresh session) needs a compute window of its own.
+    onReplaced: (connection) => {
+      if (mainWindow === win && !connection.session.resumed) computeWindows.restart();
+    },
+  });
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
     // The hidden compute window lives only beside the main window (else 'window-all-closed' never comes).
     computeWindows.destroy();
   });
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(rendererFile);
+  void win.loadURL(appUrl);
   mainWindow = win;
   computeWindows.ensure();
   return win;
@@ -67,7 +115,13 @@ function createWindow(): BrowserWindow {
 /** Starts the services, IPC, menu and window; opens the files of the command line (the demo when none). */
 async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
-  installCspHeader(session.defaultSession.webRequest, (url) => isApp(url) || isComputePage(url));
+  // The pages, their scripts and the engine's .wasm: only files of out/renderer, with their CSP headers.
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({ root: rendererDir, documentCsp: (file) => (file === 'compute.html' ? COMPUTE_CSP : APP_CSP), scriptCsp: WORKER_SCRIPT_CSP }),
+  );
+  // The same header for the dev server's pages (http responses).
+  installCspHeader(session.defaultSession.webRequest, (url) => (isApp(url) ? APP_CSP : isComputePage(url) ? COMPUTE_CSP : null));
 
   const commandLine = parseCommandLine(process.argv, process.cwd());
   const projectDir = commandLine.projectDir ?? join(app.getPath('documents'), 'PatchLens');
@@ -91,15 +145,18 @@ async function start(): Promise<void> {
   }
   services = host;
   // The app page may call every channel; the compute window only the page compute channels.
-  registerIpc(ipcMain, host, anySenderCheck(appSenderCheck(() => mainWindow, appUrl), computeSenderCheck(() => computeWindows.window, computeUrl)));
-  forwardEvents(host, () => mainWindow?.webContents ?? null, appUrl);
-  forwardEvents(host, () => computeWindows.window?.webContents ?? null, computeUrl, ['compute:task', 'compute:cancel']);
+  // A call goes to the connection of the web contents that sent it.
+  registerIpc(
+    ipcMain,
+    (event) => connections.of(event.sender),
+    anySenderCheck(appSenderCheck(() => mainWindow, appUrl), computeSenderCheck(() => computeWindows.window, computeUrl)),
+  );
 
   app.setAboutPanelOptions({ applicationName: 'PatchLens', applicationVersion: app.getVersion(), copyright: 'MIT License' });
   const template = buildMenuTemplate((command) => host.command(command), process.platform, { isPackaged: app.isPackaged, appName: 'PatchLens' });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 
-  createWindow();
+  createWindow(host);
   const initial = [...commandLine.files, ...pendingFiles.splice(0)];
   host.openInitial(initial).catch((err: unknown) => console.error('PatchLens: opening', initial.join(', ') || 'the demo', 'failed:', err));
 }
@@ -108,13 +165,17 @@ if (!app.requestSingleInstanceLock()) {
   // Another PatchLens runs: it receives our argv ('second-instance') and opens the files.
   app.quit();
 } else {
+  // Before 'ready' (Electron allows it only then): app:// is a standard, secure scheme with fetch.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
   // Every web contents (the app window and the hidden report printer): no new windows, no
   // webviews, no navigation away from the app's page.
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.on('will-navigate', (event, url) => {
-      if (!isApp(url)) event.preventDefault();
+    // The event's own url: the positional url argument is deprecated (Electron 45 typings).
+    contents.on('will-navigate', (event) => {
+      if (!isApp(event.url)) event.preventDefault();
     });
     contents.on('will-frame-navigate', (event) => {
       if (!isApp(event.url)) event.preventDefault();
@@ -132,14 +193,14 @@ if (!app.requestSingleInstanceLock()) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
     } else if (services) {
-      createWindow();
+      createWindow(services);
     }
     const { files } = parseCommandLine(argv, workingDirectory);
     if (files.length > 0) openFiles(files);
   });
 
   app.on('activate', () => {
-    if (services && !mainWindow) createWindow();
+    if (services && !mainWindow) createWindow(services);
   });
 
   app.on('window-all-closed', () => {

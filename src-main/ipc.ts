@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { REQUEST_CHANNELS } from '../shared/api/contract';
 import type { Envelope, EventName, RequestChannel } from '../shared/api/contract';
-import type { ServiceHost } from '../src-node/app/serviceHost';
+import type { ServiceConnection } from '../src-node/app/serviceHost';
 import { isAppPage } from './navigation';
 
 /** Decides whether an IPC call (on `channel`) comes from the app's own page. */
@@ -65,33 +65,43 @@ export function anySenderCheck(...checks: SenderCheck[]): SenderCheck {
     });
 }
 
+/** The part of a service connection the IPC handlers use. */
+export type IpcConnection = Pick<ServiceConnection, 'handle'>;
+
 /**
  * Registers one `ipcMain.handle` per request channel of the contract (the IPC channel name is
- * the contract's channel name). Each call is delegated to `services.handle` only after
- * `isTrustedSender` accepted its sender; otherwise it answers `forbidden`. Channels outside the
- * contract have no handler (Electron rejects the invoke). Returns a function that removes the handlers.
+ * the contract's channel name). Each call is checked by `isTrustedSender` first (otherwise it
+ * answers `forbidden`), then goes to the connection of the web contents that sent it
+ * (`connectionOf`): every window is its own session, so a call can only act on its own window's
+ * session. A sender without a connection (its page closed, crashed or is being replaced) answers
+ * `forbidden` too. Channels outside the contract have no handler (Electron rejects the invoke).
+ * Returns a function that removes the handlers.
  *
  * @param ipcMain Electron's ipcMain (or a fake)
- * @param services the service host
+ * @param connectionOf the connection serving the sender's web contents (null when none)
  * @param isTrustedSender see {@link appSenderCheck}
  */
 export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
-  services: Pick<ServiceHost, 'handle'>,
+  connectionOf: (event: IpcMainInvokeEvent) => IpcConnection | null,
   isTrustedSender: SenderCheck,
 ): () => void {
+  if (typeof connectionOf !== 'function') throw new Error('registerIpc: connectionOf must be a function');
   if (typeof isTrustedSender !== 'function') throw new Error('registerIpc: isTrustedSender must be a function');
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, args: unknown): Promise<Envelope<unknown>> => {
       let trusted = false;
+      let connection: IpcConnection | null = null;
       try {
         trusted = isTrustedSender(event, channel) === true;
+        if (trusted) connection = connectionOf(event);
       } catch {
         trusted = false;
       }
       if (!trusted) return { error: { code: 'forbidden', message: `${channel}: the request does not come from the app's page` } };
+      if (!connection) return { error: { code: 'forbidden', message: `${channel}: this page has no connection to the services (it closed, crashed or is reloading)` } };
       try {
-        return await services.handle(channel, args);
+        return await connection.handle(channel, args);
       } catch (err) {
         return { error: { code: 'internal', message: `${channel}: ${err instanceof Error ? err.message : String(err)}` } };
       }
@@ -103,24 +113,25 @@ export function registerIpc(
 }
 
 /**
- * Sends every service event to the app's page (`webContents.send(eventName, payload)`), and
- * only while it shows the app's page. Returns the unsubscribe function.
+ * Sends every event of `source` (a window's own connection) to `getTarget()`
+ * (`webContents.send(eventName, payload)`), and only while it shows `pageUrl`. Returns the
+ * unsubscribe function.
  *
- * @param services the service host
- * @param getTarget the app window's web contents (null when there is none)
- * @param appUrl URL the window was loaded with
+ * @param source the connection whose events these are
+ * @param getTarget the window's web contents (null when there is none)
+ * @param pageUrl URL the window was loaded with
  * @param events only these events (default: every event)
  */
 export function forwardEvents(
-  services: Pick<ServiceHost, 'subscribe'>,
+  source: Pick<ServiceConnection, 'subscribe'>,
   getTarget: () => Pick<WebContents, 'isDestroyed' | 'getURL' | 'send'> | null,
-  appUrl: string,
+  pageUrl: string,
   events?: readonly EventName[],
 ): () => void {
-  return services.subscribe((event, payload) => {
+  return source.subscribe((event, payload) => {
     if (events && !events.includes(event)) return;
     const target = getTarget();
-    if (!target || target.isDestroyed() || !isAppPage(target.getURL(), appUrl)) return;
+    if (!target || target.isDestroyed() || !isAppPage(target.getURL(), pageUrl)) return;
     target.send(event, payload);
   });
 }

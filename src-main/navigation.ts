@@ -3,7 +3,7 @@
  * (query and hash may differ). Anything else, or anything unparsable, is refused.
  *
  * @param target URL the page wants to navigate to
- * @param appUrl URL the window was loaded with (file:// in production, the dev server in dev)
+ * @param appUrl URL the window was loaded with (`app://patchlens/…` in production, the dev server in dev)
  */
 export function isAppPage(target: string, appUrl: string): boolean {
   let t: URL;
@@ -14,6 +14,7 @@ export function isAppPage(target: string, appUrl: string): boolean {
   } catch {
     return false;
   }
-  // Compare parts rather than `origin`: every file:// URL has the opaque origin "null".
+  // Compare parts rather than `origin`: a file:// URL has the opaque origin "null" (and Node's URL gives
+  // app:// one too, as it does not know the scheme is standard).
   return t.protocol === a.protocol && t.host === a.host && t.pathname === a.pathname;
 }

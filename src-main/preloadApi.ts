@@ -1,6 +1,6 @@
 import type { IpcRendererEvent } from 'electron';
 import { EVENT_NAMES, REQUEST_CHANNELS } from '../shared/api/contract';
-import type { ApiErrorPayload } from '../shared/api/contract';
+import type { ApiErrorPayload, FileKind } from '../shared/api/contract';
 
 /** Versions shown in the about line; all strings, read in the preload. */
 export interface PreloadVersions {
@@ -10,12 +10,15 @@ export interface PreloadVersions {
   node: string;
 }
 
+/** An answer of the services: the result, or an error that keeps its code. */
+export type PreloadEnvelope = { result: unknown } | { error: ApiErrorPayload };
+
 /** What the preload exposes as `window.patchlens` (src-renderer/env.d.ts declares the same shape; a test checks both agree). */
 export interface PreloadApi {
   versions: PreloadVersions;
-  invoke(channel: string, args: unknown): Promise<{ result: unknown } | { error: ApiErrorPayload }>;
+  invoke(channel: string, args: unknown): Promise<PreloadEnvelope>;
   on(event: string, listener: (payload: unknown) => void): () => void;
-  pathForFile(file: File): string;
+  openDropped(kind: string, file: File): Promise<PreloadEnvelope>;
 }
 
 /** The part of `ipcRenderer` the API uses (a parameter, so tests pass a fake). */
@@ -27,28 +30,47 @@ export interface PreloadIpc {
 
 const requestChannels: ReadonlySet<string> = new Set(REQUEST_CHANNELS);
 const eventNames: ReadonlySet<string> = new Set(EVENT_NAMES);
+const fileKinds: ReadonlySet<string> = new Set<FileKind>(['image', 'label', 'model']);
+
+/** Whether `args` is a `file:open` whose source claims to be a drop (only {@link PreloadApi.openDropped} may send one). */
+function isDropOpen(channel: string, args: unknown): boolean {
+  if (channel !== 'file:open' || typeof args !== 'object' || args === null) return false;
+  const source = (args as { source?: unknown }).source;
+  return typeof source === 'object' && source !== null && (source as { from?: unknown }).from === 'drop';
+}
 
 /**
  * Builds the page's API over `ipcRenderer`: `invoke` and `on` accept only the contract's request
  * channels and event names (shared/api/contract.ts); nothing of `ipcRenderer` or its event
  * objects reaches the page (listeners get the payload alone). `invoke` always resolves to an
- * envelope: an unknown channel answers `bad-request`, a failed IPC call `internal`.
+ * envelope: an unknown channel answers `bad-request`, a failed IPC call `internal`, and a
+ * `file:open` from a `drop` source `forbidden`: page script never sends a path. A dropped file is
+ * opened with `openDropped(kind, file)`, which takes the path from the `File` itself
+ * (webUtils.getPathForFile, here in the preload) and sends `file:open { source: { from: 'drop',
+ * path } }`; for a model, the folder of the dropped file. A File that has no path on disk (built
+ * by page script, dragged from another app's memory) answers `bad-request`, and the page uploads
+ * its bytes instead.
  *
  * @param ipc ipcRenderer (or a fake)
  * @param getPathForFile webUtils.getPathForFile
  * @param versions the versions shown in the about line
  */
 export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) => string, versions: PreloadVersions): PreloadApi {
+  const send = (channel: string, args: unknown): Promise<PreloadEnvelope> =>
+    ipc.invoke(channel, args).then(
+      (envelope) => envelope as PreloadEnvelope,
+      (err: unknown) => ({ error: { code: 'internal', message: `invoke ${channel}: ${err instanceof Error ? err.message : String(err)}` } }),
+    );
   return {
     versions: { ...versions },
     invoke(channel: string, args: unknown) {
       if (typeof channel !== 'string' || !requestChannels.has(channel)) {
         return Promise.resolve({ error: { code: 'bad-request', message: `invoke: unknown channel ${JSON.stringify(String(channel))}` } });
       }
-      return ipc.invoke(channel, args).then(
-        (envelope) => envelope as { result: unknown } | { error: ApiErrorPayload },
-        (err: unknown) => ({ error: { code: 'internal', message: `invoke ${channel}: ${err instanceof Error ? err.message : String(err)}` } }),
-      );
+      if (isDropOpen(channel, args)) {
+        return Promise.resolve({ error: { code: 'forbidden', message: 'invoke file:open: a dropped file is opened with openDropped(kind, file), never from a path the page sends' } });
+      }
+      return send(channel, args);
     },
     on(event: string, listener: (payload: unknown) => void) {
       if (typeof event !== 'string' || !eventNames.has(event)) throw new Error(`on: unknown event ${JSON.stringify(String(event))}`);
@@ -62,12 +84,22 @@ export function createPreloadApi(ipc: PreloadIpc, getPathForFile: (file: File) =
         ipc.removeListener(event, relay);
       };
     },
-    pathForFile(file: File) {
-      try {
-        return getPathForFile(file) || '';
-      } catch {
-        return '';
+    openDropped(kind: string, file: File) {
+      if (typeof kind !== 'string' || !fileKinds.has(kind)) {
+        return Promise.resolve({ error: { code: 'bad-request', message: `openDropped: kind must be image, label or model, got ${JSON.stringify(String(kind))}` } });
       }
+      let path = '';
+      try {
+        path = getPathForFile(file) || '';
+      } catch {
+        path = '';
+      }
+      if (typeof path !== 'string' || path === '') {
+        return Promise.resolve({ error: { code: 'bad-request', message: 'openDropped: the dropped file has no path on disk (upload its bytes instead)' } });
+      }
+      // A model is a folder: the dropped file (model.json or a shard) names it.
+      const target = kind === 'model' ? path.replace(/[\\/][^\\/]*$/, '') || path.slice(0, 1) : path;
+      return send('file:open', { kind, source: { from: 'drop', path: target } });
     },
   };
 }

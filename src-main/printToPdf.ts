@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions, PrintToPDFOptions, WebContents } from 'electron';
 import { pdfPrintOptions, type PrintToPdf } from '../src-node/report/renderPdf';
+import { denyAllPermissions } from './permissions';
 import { printWindowOptions } from './windowOptions';
 
 /** The hidden window the printer uses (a parameter, so tests pass a fake BrowserWindow). */
@@ -11,7 +12,9 @@ export interface PrintWindowLike {
   loadFile(path: string): Promise<void>;
   destroy(): void;
   isDestroyed(): boolean;
-  webContents: Pick<WebContents, 'printToPDF'> & { session: { webRequest: Pick<WebContents['session']['webRequest'], 'onBeforeRequest'> } };
+  webContents: Pick<WebContents, 'printToPDF'> & {
+    session: Pick<WebContents['session'], 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & { webRequest: Pick<WebContents['session']['webRequest'], 'onBeforeRequest'> };
+  };
 }
 
 /** renderPdf's page setup in `webContents.printToPDF` terms (margins in inches). */
@@ -33,7 +36,7 @@ export function electronPdfOptions(html: string): PrintToPDFOptions {
  * A {@link PrintToPdf} over Electron: writes the report HTML to a temporary file (a data: URL
  * would hit Chromium's 2 MB URL limit with the embedded PNGs), loads it in a hidden, sandboxed
  * window without JavaScript in its own in-memory session whose requests are limited to that file
- * and `data:` URLs, prints it with `webContents.printToPDF`, then destroys the window and deletes
+ * and `data:` URLs and whose permission requests are all refused, prints it with `webContents.printToPDF`, then destroys the window and deletes
  * the file.
  *
  * @param createWindow `(options) => new BrowserWindow(options)`
@@ -53,6 +56,7 @@ export function electronPrinter(createWindow: (options: BrowserWindowConstructor
       fileUrl = pathToFileURL(file).href;
       printing.add(fileUrl);
       win = createWindow(printWindowOptions());
+      denyAllPermissions(win.webContents.session);
       // One listener per session (a later call replaces it): it admits the files of every print in progress.
       win.webContents.session.webRequest.onBeforeRequest((details, callback) => {
         callback({ cancel: !(printing.has(details.url) || details.url.startsWith('data:')) });

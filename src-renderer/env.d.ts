@@ -19,8 +19,15 @@ export interface PatchLensApi {
   invoke(channel: string, args: unknown): Promise<{ result: unknown } | { error: { code: string; message: string } }>;
   /** Listens to a contract event; returns the unsubscribe function. */
   on(event: string, listener: (payload: unknown) => void): () => void;
-  /** Absolute path of a dropped file (Electron's webUtils.getPathForFile); '' when it has none. */
-  pathForFile(file: File): string;
+  /**
+   * Opens a dropped file as an image, label map or model (a model: the folder of the dropped
+   * model.json or shard). The preload reads the file's path itself (webUtils.getPathForFile) and
+   * sends `file:open { source: { from: 'drop', path } }`; page script never sees or sends the
+   * path (`invoke('file:open', { source: { from: 'drop' } })` answers `forbidden`). A file with no
+   * path on disk (dragged from another app's memory) answers `bad-request` with a message starting
+   * `openDropped:`: upload its bytes instead. Other errors are the services' answer to `file:open`.
+   */
+  openDropped(kind: 'image' | 'label' | 'model', file: File): Promise<{ result: unknown } | { error: { code: string; message: string } }>;
 }
 
 declare global {

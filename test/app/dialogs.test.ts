@@ -1,10 +1,10 @@
-import type { BaseWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import type { BaseWindow, MessageBoxOptions, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { createNativeDialogs } from '../../src-main/dialogs';
+import { confirmReplaceOptions, createNativeDialogs } from '../../src-main/dialogs';
 
 /** A fake dialog answering the queued answers and recording (parent, options). */
-function fakeDialog(open: { canceled: boolean; filePaths: string[] }, save: { canceled: boolean; filePath?: string }) {
-  const calls: { kind: string; parent: unknown; options: OpenDialogOptions | SaveDialogOptions }[] = [];
+function fakeDialog(open: { canceled: boolean; filePaths: string[] }, save: { canceled: boolean; filePath?: string }, message: { response: number } = { response: 1 }) {
+  const calls: { kind: string; parent: unknown; options: OpenDialogOptions | SaveDialogOptions | MessageBoxOptions }[] = [];
   const record =
     <T,>(kind: string, answer: T) =>
     (...args: unknown[]) => {
@@ -12,7 +12,12 @@ function fakeDialog(open: { canceled: boolean; filePaths: string[] }, save: { ca
       calls.push({ kind, parent, options: options as OpenDialogOptions });
       return Promise.resolve(answer);
     };
-  return { calls, showOpenDialog: record('open', open) as never, showSaveDialog: record('save', save) as never };
+  return {
+    calls,
+    showOpenDialog: record('open', open) as never,
+    showSaveDialog: record('save', save) as never,
+    showMessageBox: record('message', { ...message, checkboxChecked: false }) as never,
+  };
 }
 
 const win = { isDestroyed: () => false } as unknown as BaseWindow;
@@ -54,5 +59,49 @@ describe('createNativeDialogs', () => {
       expect(options.filters).toEqual([{ name: 'PDF', extensions: ['pdf'] }]);
     }
     expect(got).toEqual(['/out/report.pdf', '/out/report.pdf', '/out/REPORT.PDF']);
+  });
+});
+
+describe('confirmReplace', () => {
+  const writes = ['/out/a.pdf', '/out/a.html', '/out/a.json'];
+
+  it('asks modally, listing every file the export writes and marking those it replaces; Cancel is the default', async () => {
+    const dialog = fakeDialog({ canceled: true, filePaths: [] }, { canceled: true }, { response: 1 });
+    const dialogs = createNativeDialogs(dialog, () => win);
+    expect(await dialogs.confirmReplace(writes, ['/out/a.html', '/out/a.json'])).toBe(false);
+    expect(dialog.calls).toHaveLength(1);
+    const { kind, parent, options } = dialog.calls[0];
+    const box = options as MessageBoxOptions;
+    expect([kind, parent]).toEqual(['message', win]);
+    expect(box.message).toBe('Replace 2 existing files?');
+    expect(box.buttons).toEqual(['Replace', 'Cancel']);
+    expect([box.defaultId, box.cancelId, box.type]).toEqual([1, 1, 'warning']);
+    expect(box.detail).toBe(
+      ['In /out, this writes 3 files:', '  a.pdf: new', '  a.html: replaces the existing file', '  a.json: replaces the existing file', '', 'The existing files are lost when replaced.'].join('\n'),
+    );
+  });
+
+  it('is true only for Replace, and asks without a parent when no window is live', async () => {
+    const dialog = fakeDialog({ canceled: true, filePaths: [] }, { canceled: true }, { response: 0 });
+    const dialogs = createNativeDialogs(dialog, () => null);
+    expect(await dialogs.confirmReplace(writes, ['/out/a.pdf'])).toBe(true);
+    expect(dialog.calls[0].parent).toBeNull();
+    expect((dialog.calls[0].options as MessageBoxOptions).message).toBe('Replace 1 existing file?');
+  });
+
+  it('does not ask when nothing would be replaced', async () => {
+    const dialog = fakeDialog({ canceled: true, filePaths: [] }, { canceled: true });
+    expect(await createNativeDialogs(dialog, () => win).confirmReplace(writes, [])).toBe(true);
+    expect(dialog.calls).toEqual([]);
+  });
+
+  it('lists full paths across folders and an existing file missing from writes, and rejects bad lists', () => {
+    const box = confirmReplaceOptions(['/runs/r1/labels.nii.gz', '/runs/r1/run.json'], ['/data/labels.nii.gz']);
+    expect(box.message).toBe('Replace 1 existing file?');
+    expect(box.detail).toBe(
+      ['This writes 3 files:', '  /runs/r1/labels.nii.gz: new', '  /runs/r1/run.json: new', '  /data/labels.nii.gz: replaces the existing file', '', 'The existing files are lost when replaced.'].join('\n'),
+    );
+    expect(() => confirmReplaceOptions('a' as never, [])).toThrow(/confirmReplaceOptions: writes/);
+    expect(() => confirmReplaceOptions([], [1] as never)).toThrow(/confirmReplaceOptions: existing/);
   });
 });

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES, REQUEST_CHANNELS } from '../../shared/api/contract';
-import { APP_CSP } from '../../src-main/csp';
+import { APP_SCHEME_PRIVILEGES } from '../../src-main/appProtocol';
+import { APP_CSP, COMPUTE_CSP, COMPUTE_META_CSP, PAGE_META_CSP, WORKER_SCRIPT_CSP } from '../../src-main/csp';
 import { computeWindowOptions, printWindowOptions, windowOptions } from '../../src-main/windowOptions';
 import { isAppPage } from '../../src-main/navigation';
 import { directives } from '../helpers/cspDirectives';
@@ -38,7 +39,8 @@ function runPreload(code: string, versions: Record<string, string>): PreloadRun 
         throw new Error('the preload must not use ipcRenderer.send');
       },
     },
-    webUtils: { getPathForFile: (file: { name: string }) => `/dropped/${file.name}` },
+    // A File the user dropped has a path; one page script built has none.
+    webUtils: { getPathForFile: (file: { name: string; dropped?: boolean }) => (file.dropped ? `/dropped/${file.name}` : '') },
   };
   const fakeRequire = (id: string): unknown => {
     if (id === 'electron') return electron;
@@ -68,17 +70,22 @@ describe('electron-vite build', () => {
     if (out) await rm(out, { recursive: true, force: true });
   });
 
-  it('emits an ES-module main that points at the built preload and page', async () => {
+  it('emits an ES-module main that points at the built preload, the renderer folder and app:// pages', async () => {
     const main = await readFile(join(out, 'main/index.js'), 'utf8');
     expect(main).toMatch(/from "electron"/);
     expect(main).toContain('../preload/index.cjs');
-    expect(main).toContain('../renderer/index.html');
+    expect(main).toContain('../renderer');
     expect(main).toContain('computeWorker.js');
+    // Pages never load from file:// (loadFile is gone; the printer's report is the one file:// load).
+    expect(main).not.toMatch(/\.loadFile\(\s*rendererFile|renderer\/index\.html"\)/);
+    expect(main).toMatch(/registerSchemesAsPrivileged/);
   });
 
-  it('emits the compute worker beside main', async () => {
-    const worker = await readFile(join(out, 'main/computeWorker.js'), 'utf8');
-    expect(worker).toMatch(/worker_threads/);
+  it('emits the compute worker and the model check worker beside main', async () => {
+    for (const file of ['main/computeWorker.js', 'main/modelCheckWorker.js']) {
+      const worker = await readFile(join(out, file), 'utf8');
+      expect(worker, file).toMatch(/worker_threads/);
+    }
   });
 
   it('main carries the window security options, the CSP header and the sender checks', async () => {
@@ -92,22 +99,26 @@ describe('electron-vite build', () => {
     expect(main).not.toMatch(truthy('nodeIntegration'));
     expect(main).not.toMatch(falsy('sandbox'));
     expect(main).not.toMatch(falsy('contextIsolation'));
-    expect(main).toContain(APP_CSP);
+    expect(main).toContain(PAGE_META_CSP);
+    expect(main).toContain("frame-ancestors 'none'");
     expect(main).toMatch(/requestSingleInstanceLock\(\)/);
     expect(main).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: "deny" \}\)\)/);
     expect(main).toMatch(/setPermissionRequestHandler/);
     expect(main).toMatch(/senderFrame/);
+    // Nothing opens URLs in the user's browser (checklist item 15), in main or the preload.
+    expect(main).not.toMatch(/\bopenExternal\b/);
+    expect(await readFile(join(out, 'preload/index.cjs'), 'utf8')).not.toMatch(/\bopenExternal\b/);
   });
 
-  it('emits a self-contained CommonJS preload that exposes only patchlens { versions, invoke, on, pathForFile }', async () => {
+  it('emits a self-contained CommonJS preload that exposes only patchlens { versions, invoke, on, openDropped }', async () => {
     const code = await readFile(join(out, 'preload/index.cjs'), 'utf8');
     expect(code).not.toMatch(/^\s*(import|export)\s/m);
-    const versions = { electron: '41.7.1', chrome: '146.0.0.0', node: '24.14.0' };
+    const versions = { electron: '45.6.1', chrome: '146.0.0.0', node: '24.14.0' };
     const run = runPreload(code, versions);
     const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string };
     expect(Object.keys(run.exposed)).toEqual(['patchlens']);
     const api = run.exposed['patchlens'] as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'on', 'pathForFile', 'versions']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'on', 'openDropped', 'versions']);
     expect(api['versions']).toEqual({ app: pkg.version, ...versions });
     // Nothing of ipcRenderer is reachable from the exposed object.
     expect(Object.values(api).some((v) => v === run)).toBe(false);
@@ -115,11 +126,11 @@ describe('electron-vite build', () => {
 
   it('the built preload invokes only contract channels and hands listeners the payload alone', async () => {
     const code = await readFile(join(out, 'preload/index.cjs'), 'utf8');
-    const run = runPreload(code, { electron: '41.7.1', chrome: '146', node: '24' });
+    const run = runPreload(code, { electron: '45.6.1', chrome: '146', node: '24' });
     const api = run.exposed['patchlens'] as {
       invoke(c: string, a: unknown): Promise<unknown>;
       on(e: string, l: (...args: unknown[]) => void): () => void;
-      pathForFile(f: unknown): string;
+      openDropped(kind: string, f: unknown): Promise<unknown>;
     };
     for (const channel of REQUEST_CHANNELS) await expect(api.invoke(channel, { x: 1 })).resolves.toEqual({ result: `answer of ${channel}` });
     expect(run.invoked).toEqual(REQUEST_CHANNELS.map((c) => [c, [{ x: 1 }]]));
@@ -136,13 +147,33 @@ describe('electron-vite build', () => {
     expect(run.listeners.get('session:changed')).toEqual([]);
     expect(() => api.on('ELECTRON_GUEST_VIEW', () => {})).toThrow(/unknown event/);
     for (const event of EVENT_NAMES) api.on(event, () => {})();
-    expect(api.pathForFile({ name: 'scan.nii.gz' })).toBe('/dropped/scan.nii.gz');
+  });
+
+  it('the built preload refuses a drop path from page script and opens a dropped File by its own path', async () => {
+    const code = await readFile(join(out, 'preload/index.cjs'), 'utf8');
+    const run = runPreload(code, { electron: '45.6.1', chrome: '146', node: '24' });
+    const api = run.exposed['patchlens'] as {
+      invoke(c: string, a: unknown): Promise<{ error?: { code: string } }>;
+      openDropped(kind: string, f: unknown): Promise<{ error?: { code: string } }>;
+    };
+    const forged = await api.invoke('file:open', { kind: 'image', source: { from: 'drop', path: '/home/user/.ssh/id_rsa' } });
+    expect(forged.error?.code).toBe('forbidden');
+    expect((await api.openDropped('image', { name: 'made-by-script.nii' })).error?.code).toBe('bad-request');
+    expect(run.invoked).toEqual([]);
+    await api.openDropped('image', { name: 'scan.nii.gz', dropped: true });
+    await api.openDropped('model', { name: 'model.json', dropped: true });
+    expect(run.invoked).toEqual([
+      ['file:open', [{ kind: 'image', source: { from: 'drop', path: '/dropped/scan.nii.gz' } }]],
+      ['file:open', [{ kind: 'model', source: { from: 'drop', path: '/dropped' } }]],
+    ]);
   });
 
   it("emits the compute window page with the app's strict CSP (plus 'wasm-unsafe-eval' for its engine Worker), no inline script and no UI", async () => {
     const html = await readFile(join(out, 'renderer/compute.html'), 'utf8');
     const csp = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1];
-    expect(csp).toBe(APP_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"));
+    expect(csp).toBe(COMPUTE_META_CSP);
+    expect(csp).toBe(PAGE_META_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"));
+    expect(directives(csp ?? '').has('frame-ancestors')).toBe(false);
     expect(APP_CSP).not.toContain('wasm-unsafe-eval');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/id="app"/);
@@ -156,13 +187,15 @@ describe('electron-vite build', () => {
     const html = await readFile(join(out, 'renderer/index.html'), 'utf8');
     const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html);
     const csp = meta?.[1] ?? '';
-    // The header main adds (src-main/csp.ts) is the same policy as the page's meta tag.
-    expect(csp).toBe(APP_CSP);
+    // The header main sends (src-main/csp.ts) is the meta tag's policy plus frame-ancestors,
+    // which Chromium ignores (and logs as an error) in a meta tag.
+    expect(csp).toBe(PAGE_META_CSP);
+    expect(APP_CSP).toBe(`${csp}; frame-ancestors 'none'`);
     const d = directives(csp);
     expect(d.get('default-src')).toEqual(["'self'"]);
     expect(d.get('script-src')).toEqual(["'self'"]);
     expect(d.get('object-src')).toEqual(["'none'"]);
-    expect(d.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(d.has('frame-ancestors')).toBe(false);
     expect(d.get('base-uri')).toEqual(["'none'"]);
     // No wasm in the page itself (the engine's wasm runs in its worker), so no 'wasm-unsafe-eval'.
     expect(csp).not.toMatch(/unsafe-eval/);
@@ -180,48 +213,78 @@ describe('electron-vite build', () => {
     expect(uses).toEqual([]);
   });
 
-  it('main runs in plain Node with a fake electron: window, IPC sender checks, guards, demo, menu, quit', async () => {
+  it('main runs in plain Node with a fake electron: app:// pages, per-window connections, IPC sender checks, guards, demo, menu, quit', async () => {
     // The bundle resolves its dependencies (jsdom, tfjs, ...) from the repository's node_modules.
     await symlink(join(repo, 'node_modules'), join(out, 'node_modules'), 'dir');
+    // A symlink out of the renderer folder: the protocol must not follow it.
+    await symlink(join(out, 'main/index.js'), join(out, 'renderer/escape.js'));
+    const wasm = (await readdir(join(out, 'renderer/assets'))).find((f) => f.endsWith('.wasm'));
     const projectDir = join(out, 'project');
     await mkdir(projectDir);
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [join(repo, 'test/app/fixtures/runMainBundle.mjs'), join(out, 'main/index.js'), join(repo, 'test/app/fixtures/fakeElectron.mjs'), projectDir],
-      { cwd: repo, timeout: 90_000 },
+      { cwd: repo, timeout: 90_000, env: { ...process.env, PATCHLENS_WASM_ASSET: wasm ? `assets/${wasm}` : '' } },
     );
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
     expect(line, stdout).toBeDefined();
     const r = JSON.parse(line!.slice('RESULT '.length));
-    // macOS 'open-file' and the rest are registered before 'ready'.
+    // macOS 'open-file', the rest, and the app:// scheme are registered before 'ready'.
     expect(r.listenersBeforeReady).toEqual(['web-contents-created', 'open-file', 'second-instance', 'window-all-closed', 'will-quit']);
+    expect(r.privilegedSchemes).toEqual([[APP_SCHEME_PRIVILEGES]]);
     expect(r.webPreferences).toEqual(windowOptions(join(out, 'preload/index.cjs')).webPreferences);
-    expect(r.pageUrl).toBe(`file://${join(out, 'renderer/index.html')}`);
+    expect(r.pageUrl).toBe('app://patchlens/index.html');
     expect(r.channels).toEqual([...REQUEST_CHANNELS]);
-    expect(r.channels).toHaveLength(REQUEST_CHANNELS.length);
+
+    // The protocol serves the built pages with their CSP headers, and nothing outside out/renderer.
+    expect(r.protocolSchemes).toEqual(['app']);
+    expect(r.servedIndex).toEqual({ status: 200, type: 'text/html; charset=utf-8', csp: APP_CSP, nosniff: 'nosniff', hasApp: true });
+    expect(r.servedCompute).toEqual({ status: 200, csp: COMPUTE_CSP });
+    expect(r.servedScript).toEqual({ status: 200, type: 'text/javascript; charset=utf-8', csp: WORKER_SCRIPT_CSP, nosniff: 'nosniff' });
+    expect(wasm).toBeDefined();
+    expect(r.servedWasm).toEqual({ status: 200, type: 'application/wasm' });
+    expect(Object.values(r.refused)).toEqual([404, 404, 404, 404, 404, 404]);
+
     // The hidden compute window: created after the main window, never shown, sandboxed, isolated, on compute.html.
     expect(r.compute).toEqual({
       show: false,
       webPreferences: computeWindowOptions(join(out, 'preload/index.cjs')).webPreferences,
-      url: `file://${join(out, 'renderer/compute.html')}`,
+      url: 'app://patchlens/compute.html',
       index: 1,
     });
     expect([r.compute.webPreferences.sandbox, r.compute.webPreferences.contextIsolation, r.compute.webPreferences.nodeIntegration]).toEqual([true, true, false]);
-    // Its sender is accepted on the page compute channels (the services answer), refused elsewhere and when forged.
-    expect(r.computeAttach.error?.code).not.toBe('forbidden');
+    // Its sender is accepted on the page compute channels (its own connection answers), refused elsewhere and when forged.
+    expect(r.computeAttach.result?.agentId).toEqual(expect.any(String));
     expect(r.computeSessionGet.error.code).toBe('forbidden');
     expect(r.computeForged.error.code).toBe('forbidden');
+    // A crash replaces the window, and the new window gets a fresh connection (a new agent).
     expect(r.computeRecreated).toEqual({ oldDestroyed: true, live: 1, same: false });
+    expect(r.crashedComputeCall.error.code).toBe('forbidden');
+    expect(r.newComputeAttach.result?.agentId).toEqual(expect.any(String));
+    expect(r.newComputeAttach.result.agentId).not.toBe(r.computeAttach.result.agentId);
     expect(r.computeWindowEvents).toEqual([]);
+
     expect(r.appInfo).toEqual({ result: { name: 'PatchLens', version: expect.any(String), platform: process.platform, transport: 'electron', nativeDialogs: true } });
-    for (const forged of [r.forgedUrl, r.forgedSubframe, r.noFrame]) expect(forged.error.code).toBe('forbidden');
+    for (const forged of [r.forgedUrl, r.forgedFileUrl, r.forgedSubframe, r.noFrame]) expect(forged.error.code).toBe('forbidden');
     expect(r.windowOpen).toEqual({ action: 'deny' });
-    expect(r.navigationPrevented).toEqual({ evil: true, self: false });
+    expect(r.navigationPrevented).toEqual({ evil: true, file: true, self: false });
+    expect(r.frameNavigationPrevented).toEqual({ evil: true, self: false });
+    expect(r.webviewPrevented).toBe(true);
     expect([r.permissionGranted, r.permissionCheck]).toEqual([[false], false]);
     expect(r.cspHeader).toEqual({ responseHeaders: { 'Content-Security-Policy': [APP_CSP] } });
     // No file on the command line: the bundled demo (image, labels and model) opens.
     expect(r.demo).toEqual({ image: 'ch2-2mm_t1.nii.gz', label: 'ch2-2mm_brain.nii.gz', model: expect.any(String) });
+    // The menu's command reaches the main window's page and nothing else.
     expect(r.commandSent).toEqual([['app:command', { command: 'open-demo' }]]);
+    expect(r.commandReached).toEqual(['app://patchlens/index.html']);
+
+    // A reload resumes the session (the compute window keeps serving it); a crash closes the
+    // connection (calls refused) and the next document gets a fresh session and compute window.
+    expect(r.afterReload).toEqual({ sessionGet: true, computeKept: true });
+    expect(r.crashedMainCall.error).toEqual({ code: 'forbidden', message: expect.stringMatching(/^session:get: this page has no connection/) });
+    expect(r.afterCrashReload.sessionGet).toBe('answered');
+    expect(r.afterCrashReload.computeReplaced).toBe(true);
+    expect(r.afterCrashReload.newComputeAttach.result?.agentId).toEqual(expect.any(String));
     // The first quit is held until the services closed, the second goes through.
     expect(r.quits).toBe(2);
     expect(r.errorBox).toBeNull();
@@ -250,6 +313,7 @@ describe('main window security options', () => {
     expect(web.webviewTag).toBe(false);
     expect(web.allowRunningInsecureContent ?? false).toBe(false);
     expect(web.experimentalFeatures ?? false).toBe(false);
+    expect(web.enableBlinkFeatures).toBeUndefined();
   });
 
   it('the report printer window is hidden, sandboxed, script-less, in its own in-memory session', () => {
@@ -267,12 +331,15 @@ describe('main window security options', () => {
 });
 
 describe('navigation guard', () => {
-  const page = 'file:///opt/PatchLens/resources/app/out/renderer/index.html';
+  const page = 'app://patchlens/index.html';
 
   it('allows only the app page itself', () => {
     expect(isAppPage(page, page)).toBe(true);
     expect(isAppPage(`${page}#/settings`, page)).toBe(true);
+    expect(isAppPage('app://patchlens/compute.html', page)).toBe(false);
+    expect(isAppPage('app://evil/index.html', page)).toBe(false);
     expect(isAppPage('file:///etc/passwd', page)).toBe(false);
+    expect(isAppPage('file:///opt/PatchLens/resources/app.asar/out/renderer/index.html', page)).toBe(false);
     expect(isAppPage('https://example.com/', page)).toBe(false);
     expect(isAppPage('http://localhost:5173/', 'http://localhost:5173/')).toBe(true);
     expect(isAppPage('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);

@@ -11,6 +11,8 @@ const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): 
 
 interface BuilderConfig {
   appId: string;
+  asar: boolean;
+  afterPack?: string;
   productName: string;
   files: string[];
   extraResources: { from: string; to: string; filter?: string[] }[];
@@ -52,11 +54,25 @@ describe('electron-builder.yml', async () => {
     }
   });
 
+  it('packs into an ASAR and flips the fuses in an afterPack hook that exists and exports the hook', async () => {
+    expect(config.asar).toBe(true);
+    expect(config.afterPack).toBe('./scripts/electron-after-pack.mjs');
+    const hook = (await import(join(repo, config.afterPack!))) as { default: unknown };
+    expect(typeof hook.default).toBe('function');
+  });
+
   it('builds AppImage + deb, dmg, nsis', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.linux.maintainer).toMatch(/<.+@.+>/);
     expect(config.mac.target).toEqual(['dmg']);
     expect(config.win.target).toEqual(['nsis']);
+  });
+
+  it('pins Electron 45 (the supported major) and has that version installed', async () => {
+    expect(pkg.devDependencies['electron']).toMatch(/^45\.\d+\.\d+$/);
+    const installed = JSON.parse(await readFile(join(repo, 'node_modules/electron/package.json'), 'utf8')) as { version: string };
+    expect(installed.version).toBe(pkg.devDependencies['electron']);
+    expect(pkg.devDependencies['@electron/fuses']).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('keeps electron a devDependency (electron-builder requires it) and npm start builds then previews', () => {

@@ -37,9 +37,9 @@ function fakeIpc() {
 const versions = { app: '0.1.0', electron: '41.7.1', chrome: '146', node: '24' };
 
 describe('createPreloadApi', () => {
-  it('has exactly versions, invoke, on, pathForFile', () => {
+  it('has exactly versions, invoke, on, openDropped (no way to read a path)', () => {
     const api = createPreloadApi(fakeIpc(), () => '', versions);
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'on', 'pathForFile', 'versions']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'on', 'openDropped', 'versions']);
     expect(api.versions).toEqual(versions);
   });
 
@@ -77,12 +77,52 @@ describe('createPreloadApi', () => {
     expect(() => api.on('session:changed', 'x' as never)).toThrow(/on: listener/);
   });
 
-  it('pathForFile answers the path, or "" when webUtils fails', () => {
-    const file = { name: 'a.nii' } as File;
-    expect(createPreloadApi(fakeIpc(), (f) => `/data/${f.name}`, versions).pathForFile(file)).toBe('/data/a.nii');
-    const failing = createPreloadApi(fakeIpc(), () => {
+  it('refuses a file:open from a drop source sent by page script, so no page can name a path', async () => {
+    const ipc = fakeIpc();
+    const api = createPreloadApi(ipc, () => '/data/a.nii', versions);
+    for (const args of [{ kind: 'image', source: { from: 'drop', path: '/etc/shadow' } }, { kind: 'label', source: { from: 'drop' } }]) {
+      const answer = (await api.invoke('file:open', args)) as { error: { code: string; message: string } };
+      expect(answer.error.code).toBe('forbidden');
+      expect(answer.error.message).toMatch(/^invoke file:open: a dropped file is opened with openDropped/);
+    }
+    // The other sources still go through (the services check them).
+    await expect(api.invoke('file:open', { kind: 'image', source: { from: 'dialog' } })).resolves.toEqual({ result: 'file:open' });
+    expect(ipc.invoked).toEqual([['file:open', [{ kind: 'image', source: { from: 'dialog' } }]]]);
+  });
+
+  it("openDropped sends the File's own path (a model: its folder), read in the preload", async () => {
+    const ipc = fakeIpc();
+    const seen: unknown[] = [];
+    const api = createPreloadApi(ipc, (f) => (seen.push(f), `/data/${f.name}`), versions);
+    const image = { name: 'a.nii' } as File;
+    await expect(api.openDropped('image', image)).resolves.toEqual({ result: 'file:open' });
+    await api.openDropped('label', { name: 'l.nii.gz' } as File);
+    await api.openDropped('model', { name: 'model.json' } as File);
+    expect(seen[0]).toBe(image);
+    expect(ipc.invoked).toEqual([
+      ['file:open', [{ kind: 'image', source: { from: 'drop', path: '/data/a.nii' } }]],
+      ['file:open', [{ kind: 'label', source: { from: 'drop', path: '/data/l.nii.gz' } }]],
+      ['file:open', [{ kind: 'model', source: { from: 'drop', path: '/data' } }]],
+    ]);
+    // A Windows path: the folder is cut at the last backslash.
+    const winIpc = fakeIpc();
+    await createPreloadApi(winIpc, () => 'C:\\scans\\m\\model.json', versions).openDropped('model', {} as File);
+    expect(winIpc.invoked[0][1]).toEqual([{ kind: 'model', source: { from: 'drop', path: 'C:\\scans\\m' } }]);
+  });
+
+  it('openDropped refuses a File without a path (page-made, or webUtils fails) and an unknown kind, without IPC', async () => {
+    const ipc = fakeIpc();
+    const noPath = createPreloadApi(ipc, () => '', versions);
+    expect(await noPath.openDropped('image', new File(['x'], 'forged.nii'))).toEqual({
+      error: { code: 'bad-request', message: 'openDropped: the dropped file has no path on disk (upload its bytes instead)' },
+    });
+    const failing = createPreloadApi(ipc, () => {
       throw new TypeError('not a File');
     }, versions);
-    expect(failing.pathForFile(file)).toBe('');
+    expect(await failing.openDropped('image', '/etc/passwd' as never)).toMatchObject({ error: { code: 'bad-request' } });
+    expect(await createPreloadApi(ipc, () => '/a', versions).openDropped('script', {} as File)).toMatchObject({
+      error: { code: 'bad-request', message: 'openDropped: kind must be image, label or model, got "script"' },
+    });
+    expect(ipc.invoked).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ describe('electronPrinter', () => {
     let loadedHtml = '';
     let printOptions: PrintToPDFOptions | null = null;
     let destroyed = false;
+    const permissionAnswers: boolean[] = [];
+    let permissionCheck: ((...a: unknown[]) => boolean) | null = null;
     const print = electronPrinter((opts) => {
       options = opts;
       const win: PrintWindowLike = {
@@ -44,7 +46,11 @@ describe('electronPrinter', () => {
             printOptions = o;
             return Buffer.from('%PDF-1.7 fake');
           },
-          session: { webRequest: { onBeforeRequest: ((f: typeof filter) => (filter = f)) as never } },
+          session: {
+            webRequest: { onBeforeRequest: ((f: typeof filter) => (filter = f)) as never },
+            setPermissionRequestHandler: ((h: (c: unknown, p: string, cb: (ok: boolean) => void) => void) => h({}, 'media', (ok) => permissionAnswers.push(ok))) as never,
+            setPermissionCheckHandler: ((h: typeof permissionCheck) => (permissionCheck = h)) as never,
+          },
         },
       };
       return win;
@@ -61,6 +67,9 @@ describe('electronPrinter', () => {
     expect([web.sandbox, web.contextIsolation, web.nodeIntegration, web.javascript, web.preload]).toEqual([true, true, false, false, undefined]);
     expect(web.partition).toMatch(/^(?!persist:)/);
     expect(printOptions).toEqual(electronPdfOptions(HTML));
+    // The printer's own session refuses every permission too (checklist item 5: every session).
+    expect(permissionAnswers).toEqual([false]);
+    expect(permissionCheck!({}, 'notifications')).toBe(false);
   });
 
   it('destroys the window and deletes the file when printing fails', async () => {
@@ -72,7 +81,7 @@ describe('electronPrinter', () => {
         isDestroyed: () => destroyed,
         webContents: {
           printToPDF: () => Promise.reject(new Error('printing failed')),
-          session: { webRequest: { onBeforeRequest: (() => {}) as never } },
+          session: { webRequest: { onBeforeRequest: (() => {}) as never }, setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} },
         },
       }),
       root,
