@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { Volume } from '../shared/io/volume';
+import { assertLabelMap } from '../shared/io/labelMap';
+import { modelHash } from '../shared/engine/model/modelHash';
 import { prepareModel } from '../shared/engine/prepareModel';
 import { runInference } from '../shared/engine/inference/runInference';
+import { checkModelFolder, ModelCheckError } from '../src-node/model/checkModelFolder';
 import { readModelFolder } from '../src-node/readModelFolder';
 import { fileProbeCache } from '../src-node/probeCache';
 import { readImageFile } from '../src-node/readInputFile';
-import { writeInferenceOutputs } from '../src-node/writeInferenceOutputs';
+import { recoverFolder } from '../src-node/fs/atomicWrite';
+import { planInferOutput, type InferIdentity } from '../src-node/fs/inferOutputPlan';
+import { assertNoInputOverwrite, modelFolderOf, OutputRefusedError, resolveReal, type GuardWording } from '../src-node/fs/outputGuard';
+import { INFERENCE_FILES, INFERENCE_SIDECARS, writeInferenceFolder } from '../src-node/writeInferenceOutputs';
 import type { InferArgs } from './inferArgs';
 import type { Io } from './main';
 import { progressPrinter } from './progress';
@@ -20,16 +26,78 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** `patchlens infer`: reads the inputs, runs the engine, writes the outputs. */
+/** How the output guard names this command's options. */
+const WORDING: GuardWording = { command: 'infer', out: '--out', force: '--force' };
+
+/** The options that decide the result (result.json's `request`): an earlier result is reused only when they are the same. */
+function requestOf(args: InferArgs): Record<string, unknown> {
+  return {
+    patch: args.patch ?? null,
+    overlap: args.overlap,
+    placement: args.placement,
+    blend: args.blend,
+    batch: args.batch,
+    backend: args.backend,
+    pad: args.pad,
+    measure: args.measure,
+    dice: args.dice,
+    crop: args.crop,
+    consistency: args.consistency,
+  };
+}
+
+/** Runs `f`; an output refusal or a bad input becomes an {@link InputError} (exit 1, one line). */
+function refusing<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof OutputRefusedError || e instanceof RangeError) throw new InputError((e as Error).message);
+    throw e;
+  }
+}
+
+/**
+ * `patchlens infer`: reads the inputs, runs the engine, writes the outputs into `--out` as a
+ * whole folder. It never writes over an input (an output path that resolves to the image, the
+ * labels or into the model folder is refused), reuses a folder that already holds this result
+ * (verified by SHA-256) without running, and replaces an earlier result only with --force, never
+ * a file PatchLens did not write.
+ */
 export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   const say = (s: string) => (args.quiet ? undefined : io.err(s));
-  const image = wrap(() => readImageFile('--image', args.image));
-  const label = args.label ? wrap(() => readImageFile('--label', args.label!)) : null;
+  const outputs = [...Object.values(INFERENCE_FILES), ...Object.values(INFERENCE_SIDECARS)].map((name) => ({ path: join(args.out, name) }));
+  const inputs = [{ what: '--image', path: args.image }, ...(args.label ? [{ what: '--label', path: args.label }] : []), { what: '--model', path: modelFolderOf(args.model), folder: true }];
+  refusing(() => assertNoInputOverwrite(WORDING, args.out, outputs, inputs));
+  const readOptions = { maxBytes: args.maxImageBytes };
+  const image = wrap(() => readImageFile('--image', args.image, readOptions));
+  const label = args.label ? wrap(() => readImageFile('--label', args.label!, readOptions)) : null;
   if (image.volume.shape.length !== 3) {
     throw new InputError(`--image ${args.image}: expected a 3-D image, got shape [${image.volume.shape}] (4-D images are not supported by infer yet)`);
   }
   if (label && label.volume.shape.length !== 3) throw new InputError(`--label ${args.label}: expected a 3-D label map, got shape [${label.volume.shape}]`);
+  if (label) refusing(() => assertLabelMap(label.volume, image.volume, `--label ${args.label}`));
+  // The model is first read, validated and built in a worker thread with a time limit: a
+  // malformed model.json can neither hang this process nor keep it from answering SIGINT/SIGTERM.
+  await checkModel(args.model, io.signal);
   const artifacts = await asInputError(() => readModelFolder(args.model), '--model');
+  const identity: InferIdentity = {
+    model: refusing(() => modelHash(artifacts, '--model').sha256),
+    image: sha256(image.bytes),
+    label: label ? sha256(label.bytes) : null,
+    request: requestOf(args),
+  };
+  // The folder as it really is (a symbolic link to a folder is written where it points).
+  const target = resolveReal(args.out);
+  const shown = (path: string) => join(resolve(args.out), basename(path));
+  // An earlier --force killed between its two renames left the old folder aside: put it back first.
+  const restored = recoverFolder(target);
+  if (restored) say(`infer: ${resolve(args.out)} was restored from ${restored}, where an interrupted replacement had left it\n`);
+  const plan = refusing(() => planInferOutput(target, identity, args.force === true, WORDING));
+  if (plan.kind === 'same') {
+    say(`infer: ${resolve(args.out)} already holds this result (verified): nothing to do\n`);
+    io.out(`${plan.files.map(shown).join('\n')}\n`);
+    return;
+  }
   const prepared = await asInputError(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
   const { model, runner, backend } = prepared;
   try {
@@ -41,9 +109,6 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
     }
     say(`model ${model.spec.name} (${model.spec.source}, sha256 ${model.sha256.slice(0, 12)}…) on ${backend.name}${backend.renderer ? ` (${backend.renderer})` : ''}: ${backend.reason}\n`);
     const progress = progressPrinter(say, io.isTTY);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new InputError('interrupted'));
-    process.once('SIGINT', onSignal);
     const before = tf.memory().numTensors;
     let result;
     try {
@@ -63,18 +128,20 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
           diceMode: args.dice,
           crop: args.crop,
           consistency: args.consistency,
-          signal: controller.signal,
+          signal: io.signal,
           onProgress: progress.update,
         },
       });
     } catch (e) {
+      if (io.signal?.aborted) throw new InputError(`interrupted: nothing was written to ${resolve(args.out)}`);
       throw e instanceof RangeError ? new InputError((e as Error).message) : e;
     } finally {
       progress.done();
-      process.off('SIGINT', onSignal);
     }
+    if (io.signal?.aborted) throw new InputError(`interrupted: nothing was written to ${resolve(args.out)}`);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-    const written = writeInferenceOutputs(args.out, result, image.volume.header, {
+    if (plan.kind === 'replace') say(`infer: replacing the earlier result in ${resolve(args.out)} (--force)\n`);
+    const meta = {
       app: { name: pkg.name, version: pkg.version },
       versions: { tfjs: tf.version_core, node: process.version },
       model: {
@@ -87,18 +154,45 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
         receptiveField: model.spec.receptiveField ?? null,
       },
       inputs: {
-        image: { path: resolve(args.image), sha256: sha256(image.bytes), shape: image.volume.shape, spacing: image.volume.spacing },
-        label: label ? { path: resolve(args.label!), sha256: sha256(label.bytes) } : null,
+        image: { path: resolve(args.image), sha256: identity.image, shape: image.volume.shape, spacing: image.volume.spacing },
+        label: label ? { path: resolve(args.label!), sha256: identity.label } : null,
       },
+      request: identity.request,
       tensorsLeaked: tf.memory().numTensors - before,
       date: new Date().toISOString(),
-    });
+    };
+    const commit = plan.kind === 'replace' ? { replace: true, replaceable: plan.replaceable } : {};
+    const written = wrapWrite(() => writeInferenceFolder(target, result, image.volume.header, meta, commit));
     const dice = result.dice ? `, Dice ${result.dice.mean.toFixed(4)} (${result.dice.mode})` : '';
     say(`${result.windows} window(s) in ${(result.timing.totalMs / 1000).toFixed(1)} s (model ${(result.timing.modelMs / 1000).toFixed(1)} s)${dice}\n`);
     for (const w of result.warnings) say(`warning: ${w}\n`);
-    io.out(`${written.join('\n')}\n`);
+    io.out(`${written.map(shown).join('\n')}\n`);
   } finally {
     runner.dispose();
+  }
+}
+
+/** The folder write: a refusal at commit time (something appeared in --out meanwhile) is one line, exit 1. */
+function wrapWrite<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError(`infer: ${(e as Error).message.replace(/^beginFolder: /, '--out ')}`);
+    throw e;
+  }
+}
+
+/**
+ * Reads, validates and builds the model in a worker with a time limit (`checkModelFolder`);
+ * a bad model is one line naming `--model` (exit 1), an interruption ends the command.
+ */
+export async function checkModel(model: string, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await checkModelFolder(model, signal ? { signal } : {});
+  } catch (e) {
+    // `model <folder>: …` becomes `--model: …` as every other --model error reads.
+    if (e instanceof ModelCheckError && e.stage !== 'worker') throw new InputError(e.stage === 'aborted' ? 'interrupted while the model was being read' : `--model: ${e.message.replace(/^model [^:]*: /, '')}`);
+    throw e;
   }
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { INFER_HELP, parseInferArgs } from './inferArgs';
 import { SWEEP_HELP, parseSweepArgs } from './sweepArgs';
+import { installStopSignals, SIGNAL_EXIT_CODES } from './stopSignals';
 import { UsageError } from './usageError';
 
 /** Top-level help. */
@@ -21,11 +22,13 @@ Options:
   --version      print the version
 `;
 
-/** Where the CLI writes (injectable for tests). */
+/** Where the CLI writes (injectable for tests), and what stops it. */
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   isTTY: boolean;
+  /** Cancels the command (SIGINT/SIGTERM in the real CLI: see stopSignals.ts). */
+  signal?: AbortSignal;
 }
 
 const defaultIo: Io = {
@@ -37,6 +40,21 @@ const defaultIo: Io = {
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/**
+ * The CLI as the `patchlens` command runs it: {@link main} with SIGINT/SIGTERM stopping the
+ * command (exit 130 / 143; see stopSignals.ts).
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  const stop = installStopSignals((line) => process.stderr.write(`${line}\n`));
+  try {
+    const code = await main(argv, { ...defaultIo, signal: stop.signal });
+    const got = stop.received();
+    return got ? SIGNAL_EXIT_CODES[got] : code;
+  } finally {
+    stop.dispose();
+  }
 }
 
 /**

@@ -9,25 +9,32 @@ import { rankByPredictedTime } from '../shared/sweep/rank';
 import type { SweepGrid, SweepSummary } from '../shared/sweep/types';
 import { fileProbeCache } from '../src-node/probeCache';
 import { readModelFolder } from '../src-node/readModelFolder';
+import { checkModel } from './inferCommand';
 import { runSweep, type SweepProgress } from '../src-node/sweep/runSweep';
+import { OutputRefusedError, type GuardWording } from '../src-node/fs/outputGuard';
 import { readResults, SWEEP_LAYOUT } from '../src-node/sweep/sweepFolder';
 import { mergeSweeps, summarizeSweep } from '../src-node/sweep/summarizeSweep';
 import type { Io } from './main';
 import type { SweepArgs } from './sweepArgs';
 import { InputError, UsageError, asInputError } from './usageError';
 
+/** How refusals name this command's options. */
+const WORDING: GuardWording = { command: 'sweep', out: '--out', force: '--force' };
+
 /**
  * `patchlens sweep`: runs (or, with --merge, merges) a sweep into --out, writes summary.json and
  * prints the configurations, the Pareto front and the recommendation on stdout; progress and
- * warnings go to stderr.
+ * warnings go to stderr. An --out holding another sweep is refused unless --force (which moves
+ * that sweep into a dated subfolder); a compatible one resumes.
  */
 export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
   const say = (s: string) => (args.quiet ? undefined : io.err(s));
   const summaryOptions = { rule: args.rule, machine: args.machine };
+  const movedAside = (path: string) => say(`sweep: the earlier sweep in ${resolve(args.out)} was moved to ${path} (--force; nothing was deleted)\n`);
   if (args.merge.length > 0) {
     let summary: SweepSummary;
     try {
-      summary = mergeSweeps(args.merge, { ...summaryOptions, out: args.out });
+      summary = mergeSweeps(args.merge, { ...summaryOptions, out: args.out, force: args.force, wording: WORDING, onMovedAside: movedAside });
     } catch (e) {
       throw new InputError((e as Error).message);
     }
@@ -37,6 +44,8 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
   }
 
   // Production mode: no debug checks, and no banner recommending tfjs-node.
+  // Read, validated and built in a worker with a time limit first (see inferCommand's checkModel).
+  await checkModel(args.model, io.signal);
   const artifacts = await asInputError(() => readModelFolder(args.model), '--model');
   const prepared = await asInputError(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
   const { model, runner, backend } = prepared;
@@ -70,9 +79,6 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
     say(`model ${model.spec.name} (${model.spec.source}, sha256 ${model.sha256.slice(0, 12)}…) on ${backend.name}${backend.renderer ? ` (${backend.renderer})` : ''}: ${backend.reason}\n`);
     say(`sweep: ${configs} configuration(s) × ${args.cases.length} case(s) = ${pairs} pair(s)${args.shard.count > 1 ? `, shard ${args.shard.index}/${args.shard.count}` : ''}, ${args.repeats} timed run(s) each, into ${resolve(args.out)}\n`);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new InputError('interrupted'));
-    process.once('SIGINT', onSignal);
     const progress = sweepProgressPrinter(say, io.isTTY);
     try {
       const report = await runSweep({
@@ -83,8 +89,12 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
         settings: { repeats: args.repeats, warmup: args.warmup, batchSize: args.batch, measure: args.measure, diceMode: args.dice, crop: args.crop },
         shard: args.shard,
         resume: args.resume,
+        force: args.force,
+        wording: WORDING,
+        onMovedAside: movedAside,
+        maxImageBytes: args.maxImageBytes,
         machine: args.machine,
-        signal: controller.signal,
+        signal: io.signal,
         onProgress: progress.update,
         provenance: {
           app: { name: pkg.name, version: pkg.version },
@@ -97,14 +107,12 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
     } catch (e) {
       progress.done();
       const finished = progress.finished();
-      if (controller.signal.aborted) {
+      if (io.signal?.aborted) {
         throw new InputError(`interrupted: ${finished} finished pair(s) are kept in ${join(resolve(args.out), SWEEP_LAYOUT.results)}; run the same command again to resume`);
       }
       const m = (e as Error).message;
-      if (e instanceof RangeError || /^runSweep: case |^case /.test(m)) throw new InputError(m);
+      if (e instanceof RangeError || e instanceof OutputRefusedError || /^runSweep: case |^case /.test(m)) throw new InputError(m);
       throw e;
-    } finally {
-      process.off('SIGINT', onSignal);
     }
     if (args.predictOnly) {
       const plan = planSweep(grid);
