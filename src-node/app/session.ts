@@ -61,7 +61,8 @@ export class Session {
     const sweeps = [...this.sweepIds].map((id) => records.sweeps.get(id)).filter((s) => s !== undefined);
     return {
       project: projectStatus(this.ctx),
-      notices: [...store.notices],
+      // The read-only banner says what the store's read-only notice says.
+      notices: store.notices.filter((n) => !(store.readOnly && store.lockedByText && n.startsWith(store.lockedByText))),
       image: this.image ? { ...this.image.info } : null,
       label: this.label ? { ...this.label.info } : null,
       model: this.model ? { ...this.model.info } : null,
