@@ -42,6 +42,11 @@ function swapBytes(bytes: Uint8Array, width: number): void {
   }
 }
 
+/** A pixdim fit for NIfTI's "method 1" affine: finite and positive, else 1 (mm). */
+function usable(p: number): number {
+  return Number.isFinite(p) && p > 0 ? p : 1;
+}
+
 function isFiniteMatrix(m: Matrix4): boolean {
   return m.slice(0, 3).every((row) => row.every(Number.isFinite)) && Math.abs(det3(m)) > 1e-12;
 }
@@ -203,9 +208,9 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, options?: ReadNiftiOp
   const qform = quaternToMatrix(quatern, pix[1], pix[2], pix[3]);
   let affineSource: NiftiHeaderInfo['affineSource'] = 'pixdim';
   let m: Matrix4 = [
-    [pix[1] > 0 ? pix[1] : 1, 0, 0, 0],
-    [0, pix[2] > 0 ? pix[2] : 1, 0, 0],
-    [0, 0, pix[3] > 0 ? pix[3] : 1, 0],
+    [usable(pix[1]), 0, 0, 0],
+    [0, usable(pix[2]), 0, 0],
+    [0, 0, usable(pix[3]), 0],
     [0, 0, 0, 1],
   ];
   if (h.sformCode > 0 && isFiniteMatrix(h.sform)) {

@@ -133,6 +133,15 @@ export function parseNiftiHeader(fn: string, bytes: Uint8Array): ParsedNiftiHead
     const magic = version === 1 ? latin1(own, 344, 4) : latin1(own, 4, 4);
     throw new Error(`${fn}: not a NIfTI file (magic ${JSON.stringify(magic)}, expected "${version === 1 ? 'n+1' : 'n+2'}"; an Analyze 7.5 header?)`);
   }
+  // nifti-reader-js looks at the first three bytes of the magic only; the standard's magic is
+  // "n+1\0" (NIfTI-1) and "n+2\0\r\n\x1a\n" (NIfTI-2, whose last four bytes catch a file
+  // damaged by a text-mode transfer), as nibabel checks them.
+  const expected = version === 1 ? [0x6e, 0x2b, 0x31, 0] : [0x6e, 0x2b, 0x32, 0, 0x0d, 0x0a, 0x1a, 0x0a];
+  const at = version === 1 ? 344 : 4;
+  if (expected.some((b, i) => own[at + i] !== b)) {
+    const magic = latin1Raw(own, at, expected.length);
+    throw new Error(`${fn}: not a valid NIfTI-${version} file: its magic is ${JSON.stringify(magic)}, expected ${JSON.stringify(String.fromCharCode(...expected))}${version === 2 ? ' (a damaged transfer, e.g. in text mode?)' : ''}`);
+  }
   const h = version === 1 ? new NIFTI1() : new NIFTI2();
   h.readHeader(ab);
   const le = h.littleEndian;
@@ -269,4 +278,9 @@ export function encodeNifti1Header(h: Nifti1HeaderFields): Uint8Array {
   writeAscii(bytes, 328, h.intentName, 16);
   bytes.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
   return bytes;
+}
+
+/** Bytes as Latin-1 characters, NULs included (for messages). */
+function latin1Raw(bytes: Uint8Array, at: number, n: number): string {
+  return String.fromCharCode(...bytes.subarray(at, at + n));
 }
