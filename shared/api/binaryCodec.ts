@@ -171,7 +171,8 @@ export function decodeFrame(frame: ArrayBuffer | ArrayBufferView): unknown {
   try {
     header = JSON.parse(utf8Decode(bytes.subarray(8, 8 + headerLength))) as typeof header;
   } catch (e) {
-    throw new Error(`decodeFrame: the header is not valid JSON (${(e as Error).message})`);
+    // One line: JSON.parse quotes the text around the error, which may hold line breaks.
+    throw new Error(`decodeFrame: the header is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
   }
   if (typeof header !== 'object' || header === null || !('v' in header) || !Array.isArray(header.b)) {
     throw new Error('decodeFrame: the header is not { v, b: [...] }');

@@ -70,7 +70,7 @@ export function readPart(message: Uint8Array): { header: PartHeader; body: Uint8
   try {
     h = JSON.parse(utf8Decode(message.subarray(8, 8 + headerLength))) as Partial<PartHeader>;
   } catch (e) {
-    throw new Error(`readPart: the part header is not valid JSON (${(e as Error).message})`);
+    throw new Error(`readPart: the part header is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
   }
   const int = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
   if (!h || !int(h.id, 0) || typeof h.channel !== 'string' || h.channel.length > 64 || !int(h.index, 0) || !int(h.count, 2) || !int(h.total, 1) || h.index! >= h.count!) {

@@ -111,7 +111,8 @@ function overlap(ch: string, name: string, value: unknown): number {
 
 function list<T>(ch: string, name: string, value: unknown, min: number, max: number, item: (name: string, v: unknown) => T): T[] {
   if (!Array.isArray(value) || value.length < min || value.length > max) fail(ch, `${name} must be an array of ${min === max ? min : `${min} to ${max}`} entries, got ${describe(value)}`);
-  const out = value.map((v, i) => item(`${name}[${i}]`, v));
+  // Array.from, not map: map skips the holes of a sparse array (structured clone keeps them), which would pass unchecked.
+  const out = Array.from(value, (v, i) => item(`${name}[${i}]`, v));
   const seen = new Set<string>();
   out.forEach((v, i) => {
     const key = JSON.stringify(v);
@@ -131,7 +132,7 @@ function runSettings(ch: string, value: unknown): RunSettings {
   const patchSize = Array.isArray(o.patchSize) ? o.patchSize : fail(ch, `settings.patchSize must be an array of 1 to 3 positive integers, got ${describe(o.patchSize)}`);
   if (patchSize.length < 1 || patchSize.length > 3) fail(ch, `settings.patchSize must be an array of 1 to 3 positive integers, got ${describe(patchSize)}`);
   return {
-    patchSize: patchSize.map((p, i) => int(ch, `settings.patchSize[${i}]`, p, 1, ARG_LIMITS.maxPatch)),
+    patchSize: Array.from(patchSize, (p, i) => int(ch, `settings.patchSize[${i}]`, p, 1, ARG_LIMITS.maxPatch)),
     overlap: overlap(ch, 'settings.overlap', o.overlap),
     placement: oneOf(ch, 'settings.placement', o.placement, PLACEMENTS),
     blend: oneOf(ch, 'settings.blend', o.blend, BLEND_MODES),
@@ -228,10 +229,10 @@ function bool(ch: string, name: string, value: unknown): boolean {
   return value;
 }
 
-/** A plain array of at most `max` entries (no repeat check). */
+/** A plain array of at most `max` entries (no repeat check), as a dense copy: a hole of a sparse array becomes `undefined` and is checked as such. */
 function array(ch: string, name: string, value: unknown, min: number, max: number): unknown[] {
   if (!Array.isArray(value) || value.length < min || value.length > max) fail(ch, `${name} must be an array of ${min === max ? min : `${min} to ${max}`} entries, got ${describe(value)}`);
-  return value;
+  return Array.from(value);
 }
 
 function ints(ch: string, name: string, value: unknown, length: number | [number, number], min: number, max: number): number[] {
@@ -434,7 +435,7 @@ export const ARG_VALIDATORS: { [K in RequestChannel]: Check<RequestArgs<K>> } = 
   'run:inspect': (ch, args) => {
     const o = object(ch, 'args', args, ['runId', 'voxel']);
     const voxel = Array.isArray(o.voxel) && o.voxel.length === 3 ? o.voxel : fail(ch, `voxel must be an array of 3 non-negative integers [k, j, i], got ${describe(o.voxel)}`);
-    return { runId: id(ch, 'runId', o.runId), voxel: voxel.map((v, i) => int(ch, `voxel[${i}]`, v, 0, 1 << 20)) };
+    return { runId: id(ch, 'runId', o.runId), voxel: Array.from(voxel, (v, i) => int(ch, `voxel[${i}]`, v, 0, 1 << 20)) };
   },
   'run:delete': (ch, args) => ({ runId: id(ch, 'runId', object(ch, 'args', args, ['runId']).runId) }),
   'sweep:start': (ch, args) => ({ request: sweepRequest(ch, object(ch, 'args', args, ['request']).request) }),

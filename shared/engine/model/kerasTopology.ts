@@ -29,7 +29,8 @@ function rawLayers(fn: string, mc: Record<string, unknown>): unknown[] {
 
 /** Inbound layer names of a Keras 2 `inbound_nodes` entry (`[[["name", 0, 0, {}], …]]`). */
 function inboundNames(fn: string, layerName: string, nodes: unknown): string[] {
-  if (nodes === undefined) return [];
+  // tfjs iterates every layer's inbound_nodes (an input layer's is []): without the list it crashes.
+  if (nodes === undefined) throw new TypeError(`${fn}: layer ${layerName} has no inbound_nodes list (an input layer has [])`);
   if (!Array.isArray(nodes)) throw new TypeError(`${fn}: layer ${layerName} has inbound_nodes that is not a list`);
   if (nodes.length === 0) return [];
   if (nodes.length > 1) throw new TypeError(`${fn}: layer ${layerName} is called ${nodes.length} times (shared layers are not supported)`);
@@ -55,7 +56,8 @@ function inboundNames(fn: string, layerName: string, nodes: unknown): string[] {
  * Sequential models get each layer's predecessor as inbound and a synthetic input layer
  * named `input` (`input_1`, … when a layer has that name) when the first layer carries the
  * `batch_input_shape`.
- * @throws naming `fn` when the topology is not a Keras model config.
+ * @throws naming `fn` when the topology is not a Keras model config, and when a layer of a
+ * Functional model has no own `name` or one that differs from its `config.name`.
  */
 export function kerasLayers(fn: string, topology: Record<string, unknown>): KerasLayer[] {
   const mc = modelConfig(fn, topology);
@@ -69,6 +71,9 @@ export function kerasLayers(fn: string, topology: Record<string, unknown>): Kera
   raws.forEach((raw, i) => {
     if (!isRecord(raw) || typeof raw.class_name !== 'string' || !isRecord(raw.config))
       throw new TypeError(`${fn}: model.json layer ${i} has no class_name or config`);
+    // tfjs calls string methods on a layer's name (`name.match`): any other type crashes it.
+    if (raw.config.name !== undefined && typeof raw.config.name !== 'string')
+      throw new TypeError(`${fn}: model.json layer ${i} (${raw.class_name}) has config.name ${JSON.stringify(raw.config.name)}; a layer name must be a string`);
     const name = typeof raw.config.name === 'string' ? raw.config.name : typeof raw.name === 'string' ? raw.name : `layer${i}`;
     if (sequential) {
       if (i === 0 && raw.class_name !== 'InputLayer' && Array.isArray(raw.config.batch_input_shape)) {
@@ -77,6 +82,13 @@ export function kerasLayers(fn: string, topology: Record<string, unknown>): Kera
       const prev = layers[layers.length - 1];
       layers.push({ className: raw.class_name, name, config: raw.config, inbound: prev ? [prev.name] : [] });
     } else {
+      // tfjs-layers wires a Functional model by each layer's own `name` (what inbound nodes and
+      // input_layers / output_layers refer to) but names the layer itself by `config.name`: when
+      // the own name is missing or differs, a node waits for a layer that never comes and tfjs
+      // loops forever.
+      if (typeof raw.name !== 'string') throw new TypeError(`${fn}: model.json layer ${i} (${raw.class_name}) has no "name"; the layers of a Functional model are wired by name`);
+      if (typeof raw.config.name === 'string' && raw.config.name !== raw.name)
+        throw new TypeError(`${fn}: model.json layer ${i} (${raw.class_name}) is named "${raw.name}" but its config names it "${raw.config.name}"; the two must agree`);
       layers.push({ className: raw.class_name, name, config: raw.config, inbound: inboundNames(fn, name, raw.inbound_nodes) });
     }
   });

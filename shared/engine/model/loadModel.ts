@@ -5,6 +5,7 @@ import type { ModelSpec } from '../modelSpec';
 import { relaxInputShape } from './kerasTopology';
 import type { LoadedModel } from './loadedModel';
 import type { ModelArtifacts } from './modelArtifacts';
+import { MODEL_LIMITS } from './modelLimits';
 import { modelHash } from './modelHash';
 import { readModelJson, type ModelJson } from './modelJson';
 import { resolveSpec } from './resolveSpec';
@@ -25,6 +26,21 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * A tfjs error as one line: its lines joined, up to a numbered list of possible causes (tfjs
+ * writes "Unknown layer: Foo. This may be due to one of the following reasons:\n1. …"), which is
+ * dropped with its lead-in.
+ */
+function tfjsMessage(e: unknown): string {
+  const lines = messageOf(e)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const list = lines.findIndex((l) => /^\d+[.)]\s/.test(l));
+  const text = (list >= 0 ? lines.slice(0, list) : lines).join(' ');
+  return text.replace(/\s*This may be due to [^.:]*:\s*$/, '') || '(tfjs gave no message)';
+}
+
 /** The artifacts `tf.io.fromMemory` takes, from model.json plus the concatenated weights. */
 function memoryArtifacts(json: ModelJson, topology: object, weightSpecs: tf.io.WeightsManifestEntry[], weightData: ArrayBuffer): tf.io.ModelArtifacts {
   const a: tf.io.ModelArtifacts = { modelTopology: topology, weightSpecs, weightData, format: json.kind };
@@ -36,6 +52,23 @@ function memoryArtifacts(json: ModelJson, topology: object, weightSpecs: tf.io.W
   if (raw.modelInitializer !== undefined) a.modelInitializer = raw.modelInitializer as tf.io.ModelArtifacts['modelInitializer'];
   return a;
 }
+
+/**
+ * A failure of tfjs while it runs the model, as one line naming `where` (tfjs's own errors name no
+ * function: "The dtype of the feed (float32) can not be cast …"). The original message follows the
+ * prefix (as one line) and the error keeps its name, so that a caller matching them (a lost WebGL
+ * context, out of memory: `isBackendFailure`) still recognises it; errors that already name
+ * `where`, and aborts, pass unchanged.
+ */
+function runFailure(where: string, e: unknown): unknown {
+  if (!(e instanceof Error) || e.name === 'AbortError' || e.message.startsWith(`${where}: `)) return e;
+  const wrapped = new Error(`${where}: tfjs failed to run the model: ${tfjsMessage(e)}`, { cause: e });
+  wrapped.name = e.name;
+  return wrapped;
+}
+
+/** The tfjs build in progress in this thread, if any: builds take turns (see `loadModel`). */
+let building: Promise<void> = Promise.resolve();
 
 /** Checks the spec's classes against the model's real output channels. */
 function checkClasses(fn: string, spec: ModelSpec, outputChannels: number): void {
@@ -70,6 +103,15 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
 
   let layers: LayersModel | undefined;
   let graph: GraphModel | undefined;
+  const previous = building;
+  let done!: () => void;
+  building = new Promise<void>((resolve) => (done = resolve));
+  await previous;
+  // tfjs creates each layer's weight variables as it builds it; a build that fails half-way
+  // leaves those behind, so they are disposed here (a service that is refused many models would
+  // otherwise keep every one of their weights). Builds take turns (`building`), so that the
+  // variables created meanwhile are this build's only.
+  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
   try {
     if (json.kind === 'layers-model') {
       const topology = relaxInputShape(fn, json.modelTopology);
@@ -78,7 +120,10 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
       graph = await loadGraphModel(tf.io.fromMemory(memoryArtifacts(json, json.modelTopology, weightSpecs, weightData)));
     }
   } catch (e) {
-    throw new Error(`${fn}: tfjs could not build the ${json.kind}: ${messageOf(e)}`);
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) v.dispose();
+    throw new Error(`${fn}: tfjs could not build the ${json.kind}: ${tfjsMessage(e)}`);
+  } finally {
+    done();
   }
   const model = (layers ?? graph)!;
   const inShapes = layers ? layers.inputs.map((t) => t.shape) : graph!.inputs.map((t) => t.shape ?? []);
@@ -90,6 +135,7 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
   if (inShapes.length !== 1 || outShapes.length !== 1) fail(`the model must have one input and one output, got ${inShapes.length} and ${outShapes.length}`);
   const inShape = inShapes[0];
   const rank = inShape.length >= 3 ? inShape.length : 2 + (spec.receptiveField?.length ?? 3);
+  if (rank > MODEL_LIMITS.inputRank) fail(`the model's input has rank ${rank} ([${inShape}]); at most ${MODEL_LIMITS.inputRank} (batch, ${MODEL_LIMITS.inputRank - 2} spatial axes, channels) are supported`);
   const modelChannels = inShape.length >= 3 ? inShape[inShape.length - 1] : null;
   if (modelChannels != null && modelChannels > 0 && modelChannels !== spec.channels)
     fail(`the spec says ${spec.channels} input channel(s) but the model's input has ${modelChannels}`);
@@ -122,16 +168,20 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
     translationEquivariant: spec.translationEquivariant,
     predict(batch: tf.Tensor): tf.Tensor {
       checkBatch('LoadedModel.predict', batch);
-      return tf.tidy(() => {
-        const input = batch.dtype === 'float32' ? batch : tf.cast(batch, 'float32');
-        let raw: tf.Tensor;
-        if (layers) raw = norm ? runLayers(layers, input, { instanceNorm: norm }) : (layers.predict(input) as tf.Tensor);
-        else {
-          const out = graph!.execute(input);
-          raw = Array.isArray(out) ? out[0] : out;
-        }
-        return toProbabilities(raw, spec.outputActivation);
-      });
+      try {
+        return tf.tidy(() => {
+          const input = batch.dtype === 'float32' ? batch : tf.cast(batch, 'float32');
+          let raw: tf.Tensor;
+          if (layers) raw = norm ? runLayers(layers, input, { instanceNorm: norm }) : (layers.predict(input) as tf.Tensor);
+          else {
+            const out = graph!.execute(input);
+            raw = Array.isArray(out) ? out[0] : out;
+          }
+          return toProbabilities(raw, spec.outputActivation);
+        });
+      } catch (e) {
+        throw runFailure('LoadedModel.predict', e);
+      }
     },
     async predictAsync(batch, signal) {
       checkBatch('LoadedModel.predictAsync', batch);
@@ -142,6 +192,8 @@ export async function loadModel(artifacts: ModelArtifacts, options: LoadModelOpt
         const probs = tf.tidy(() => toProbabilities(raw, spec.outputActivation));
         if (probs !== raw) raw.dispose();
         return probs;
+      } catch (e) {
+        throw signal?.aborted ? e : runFailure('LoadedModel.predictAsync', e);
       } finally {
         if (input !== batch) input.dispose();
       }

@@ -5,6 +5,8 @@ import { receptiveField, type ReceptiveFieldResult } from './receptiveField';
 
 /** What model.json itself says about a model's input and output. */
 export interface ModelFacts {
+  /** The model.json format the facts come from. */
+  kind: ModelJson['kind'];
   /** Spatial axes of the input (3 for `[b, D, H, W, C]`), when known. */
   spatialRank?: number;
   /** Input channels (last axis), when known. */
@@ -13,6 +15,8 @@ export interface ModelFacts {
   outputChannels?: number;
   /** How the output is made: `'softmax'`, `'sigmoid'`, `'linear'` or another activation name. */
   outputActivation?: string;
+  /** Graph models: the op that makes the output (through Identity nodes), when known. */
+  outputOp?: string;
   /** The receptive field, or why it is unknown. */
   receptiveField: ReceptiveFieldResult;
   /** Convolutions whose names end with `_gn` (brainchop's marker of a following per-channel normalization). */
@@ -35,10 +39,12 @@ export function modelFacts(fn: string, json: ModelJson): ModelFacts {
     const shape = g.inputShape;
     const op = g.outputOp;
     return {
+      kind: json.kind,
       spatialRank: shape && shape.length >= 3 ? shape.length - 2 : undefined,
       channels: shape?.[shape.length - 1] ?? undefined,
       outputChannels: g.outputChannels,
       outputActivation: op === 'Softmax' ? 'softmax' : op === 'Sigmoid' ? 'sigmoid' : op === undefined ? undefined : 'linear',
+      outputOp: op,
       receptiveField: { reason: 'the receptive field is not computed for graph models' },
       gnLayers: [],
     };
@@ -65,6 +71,7 @@ export function modelFacts(fn: string, json: ModelJson): ModelFacts {
   const mc = isRecord(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
   const topologyName = isRecord(mc.config) && typeof mc.config.name === 'string' ? mc.config.name : undefined;
   return {
+    kind: json.kind,
     spatialRank,
     channels: input[input.length - 1] ?? undefined,
     outputChannels,

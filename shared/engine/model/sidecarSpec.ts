@@ -2,11 +2,35 @@ import type { ModelSpec } from '../modelSpec';
 import type { ModelFacts } from './modelFacts';
 import { SIDECAR_FILE, type Sidecar } from './sidecar';
 
+/** What a sidecar's logits activation is called when its probabilities one is wrong. */
+const LOGITS = { softmax: 'logits-softmax', sigmoid: 'logits-sigmoid' } as const;
+
+/** Graph ops whose outputs are not probabilities (arithmetic and linear ops, unbounded activations). */
+const LOGIT_OPS = new Set(['BiasAdd', 'Add', 'AddV2', 'Sub', 'Mul', 'MatMul', '_FusedMatMul', 'Conv2D', 'Conv3D', '_FusedConv2D', 'FusedConv3D', 'Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Placeholder']);
+
+/**
+ * Refuses a sidecar that calls a model's outputs probabilities (`softmax`, `sigmoid`) when
+ * model.json's last layer (a layers model) or output op (a graph model: one of `LOGIT_OPS`, seen
+ * through Identity nodes) makes something else: they would be used as probabilities as they are
+ * (values outside [0, 1], a cross-entropy of NaN).
+ */
+function checkOutputActivation(fn: string, sidecar: Sidecar, facts: ModelFacts): void {
+  const declared = sidecar.outputActivation;
+  if (declared !== 'softmax' && declared !== 'sigmoid') return;
+  const made = facts.outputActivation;
+  let what: string | undefined;
+  if (facts.kind === 'layers-model' && made !== undefined && made !== 'softmax' && made !== 'sigmoid') what = `model.json's last layer has activation ${made}`;
+  if (facts.kind === 'graph-model' && facts.outputOp !== undefined && LOGIT_OPS.has(facts.outputOp)) what = `model.json's graph ends in ${facts.outputOp}`;
+  if (what === undefined) return;
+  throw new RangeError(`${fn}: ${SIDECAR_FILE} says outputActivation "${declared}" (the model outputs probabilities) but ${what}: its outputs are not probabilities (for logits, declare "${LOGITS[declared]}")`);
+}
+
 /**
  * The spec declared by a validated sidecar (`source: 'sidecar'`), completed from model.json:
  * channels and receptive field when the sidecar omits them, translation equivariance from
  * `instanceNorm`. Contradictions between the sidecar and model.json are errors.
- * @throws naming `fn` when the sidecar's channels or classes do not fit the model.
+ * @throws naming `fn` when the sidecar's channels or classes do not fit the model, or it calls
+ *   the outputs of a layers model probabilities that its last layer does not make.
  */
 export function sidecarSpec(fn: string, sidecar: Sidecar, facts: ModelFacts, fallbackName: string | undefined): ModelSpec {
   const notes = [...(sidecar.notes ?? [])];
@@ -25,6 +49,7 @@ export function sidecarSpec(fn: string, sidecar: Sidecar, facts: ModelFacts, fal
       `${fn}: ${SIDECAR_FILE} lists ${sidecar.classes.length} class(es) but the model outputs ${out} channel(s)` +
         (out === 1 ? ' (a single sigmoid channel takes 1 or 2 classes: background, foreground)' : ''),
     );
+  checkOutputActivation(fn, sidecar, facts);
   const instanceNorm = sidecar.instanceNorm;
   if (instanceNorm && sidecar.translationEquivariant === true)
     throw new RangeError(`${fn}: ${SIDECAR_FILE} declares instanceNorm and translationEquivariant true, which contradict each other (a normalization over the whole input is not translation-equivariant)`);

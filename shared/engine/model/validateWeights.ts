@@ -34,8 +34,10 @@ export function validateWeightsManifest(fn: string, manifest: readonly WeightsGr
       const n = elementCount(w.shape);
       if (n > MODEL_LIMITS.weightElements)
         throw new RangeError(`${fn}: ${what} has shape [${w.shape}] (${n} elements); at most ${MODEL_LIMITS.weightElements} elements are supported`);
-      const q = w.quantization as Record<string, unknown> | undefined;
-      if (q === undefined) continue;
+      const q = w.quantization as Record<string, unknown> | null | undefined;
+      // null is "not quantized" to tfjs (`quantization != null`); anything else must be an object.
+      if (q === undefined || q === null) continue;
+      if (typeof q !== 'object' || Array.isArray(q)) throw new TypeError(`${fn}: ${what} has quantization ${JSON.stringify(q)}; it must be an object such as { "dtype": "uint8", "scale": …, "min": … }`);
       const qtype = String(q.dtype);
       if (!(qtype in QUANTIZED)) throw new TypeError(`${fn}: ${what} is quantized as ${JSON.stringify(q.dtype)}; tfjs reads uint8, uint16 and float16`);
       if (w.dtype !== 'float32' && w.dtype !== 'int32') throw new TypeError(`${fn}: ${what} is quantized but has dtype ${w.dtype}; a quantized weight is float32 or int32`);
