@@ -23,6 +23,7 @@ export async function readJsonFile(fn: string, path: string): Promise<JsonFile> 
   try {
     return { bytes, value: JSON.parse(text) as unknown };
   } catch (e) {
-    throw new SyntaxError(`${fn}: ${path} is not valid JSON: ${(e as Error).message}`);
+    // One line: JSON.parse quotes the text near the error, line breaks included.
+    throw new SyntaxError(`${fn}: ${path} is not valid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`);
   }
 }

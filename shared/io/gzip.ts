@@ -50,6 +50,14 @@ const FIRST_STEP = 256;
  */
 const MAX_STEP = 16 * 1024;
 
+/**
+ * An empty gzip member, pushed after the real stream: fflate reports where it starts
+ * (`onmember`), i.e. where the real stream's last deflate data and trailer end. fflate itself
+ * accepts a stream whose deflate data never reach a final block, or whose last trailer is not
+ * where the stream ends; the sentinel's position tells both apart from a well-formed stream.
+ */
+const SENTINEL = new Uint8Array([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
 /** Options of {@link GunzipReader}. */
 export interface GunzipReaderOptions {
   /**
@@ -123,7 +131,10 @@ export class GunzipReader {
     this.pushed = end;
     this.step = Math.min(MAX_STEP, this.step * 2);
     try {
-      this.gunzip.push(part, final);
+      if (final) {
+        this.gunzip.push(part, false);
+        this.gunzip.push(SENTINEL, true);
+      } else this.gunzip.push(part, false);
     } catch (e) {
       if (e === this.overflowError) throw e;
       throw this.corrupt(e instanceof Error ? e.message : String(e));
@@ -188,9 +199,15 @@ export class GunzipReader {
       // the stream must have been inflated to its end
     }
     const bytes = this.source;
-    for (let m = 0; m < this.members.length; m++) {
-      const member = this.members[m];
-      const trailerEnd = m + 1 < this.members.length ? this.members[m + 1].start : bytes.length;
+    // The sentinel member must start exactly where the stream ends (see SENTINEL).
+    const sentinel = this.members[this.members.length - 1];
+    if (this.members.length < 2 || sentinel.start !== bytes.length || sentinel.length !== 0) {
+      throw this.corrupt("the deflate data do not end with the stream's last trailer (no final block, a damaged block, or bytes after the trailer)");
+    }
+    const members = this.members.slice(0, -1);
+    for (let m = 0; m < members.length; m++) {
+      const member = members[m];
+      const trailerEnd = m + 1 < members.length ? members[m + 1].start : bytes.length;
       if (trailerEnd - 8 < member.start + 10) throw this.corrupt(`member ${m + 1} has no trailer`);
       const size = readUint32LE(bytes, trailerEnd - 4);
       if (size !== member.length >>> 0) throw this.corrupt(`member ${m + 1} inflates to ${member.length} bytes but its trailer says ${size}`);
