@@ -1,10 +1,10 @@
 /**
- * The fuzzer's reference gunzip, independent of fflate: gzip members walked by hand (RFC 1952)
+ * The fuzzer's reference gunzip, independent of the reader's pako: gzip members walked by hand (RFC 1952)
  * and their deflate data inflated by Node's zlib, which says exactly where each deflate stream
  * ends. A member's trailer must follow its deflate data at once and match (CRC-32 and length),
  * and the stream must end with the last trailer (or go on with another member).
  *
- * Deliberately lenient where the reader's fflate is, because neither changes the data (which
+ * Deliberately lenient (as fflate, the reader's earlier inflater, was), because neither changes the data (which
  * the CRC-32 verifies): the reserved FLG bits and the optional header CRC (FHCRC) are not
  * checked; Node's own `gunzipSync` refuses both.
  */

@@ -1,10 +1,11 @@
 /**
- * gzip on byte arrays (fflate), with the integrity checks fflate's one-shot helpers skip: every
- * member's CRC-32 and length are verified, so a truncated or corrupt `.nii.gz` is an error
- * instead of silently short data. {@link GunzipReader} inflates step by step, so a reader can
+ * gzip on byte arrays: written by fflate, read by pako (zlib's inflate in JavaScript), with every
+ * member's blocks, CRC-32 and length verified and nothing allowed after the last, so a truncated
+ * or corrupt `.nii.gz` is an error instead of silently short (or quietly repaired) data. {@link GunzipReader} inflates step by step, so a reader can
  * look at a header before it decides how much (if anything) to inflate and where to put it.
  */
-import { Gunzip, gzipSync } from 'fflate';
+import { gzipSync } from 'fflate';
+import { Inflate } from 'pako';
 
 /** True when the bytes start with the gzip magic number (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -37,10 +38,6 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number 
   return crc32Update(0, bytes, start, end);
 }
 
-function readUint32LE(b: Uint8Array, at: number): number {
-  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
-}
-
 /** Compressed bytes handed to the inflater per step: small at first (a header needs ~1 KiB), then growing. */
 const FIRST_STEP = 256;
 /**
@@ -50,13 +47,8 @@ const FIRST_STEP = 256;
  */
 const MAX_STEP = 16 * 1024;
 
-/**
- * An empty gzip member, pushed after the real stream: fflate reports where it starts
- * (`onmember`), i.e. where the real stream's last deflate data and trailer end. fflate itself
- * accepts a stream whose deflate data never reach a final block, or whose last trailer is not
- * where the stream ends; the sentinel's position tells both apart from a well-formed stream.
- */
-const SENTINEL = new Uint8Array([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+/** zlib's Z_SYNC_FLUSH: hand out everything inflated so far (a reader asks for bytes as it goes). */
+const Z_SYNC_FLUSH = 2;
 
 /** Options of {@link GunzipReader}. */
 export interface GunzipReaderOptions {
@@ -69,10 +61,14 @@ export interface GunzipReaderOptions {
 }
 
 /**
- * A gzip stream (single- or multi-member) inflated on demand: `read` inflates only until the
- * bytes asked for are out, so what lies beyond is never inflated unless asked for. `finish`
- * checks that the stream ends there (a stream that would inflate past it is refused as soon as
- * the first byte too many appears) and verifies every member's CRC-32 and length.
+ * A gzip stream (single- or multi-member) inflated on demand by pako (zlib's inflate in
+ * JavaScript): `read` inflates only until the bytes asked for are out, so what lies beyond is
+ * never inflated unless asked for. pako checks what zlib checks — every member's header, its
+ * deflate blocks (a stored block's length and its complement included), its CRC-32 and length;
+ * `finish` adds that the stream ends there: a stream that would inflate past it is refused as soon
+ * as the first byte too many appears, and bytes after the last member's trailer are refused.
+ * (fflate, which PatchLens used before, accepts deflate data without a final block and stored
+ * blocks with a wrong length complement: the fuzzer found both.)
  */
 export class GunzipReader {
   /** Bytes the inflater has produced so far (read or not yet read). */
@@ -80,7 +76,8 @@ export class GunzipReader {
   private readonly fn: string;
   private readonly source: Uint8Array;
   private readonly complete: boolean;
-  private readonly gunzip: Gunzip;
+  /** The inflater of the current member (pako ends its stream with a member: the next gets a fresh one). */
+  private inflater: Inflate;
   /** Inflated bytes not yet read, oldest first; `headOffset` bytes of the first are consumed. */
   private queue: Uint8Array[] = [];
   private headOffset = 0;
@@ -90,8 +87,6 @@ export class GunzipReader {
   /** When set, any further output is an error with this message (`finish` is draining the rest). */
   private overflow: string | null = null;
   private overflowError: Error | null = null;
-  /** Per member: compressed start offset, decompressed length, running CRC-32. */
-  private readonly members: { start: number; length: number; crc: number }[] = [{ start: 0, length: 0, crc: 0 }];
 
   /**
    * @param fn the calling function's name, for error messages
@@ -101,8 +96,14 @@ export class GunzipReader {
     this.fn = fn;
     this.source = source;
     this.complete = options.complete !== false;
-    this.gunzip = new Gunzip((chunk) => this.onData(chunk));
-    this.gunzip.onmember = (offset: number) => this.members.push({ start: offset, length: 0, crc: 0 });
+    this.inflater = this.member();
+  }
+
+  /** An inflater for one gzip member (windowBits 16 + 15: gzip only, the largest window). */
+  private member(): Inflate {
+    const inf = new Inflate({ windowBits: 16 + 15 });
+    inf.onData = (chunk) => this.onData(chunk);
+    return inf;
   }
 
   private corrupt(why: string): Error {
@@ -115,11 +116,9 @@ export class GunzipReader {
       this.overflowError = new RangeError(`${this.fn}: ${this.overflow}`);
       throw this.overflowError;
     }
-    const m = this.members[this.members.length - 1];
-    m.crc = crc32Update(m.crc, chunk);
-    m.length += chunk.length;
     this.inflated += chunk.length;
-    this.queue.push(chunk);
+    // pako may reuse its output buffer: keep a copy.
+    this.queue.push(chunk.slice());
   }
 
   /** Hands the next step of compressed bytes to the inflater; false when there are none left. */
@@ -131,15 +130,33 @@ export class GunzipReader {
     this.pushed = end;
     this.step = Math.min(MAX_STEP, this.step * 2);
     try {
-      if (final) {
-        this.gunzip.push(part, false);
-        this.gunzip.push(SENTINEL, true);
-      } else this.gunzip.push(part, false);
+      this.inflater.push(part, final ? true : Z_SYNC_FLUSH);
     } catch (e) {
       if (e === this.overflowError) throw e;
       throw this.corrupt(e instanceof Error ? e.message : String(e));
     }
-    if (final) this.ended = true;
+    const inf = this.inflater;
+    if (inf.err) throw this.corrupt(ZLIB_MESSAGES[inf.msg] ?? (inf.msg || `zlib error ${inf.err}`));
+    if (inf.ended) {
+      // A member ended: what follows is another member (it must start with the gzip magic), or nothing.
+      this.pushed -= unconsumed(inf);
+      const left = this.source.length - this.pushed;
+      if (left === 0) {
+        if (this.complete) this.ended = true;
+        else this.inflater = this.member();
+      } else if (left >= 2 && this.source[this.pushed] === 0x1f && this.source[this.pushed + 1] === 0x8b) {
+        this.inflater = this.member();
+      } else if (!this.complete && left < 2) {
+        // A prefix cut inside the next member's magic: it holds nothing more to read.
+        this.pushed = this.source.length;
+      } else {
+        this.ended = true;
+        throw this.corrupt(`${left} byte(s) after the last member's trailer that are not another member`);
+      }
+    } else if (final) {
+      this.ended = true;
+      throw this.corrupt('the stream ends inside a member');
+    }
     return true;
   }
 
@@ -172,8 +189,8 @@ export class GunzipReader {
 
   /**
    * Asserts that the stream ends where reading stopped: inflates the rest and refuses it as soon
-   * as it would produce one more byte (`${fn}: ${overflowMessage}`), then verifies every
-   * member's trailer (CRC-32 and length mod 2³²).
+   * as it would produce one more byte (`${fn}: ${overflowMessage}`), then that the stream was
+   * well formed to its end (every member's blocks, CRC-32 and length; nothing after the last).
    * @throws a RangeError with `overflowMessage` for a stream longer than what was read, and
    *   `${fn}: the gzip stream is truncated or corrupt (…)` for a bad stream or trailer
    */
@@ -181,16 +198,12 @@ export class GunzipReader {
     if (!this.complete) throw new Error(`${this.fn}: GunzipReader.finish needs the whole stream (complete: false)`);
     if (this.queue.length > 0) throw new RangeError(`${this.fn}: ${overflowMessage}`);
     this.overflow = overflowMessage;
-    while (this.pushMore()) {
-      // inflate the rest: onData throws at the first byte too many
-    }
     this.checkTrailers();
   }
 
   /**
-   * Verifies every member's trailer (CRC-32 and length mod 2³²) once the whole stream has been
-   * inflated: fflate inflates a stream cut short without complaint, so this is what tells a
-   * truncated file from one whose data are short.
+   * Inflates the stream to its end and checks it (pako verifies every member's trailer: CRC-32 and
+   * length mod 2³²; this adds that nothing follows the last one).
    * @throws `${fn}: the gzip stream is truncated or corrupt (…)`
    */
   checkTrailers(): void {
@@ -198,22 +211,23 @@ export class GunzipReader {
     while (this.pushMore()) {
       // the stream must have been inflated to its end
     }
-    const bytes = this.source;
-    // The sentinel member must start exactly where the stream ends (see SENTINEL).
-    const sentinel = this.members[this.members.length - 1];
-    if (this.members.length < 2 || sentinel.start !== bytes.length || sentinel.length !== 0) {
-      throw this.corrupt("the deflate data do not end with the stream's last trailer (no final block, a damaged block, or bytes after the trailer)");
-    }
-    const members = this.members.slice(0, -1);
-    for (let m = 0; m < members.length; m++) {
-      const member = members[m];
-      const trailerEnd = m + 1 < members.length ? members[m + 1].start : bytes.length;
-      if (trailerEnd - 8 < member.start + 10) throw this.corrupt(`member ${m + 1} has no trailer`);
-      const size = readUint32LE(bytes, trailerEnd - 4);
-      if (size !== member.length >>> 0) throw this.corrupt(`member ${m + 1} inflates to ${member.length} bytes but its trailer says ${size}`);
-      if (readUint32LE(bytes, trailerEnd - 8) !== member.crc) throw this.corrupt(`member ${m + 1} fails its CRC-32 check`);
-    }
+    if (!this.ended) throw this.corrupt('the stream ends inside a member');
   }
+}
+
+/** zlib's terse messages, said in full. */
+const ZLIB_MESSAGES: Record<string, string> = {
+  'incorrect data check': 'a member fails its CRC-32 check',
+  'incorrect length check': "a member's trailer gives another length than its data inflate to",
+  'invalid stored block lengths': 'a stored block whose length and its complement disagree',
+  'incorrect header check': 'not a gzip member header',
+  'buffer error': 'the stream ends inside a member',
+};
+
+/** Input bytes the inflater was given but did not use (after the end of the stream). */
+function unconsumed(inf: Inflate): number {
+  const strm = (inf as unknown as { strm?: { avail_in?: number } }).strm;
+  return typeof strm?.avail_in === 'number' ? strm.avail_in : 0;
 }
 
 /** Options of {@link gunzipChecked}. */

@@ -1,6 +1,6 @@
 // Limits before allocation (issue 11 item 7): a `.nii.gz` whose header claims 1024³ float32 must be
 // refused from its header, before its body is inflated, and a gzip that inflates past its declared
-// data must be refused as it does so. The inflater is fflate's Gunzip, wrapped here to count the
+// data must be refused as it does so. The inflater is pako's Inflate, wrapped here to count the
 // bytes it produces (and to stop a runaway inflation at 32 MiB, so that the old code — which
 // inflated the whole stream, RSS > 6 GB — fails these tests instead of exhausting the machine).
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -15,22 +15,38 @@ import { handNifti } from './niftiFixtures';
 const counter = vi.hoisted(() => ({ inflated: 0 }));
 const GUARD = 32 * 2 ** 20;
 
-vi.mock('fflate', async (importOriginal) => {
-  const fflate = await importOriginal<typeof import('fflate')>();
-  type Callback = (chunk: Uint8Array, final: boolean) => void;
-  class CountingGunzip extends fflate.Gunzip {
-    constructor(opts?: unknown, cb?: Callback) {
-      const ondata = (typeof opts === 'function' ? opts : cb) as Callback;
-      super((chunk: Uint8Array, final: boolean) => {
+vi.mock('pako', async (importOriginal) => {
+  const pako = await importOriginal<typeof import('pako')>();
+  // The reader's inflater, wrapped: every byte it hands out is counted.
+  class CountingInflate {
+    private readonly inner: InstanceType<typeof pako.Inflate>;
+    onData: (chunk: Uint8Array) => void = () => undefined;
+    constructor(options?: ConstructorParameters<typeof pako.Inflate>[0]) {
+      this.inner = new pako.Inflate(options);
+      this.inner.onData = (chunk: Uint8Array) => {
         counter.inflated += chunk.length;
         if (counter.inflated > GUARD) throw new Error(`test guard: ${counter.inflated} bytes inflated`);
-        ondata(chunk, final);
-      });
+        this.onData(chunk);
+      };
+    }
+    push(data: Uint8Array, mode: boolean | number): boolean {
+      return this.inner.push(data, mode as never);
+    }
+    get err() {
+      return this.inner.err;
+    }
+    get msg() {
+      return this.inner.msg;
+    }
+    get ended() {
+      return this.inner.ended;
+    }
+    get strm() {
+      return (this.inner as unknown as { strm: unknown }).strm;
     }
   }
-  return { ...fflate, Gunzip: CountingGunzip };
+  return { ...pako, Inflate: CountingInflate };
 });
-
 
 const MiB = 2 ** 20;
 
