@@ -76,6 +76,16 @@ describe('more layer checks the fuzzer added (each crashed tfjs: "… forEach", 
     await expect(validate((j) => (layersOf(j)[3].class_name = 'TimeDistributed'))).rejects.toThrow(/^loadModel: layer "conv3_d4" \(TimeDistributed\) needs layer, the wrapped layer/);
   });
 
+  it('refuses an initializer given as a constraint, and any initializer/regularizer/constraint of the wrong kind (seed 2026 case 16343: "shape.forEach is not a function")', async () => {
+    await expect(validate((j) => (layersOf(j)[5].config.kernel_constraint = { class_name: 'Zeros', config: {} }))).rejects.toThrow(
+      /^loadModel: layer "conv5_d1" \(Conv3D\) has kernel_constraint \{"class_name":"Zeros","config":\{\}\}; it must be null or a constraint \(MaxNorm, UnitNorm, NonNeg, MinMaxNorm\)/,
+    );
+    await expect(validate((j) => (layersOf(j)[2].config.bias_regularizer = { class_name: 'MaxNorm', config: {} }))).rejects.toThrow(/bias_regularizer .*it must be null or a regularizer/);
+    await expect(validate((j) => (layersOf(j)[2].config.kernel_initializer = [1, 2]))).rejects.toThrow(/kernel_initializer \[1,2\]; it must be null or an? initializer/);
+    // The demo model's own initializers (VarianceScaling, Zeros) pass.
+    await expect(validate(() => undefined)).resolves.toBeUndefined();
+  });
+
   it('a quantization of null is "not quantized", anything else must be an object', async () => {
     await expect(validate((j) => (j.weightsManifest[0].weights[1].quantization = null))).resolves.toBeUndefined();
     await expect(validate((j) => (j.weightsManifest[0].weights[1].quantization = 5))).rejects.toThrow('loadModel: weight "conv1_d1/bias" has quantization 5; it must be an object');

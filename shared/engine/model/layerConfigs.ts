@@ -13,6 +13,29 @@ const NOT_LAYERS = new Set([
   'Adagrad', 'RMSProp', 'Momentum',
 ]);
 
+/** What tfjs deserializes for `*_initializer`, `*_regularizer` and `*_constraint` config keys. */
+const SERIALIZABLE_KINDS = {
+  initializer: new Set(['Zeros', 'Ones', 'Constant', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Identity', 'VarianceScaling', 'GlorotUniform', 'GlorotNormal', 'HeNormal', 'HeUniform', 'LeCunNormal', 'LeCunUniform', 'Orthogonal']),
+  regularizer: new Set(['L1L2', 'L1', 'L2']),
+  constraint: new Set(['MaxNorm', 'UnitNorm', 'NonNeg', 'MinMaxNorm']),
+} as const;
+
+/**
+ * Every `*_initializer`, `*_regularizer` and `*_constraint` of a layer must be absent, null, the
+ * name of one of its kind (tfjs accepts e.g. "glorotUniform", "nonNeg") or `{ class_name, config }`
+ * of its kind: an initializer given as a constraint made tfjs crash ("shape.forEach is not a
+ * function"; found by the fuzzer, seed 2026).
+ */
+function checkSerializables(c: Record<string, unknown>, bad: (what: string) => never): void {
+  for (const [key, value] of Object.entries(c)) {
+    const kind = (/_(initializer|regularizer|constraint)$/.exec(key)?.[1] ?? null) as keyof typeof SERIALIZABLE_KINDS | null;
+    if (!kind || value === null || value === undefined || typeof value === 'string') continue;
+    const allowed = SERIALIZABLE_KINDS[kind];
+    if (!isRecord(value) || typeof value.class_name !== 'string' || !allowed.has(value.class_name) || (value.config !== undefined && !isRecord(value.config)))
+      bad(`has ${key} ${JSON.stringify(value).slice(0, 120)}; it must be null or ${kind === 'initializer' ? 'an' : 'a'} ${kind} (${[...allowed].join(', ')}) as { "class_name", "config" }`);
+  }
+}
+
 /** A layer config as model.json writes a nested layer (`{ class_name, config }`). */
 function isLayerSpec(value: unknown): boolean {
   return isRecord(value) && typeof value.class_name === 'string' && isRecord(value.config);
@@ -37,6 +60,7 @@ export function checkLayerConfig(fn: string, layer: KerasLayer): void {
     throw new TypeError(`${fn}: ${layerLabel(layer)} ${what}`);
   };
   if (NOT_LAYERS.has(layer.className)) bad(`names class ${layer.className}, which is not a layer (an initializer, regularizer, constraint or optimizer)`);
+  checkSerializables(c, bad);
   const act = c.activation;
   if (act !== undefined && act !== null && typeof act !== 'string' && !(isRecord(act) && typeof act.class_name === 'string' && !NOT_LAYERS.has(act.class_name)))
     bad(`has activation ${JSON.stringify(act)}; it must be an activation's name (e.g. "relu")`);
