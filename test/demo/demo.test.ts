@@ -157,7 +157,8 @@ describe('demo model (scripts/train-demo-model.ts)', () => {
     const plain = await dice(0, 'constant');
     const blended = await dice(0.5, 'gaussian');
     expect(blended - plain).toBeGreaterThan(0.005);
-  });
+    // Two full runs on wasm: 30 s on a loaded 2-core machine, so not the suite's default limit.
+  }, 180_000);
 
   it('carries its training-time patch performance map, of the model’s patch shape, higher at the border than in the centre', () => {
     const npy = parseNpy(readFileSync(join(modelDir, DEMO_MODEL_FILES.map)));
