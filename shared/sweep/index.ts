@@ -11,4 +11,6 @@ export { mirrorRunner, type MirrorOptions, type MirrorRunner } from './mirrorRun
 export { fitTimeModel, predictTime, calibrationTiming, measureStitchCosts, type TimeModel, type TimePrediction, type CalibrationTiming, type LatencyFit } from './timeModel';
 export { paretoFront, parseRule, formatRule, applyRule, DEFAULT_RULE, RULE_SYNTAX, type SelectionRule, type RankRow } from './pareto';
 export { buildSummary, patchShapedMap, type SummaryOptions, type BuiltSummary } from './summarize';
+export { compareTimes, compareDice, describeTime, describeDice, spreadOf, t975, formatMs, DICE_MIN_DIFFERENCE, TIME_MIN_DIFFERENCE_FRACTION, type TimeVerdict, type DiceVerdict, type Spread, type TimeComparison, type DiceComparison } from './noise';
+export { DICE_FLOOR, compareBlends, compareConfigResults, resultRuns, settingLabel, referenceImages, savingFindings, tiesWithRecommendation, type BlendComparison, type ConfigResultComparison, type MeasuredResult } from './findings';
 export type * from './types';

@@ -1,6 +1,7 @@
 import { INFERENCE_MEASURES, InferencePerformance, type InferenceMeasure } from '../engine/inference/inferencePerformance';
 import { PerformanceMap } from '../performance/PerformanceMap';
 import { recommendMargin } from '../recommend/recommendMargin';
+import { compareBlends, compareConfigResults, DICE_FLOOR, referenceImages, savingFindings, tiesWithRecommendation } from './findings';
 import { patchKey } from './grid';
 import { applyRule, DEFAULT_RULE, formatRule, paretoFront, type SelectionRule } from './pareto';
 import { calibrationTiming, fitTimeModel, predictTime, type TimeModel } from './timeModel';
@@ -68,6 +69,12 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
  *   case (like with like; other processes only ever add time, so the fastest run is the least
  *   disturbed measurement of the machine's cost; the median stays the headline time).
  * - `margins`: `recommendMargin` on each patch size's calibration map merged over all cases.
+ * - The recommendation: the rule over complete configurations with Dice ≥ `DICE_FLOOR`; none
+ *   (`recommendation` null, `noRecommendation` says why) when every Dice is below the floor or a
+ *   case's reference looks like an image (`CaseResult.reference`, see `checkReference`). Its
+ *   savings carry noise-aware verdicts (`Saving.time`, `Saving.diceComparison`); `findings` lists
+ *   the comparisons that are no findings (savings within noise, Dice no different, ties with the
+ *   recommendation, performance-weighted vs gaussian blending).
  */
 export function buildSummary(sweep: SweepFile, results: readonly CaseResult[], options: SummaryOptions = {}): BuiltSummary {
   const rule = options.rule ?? DEFAULT_RULE;
@@ -224,17 +231,43 @@ export function buildSummary(sweep: SweepFile, results: readonly CaseResult[], o
     margins.push({ patchSize: [...cal.patchSize], calibrationId: calId, recommendation, configId: marginConfig(sweep.configs, cal, recommendation.overlap)?.id ?? null, mapFile: `maps/${calId}.npy` });
   }
 
-  // 8. The recommendation.
+  // 8. The recommendation: never one below the quality floor, none when a reference is an image.
+  const chosenResults = [...chosen.values()];
+  const imageCases = referenceImages(sweep, chosenResults);
+  const eligible = ranked.filter((c) => c.dice >= DICE_FLOOR);
+  const eligibleRows = eligible.map((c) => ({ id: c.config.id, timeMs: c.timeMs, dice: c.dice, windows: c.windows }));
   let recommendation: Recommendation | null = null;
-  const pick = applyRule(rule, rows);
-  if (pick) {
-    const rec = ranked[pick.index];
+  let noRecommendation: string | null = null;
+  const findings: string[] = [];
+  const pick = imageCases.length === 0 ? applyRule(rule, eligibleRows) : null;
+  if (ranked.length === 0) {
+    warnings.push('no configuration has been measured on every case yet: nothing to rank');
+    noRecommendation = 'no configuration has been measured on every case yet: nothing to rank';
+  } else if (imageCases.length > 0) {
+    const list = imageCases.map((c) => `case ${c.caseId}: ${c.reason}`).join('; ');
+    noRecommendation = `${list}. Dice against an image means nothing, so there is no recommendation: give ${imageCases.length === 1 ? 'this case' : 'these cases'} a label map (the reference segmentation) instead.`;
+  } else if (eligible.length === 0) {
+    const best = ranked.reduce((a, b) => (b.dice > a.dice ? b : a));
+    noRecommendation =
+      `every configuration's Dice is below ${DICE_FLOOR} (best ${best.dice.toFixed(4)}, ${best.config.id}): the segmentation fails or the reference does not mark what the model segments, so there is no recommendation. ` +
+      `Check that each case's label file is its reference segmentation, in the model's labels.`;
+  } else if (!pick) {
+    warnings.push(`no configuration satisfies the rule ${formatRule(rule)}`);
+    noRecommendation = `no configuration with Dice ≥ ${DICE_FLOOR} satisfies the rule ${formatRule(rule)}`;
+  } else {
+    const rec = eligible[pick.index];
     const bestDice = Math.max(...ranked.map((c) => c.dice));
     const best = ranked.find((c) => c.dice === bestDice)!;
-    const saving = (other: ConfigSummary | undefined): Saving | null =>
-      other
-        ? { configId: other.config.id, ms: other.timeMs - rec.timeMs, fraction: other.timeMs > 0 ? (other.timeMs - rec.timeMs) / other.timeMs : 0, windows: other.windows - rec.windows, diceDelta: other.dice - rec.dice }
-        : null;
+    const saving = (other: ConfigSummary | undefined): Saving | null => {
+      if (!other) return null;
+      const s: Saving = { configId: other.config.id, ms: other.timeMs - rec.timeMs, fraction: other.timeMs > 0 ? (other.timeMs - rec.timeMs) / other.timeMs : 0, windows: other.windows - rec.windows, diceDelta: other.dice - rec.dice };
+      const c = other === rec ? null : compareConfigResults(chosenResults, rec.config.id, other.config.id);
+      if (c) {
+        s.time = c.time;
+        s.diceComparison = c.dice;
+      }
+      return s;
+    };
     const mostExpensive = ranked.reduce((a, b) => (b.timeMs > a.timeMs ? b : a));
     const marginRow = margins.map((m) => ranked.find((c) => c.config.id === m.configId)).find((c) => c !== undefined);
     recommendation = {
@@ -250,10 +283,12 @@ export function buildSummary(sweep: SweepFile, results: readonly CaseResult[], o
       vsMostExpensive: saving(mostExpensive),
       vsMargin: saving(marginRow),
     };
-  } else if (ranked.length > 0) {
-    warnings.push(`no configuration satisfies the rule ${formatRule(rule)}`);
+    const below = ranked.filter((c) => c.dice < DICE_FLOOR).length;
+    if (below > 0) recommendation.reason += `; ${below} configuration(s) with Dice below ${DICE_FLOOR} were not considered`;
+    findings.push(...savingFindings(recommendation));
+    findings.push(...tiesWithRecommendation(rec, eligible, chosenResults));
   }
-  if (ranked.length === 0) warnings.push('no configuration has been measured on every case yet: nothing to rank');
+  findings.push(...compareBlends(sweep.configs, chosenResults).filter((b) => b.notAFinding).map((b) => `${b.sentence}: not a finding`));
 
   const summary: SweepSummary = {
     format: 'patchlens.sweep-summary',
@@ -274,6 +309,8 @@ export function buildSummary(sweep: SweepFile, results: readonly CaseResult[], o
     timeModels,
     missing,
     warnings,
+    noRecommendation,
+    findings,
   };
   if (sweep.app) summary.app = sweep.app;
   if (sweep.versions) summary.versions = sweep.versions;

@@ -3,6 +3,8 @@ import type { DiceReport } from '../engine/postprocess/dice';
 import type { InferenceMeasure } from '../engine/inference/inferencePerformance';
 import type { PerformanceMapJSON } from '../performance/PerformanceMap';
 import type { MarginRecommendation } from '../recommend/recommendMargin';
+import type { ReferenceCheck } from '../engine/inference/referenceCheck';
+import type { DiceComparison, TimeComparison } from './noise';
 import type { TimeModel } from './timeModel';
 
 /** Blending modes a sweep can try: the core's, plus the measured patch performance map turned into weights. */
@@ -38,6 +40,10 @@ export interface SweepCase {
   id: string;
   image: string;
   label: string;
+  /** SHA-256 (hex) of the image file's bytes, as `infer` records it; set by the sweep (absent in sweeps written before it was recorded). */
+  imageSha256?: string;
+  /** SHA-256 (hex) of the label file's bytes. */
+  labelSha256?: string;
 }
 
 /** Settings that apply to every run of a sweep (they are not swept). */
@@ -120,6 +126,11 @@ export interface CaseResult {
   stitchProbe?: Partial<Record<SweepBlend, number>>;
   /** Hash of everything a result depends on besides the configuration (model, case files, settings): stale results are rerun. */
   fingerprint: string;
+  /**
+   * `checkReference` on the case's labels: the Dice mode, its warning, and whether the labels
+   * look like an intensity image (absent in results written before it was recorded).
+   */
+  reference?: ReferenceCheck;
   warnings: string[];
   /** ISO date the result was written. */
   finishedAt: string;
@@ -179,6 +190,14 @@ export interface Saving {
   windows: number;
   /** The other configuration's Dice minus the recommendation's. */
   diceDelta: number;
+  /**
+   * The recommendation's timed runs against the other's, per case (`compareTimes`): "saves" is
+   * only claimed when `time.verdict === 'faster'`. Absent in summaries written before it was
+   * recorded.
+   */
+  time?: TimeComparison;
+  /** The recommendation's Dice against the other's, paired per case (`compareDice`). */
+  diceComparison?: DiceComparison;
 }
 
 /** `recommendMargin` on a calibration map, with the grid configuration that discards that margin. */
@@ -260,7 +279,19 @@ export interface SweepSummary extends SweepProvenance {
   /** Ids of the configurations on the Pareto front (Dice vs time), fastest first. */
   pareto: string[];
   rule: string;
+  /** Null when no configuration passes the quality floor (`DICE_FLOOR`) or a case's reference looks like an image. */
   recommendation: Recommendation | null;
+  /**
+   * Why there is no recommendation (one or two sentences naming the cause), shown instead of one;
+   * null when there is one (or nothing has been measured yet). Absent in older summaries.
+   */
+  noRecommendation?: string | null;
+  /**
+   * Comparisons the summary refused to state as findings: time differences within the measured
+   * noise and Dice differences that are no difference, one sentence each (for the report's
+   * Warnings and the explorer). `warnings` stays for data problems. Absent in older summaries.
+   */
+  findings?: string[];
   margins: MarginSummary[];
   timeModels: TimeModelSummary[];
   /** (case, configuration) pairs with no result yet. */

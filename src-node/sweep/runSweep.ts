@@ -3,10 +3,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ModelRunner } from '../../shared/engine/inference/modelRunner';
+import { checkReference } from '../../shared/engine/inference/referenceCheck';
 import { runInference, type InferenceResult } from '../../shared/engine/inference/runInference';
 import type { InferenceProgress } from '../../shared/engine/inference/runOnGrid';
 import type { ModelSpec } from '../../shared/engine/modelSpec';
 import { assertLabelMap } from '../../shared/io/labelMap';
+import { datatypeOfArray } from '../../shared/io/niftiDatatypes';
 import type { Volume } from '../../shared/io/volume';
 import type { BlendMode } from '../../shared/stitching/types';
 import { normalizeGrid, patchKey, planSweep, SWEEP_BLENDS } from '../../shared/sweep/grid';
@@ -172,7 +174,9 @@ function median(xs: number[]): number {
  *   may change), otherwise the sweep is refused, or with `force` the old sweep's files are moved
  *   into `dir/replaced-<date>/` first (`claimSweepFolder`).
  * - Every case's labels are checked (`assertLabelMap`: integers ≥ 0 on the image's grid) before
- *   it runs.
+ *   it runs, and `checkReference` records in every result whether they look like an image
+ *   (the summary then recommends nothing). `sweep.json`'s cases record the SHA-256 of the image
+ *   and label files (`imageSha256`, `labelSha256`).
  */
 export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport> {
   const { model, signal } = options;
@@ -195,7 +199,10 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
         throw new Error(`${FN}: case ${c.id}: cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       }
     };
-    const inputs = { model: model.info.sha256, image: hash('image', c.image), label: hash('label', c.label), batchSize: settings.batchSize, measure: settings.measure, diceMode: settings.diceMode, crop: settings.crop };
+    // The files' SHA-256 as `infer` records them (sha256 of the bytes), kept in sweep.json's cases.
+    c.imageSha256 = hash('image', c.image);
+    c.labelSha256 = hash('label', c.label);
+    const inputs = { model: model.info.sha256, image: c.imageSha256, label: c.labelSha256, batchSize: settings.batchSize, measure: settings.measure, diceMode: settings.diceMode, crop: settings.crop };
     fingerprints[c.id] = sha256Hex(JSON.stringify(inputs));
   }
   // Never over an input; into an existing folder only for the same sweep (or, forced, after
@@ -262,6 +269,8 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
     progress({ caseId: c.id, configId: todo[0].configId, stage: 'load' });
     const { image, label } = options.loadCase ? options.loadCase(c) : loadNiftiCase(c, { maxBytes: options.maxImageBytes });
     assertLabelMap(label, image, `case ${c.id} label ${c.label}`);
+    // One rule for what the reference is (the run's own warnings say the same): recorded per result for the summary.
+    const reference = checkReference(label.data, model.runner.classes, settings.diceMode, datatypeOfArray(label.data).name);
     const maps = new Map<string, { data: Float64Array; shape: number[] }>();
 
     const run = async (config: SweepConfig, stage: SweepProgress['stage'], blend: BlendMode | Float32Array, runIndex?: number): Promise<InferenceResult> => {
@@ -279,6 +288,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
           batchSize: settings.batchSize,
           measure: settings.measure,
           diceMode: settings.diceMode,
+          reference,
           crop: settings.crop,
           consistency: false,
           signal,
@@ -363,6 +373,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
         gridShape: [...last.grid.shape],
         calibration,
         fingerprint: fingerprints[c.id],
+        reference,
         warnings: last.warnings,
         finishedAt: new Date().toISOString(),
       };

@@ -102,8 +102,12 @@ export function mergeSweeps(dirs: readonly string[], options: SweepSummaryOption
       if (have && merged.fingerprints[c.id] !== s.fingerprints[c.id]) {
         throw new Error(`${fn}: case ${c.id} differs between ${roots[0]} and ${where} (other files or settings)`);
       }
-      if (!have) {
-        merged.cases.push(c);
+      if (have) {
+        // An older shard's sweep.json may lack the files' SHA-256: same fingerprint, same files.
+        if (have.imageSha256 === undefined && c.imageSha256 !== undefined) have.imageSha256 = c.imageSha256;
+        if (have.labelSha256 === undefined && c.labelSha256 !== undefined) have.labelSha256 = c.labelSha256;
+      } else {
+        merged.cases.push({ ...c });
         merged.fingerprints[c.id] = s.fingerprints[c.id];
       }
     }

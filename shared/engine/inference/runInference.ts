@@ -4,12 +4,14 @@ import { now } from '../../util/clock';
 import type { ModelSpec } from '../modelSpec';
 import { diceReport, type DiceReport } from '../postprocess/dice';
 import { keepLargestComponent } from '../postprocess/largestComponent';
+import { datatypeOfArray } from '../../io/niftiDatatypes';
 import { consistencyMap } from './consistency';
 import { cropBox, extractBox, insertBox, type Box } from './domain';
 import type { InferenceMeasure, LabelMode } from './inferencePerformance';
 import type { BackendInfo, ModelRunner } from './modelRunner';
 import { toModelGrid } from './modelGrid';
 import { normalizeIntensity } from './normalizeIntensity';
+import { checkReference, type ReferenceCheck } from './referenceCheck';
 import { runOnGrid, type GridRunOptions } from './runOnGrid';
 import type { WindowPlan } from '../../stitching/planWindows';
 import type { ResampleMode } from '../../io/resample';
@@ -28,6 +30,11 @@ export interface InferenceOptions extends Omit<GridRunOptions, 'labelMode' | 'pa
   region?: Box;
   /** Keep only the largest connected foreground component (default: the model's spec). */
   largestComponent?: boolean;
+  /**
+   * The reference's `checkReference` result when the caller already has it (a sweep checks each
+   * case once, so its timed runs do not pay for the scan again); it must be of this label and mode.
+   */
+  reference?: ReferenceCheck;
 }
 
 /** Everything an inference run produces. */
@@ -101,7 +108,7 @@ export async function runInference(input: InferenceInput): Promise<InferenceResu
   const gridLabel = grid.label ? Int32Array.from(grid.label.data) : null;
   const domainLabel = gridLabel ? extractBox(gridLabel, gshape, domain, 1, new Int32Array(domainVoxels)) : null;
   const classes = runner.classes;
-  const diceMode = resolveDiceMode(options.diceMode ?? 'auto', label, classes, warnings);
+  const diceMode = resolveDiceMode(options.diceMode ?? 'auto', label, classes, warnings, options.reference);
   const patchSize = options.patchSize ?? spec.trainedPatchSize ?? 'whole';
   if (!spec.translationEquivariant && patchSize !== 'whole') {
     warnings.push(`${spec.name} is not translation-equivariant (${spec.notes?.[0] ?? 'it normalizes over its whole input'}): its answer depends on the patch size`);
@@ -201,20 +208,25 @@ function argmax(probs: Float32Array, classes: number): Uint8Array {
   return out;
 }
 
-function resolveDiceMode(mode: 'classes' | 'foreground' | 'auto', label: Volume | null, classes: number, warnings: string[]): LabelMode {
-  if (mode !== 'auto') return mode;
-  if (!label) return 'classes';
-  let max = 0;
-  for (let i = 0; i < label.data.length; i++) if (label.data[i] > max) max = label.data[i];
-  if (max <= 1 && classes > 2) {
-    warnings.push(`the reference labels are binary but the model has ${classes} classes: Dice and the patch performance map compare label > 0 with reference > 0`);
-    return 'foreground';
+/** The reference check's mode; its warning and "looks like an image" reason go to the run's warnings (one rule, one message: `checkReference`). */
+function resolveDiceMode(mode: 'classes' | 'foreground' | 'auto', label: Volume | null, classes: number, warnings: string[], known?: ReferenceCheck): LabelMode {
+  if (!label) return mode === 'auto' ? 'classes' : mode;
+  if (known) {
+    if (known.warning) warnings.push(known.warning);
+    if (known.imageReason) warnings.push(known.imageReason);
+    return known.mode;
   }
-  if (max >= classes) {
-    warnings.push(`the reference has label ${max} but the model only ${classes} classes (0…${classes - 1}): Dice and the patch performance map compare label > 0 with reference > 0`);
-    return 'foreground';
+  // The typed array is the file's datatype (readNifti keeps it; scaled data are float32); the name only words the message.
+  let datatype: string | undefined;
+  try {
+    datatype = datatypeOfArray(label.data).name;
+  } catch {
+    datatype = undefined;
   }
-  return 'classes';
+  const check = checkReference(label.data, classes, mode, datatype);
+  if (check.warning) warnings.push(check.warning);
+  if (check.imageReason) warnings.push(check.imageReason);
+  return check.mode;
 }
 
 function checkRegion(region: Box, shape: readonly number[]): void {
