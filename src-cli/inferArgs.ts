@@ -14,6 +14,18 @@ export const MAX_IMAGE_GIB_RANGE: NumberRange = { min: 0, max: 64, minExclusive:
 /** `--max-image-gib`'s default (2 GiB, as `readNifti`'s). */
 export const DEFAULT_MAX_IMAGE_GIB = 2;
 
+/** The backends the CLI can run on: Node has no WebGL (webgl runs in the app's window only). */
+export const CLI_BACKENDS = BACKENDS.filter((b) => b !== 'webgl');
+
+/** `--backend <b>` (default auto); `fail` reports a value the CLI cannot run on, naming --backend. */
+export function backendOption(value: string | undefined, fail: (message: string) => never): BackendPreference {
+  if (value === undefined) return 'auto';
+  const allowed: readonly string[] = ['auto', ...CLI_BACKENDS];
+  if (allowed.includes(value)) return value as BackendPreference;
+  const why = value === 'webgl' ? ' (WebGL needs a browser window: Node has none; the app runs webgl)' : '';
+  fail(`--backend must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}${why}`);
+}
+
 /** `--max-image-gib <n>` in bytes (the default when absent); `fail` reports a value outside its range. */
 export function maxImageBytesOption(value: string | undefined, fail: (message: string) => never): number {
   if (value === undefined) return DEFAULT_MAX_IMAGE_GIB * 2 ** 30;
@@ -62,12 +74,15 @@ Required:
 Options:
   --label <file>         reference label map (.nii/.nii.gz) for Dice and the patch performance map
   --patch <n|a,b,c|whole> patch size in voxels, integers in ${formatRange(PATCH_RANGE)}, one or one per axis, or whole
-                         (one window); default: the model's trained patch size, else whole
+                         (one window); a patch below the model's receptive field is warned about before the
+                         run; default: the model's trained patch size when it covers the receptive field,
+                         else whole (one window) when the volume fits in memory, else the smallest multiple
+                         of 16 covering the receptive field
   --overlap <f|a,b,c>    overlap fraction in ${formatRange(OVERLAP_RANGE)}, one or per axis (default 0.5)
   --placement <p>        ${PLACEMENTS.join(' | ')} (default stride)
   --blend <b>            ${BLEND_MODES.join(' | ')} (default gaussian)
   --batch <n>            windows per model call, ${formatRange(BATCH_RANGE)} (default 1)
-  --backend <b>          auto | ${BACKENDS.join(' | ')} (default auto: measured once per machine)
+  --backend <b>          auto | ${CLI_BACKENDS.join(' | ')} (default auto: measured once per machine)
   --pad <p>              constant | edge | none: how an image smaller than the patch is padded (default constant)
   --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: measure of the patch performance map (default crossEntropy)
   --dice <m>             classes | foreground | auto: compare labels class by class, or label > 0 (default auto)
@@ -149,7 +164,7 @@ export function parseInferArgs(argv: string[]): InferArgs {
     placement: choice('placement', v.placement, PLACEMENTS, 'stride'),
     blend: choice('blend', v.blend, BLEND_MODES, 'gaussian'),
     batch,
-    backend: choice('backend', v.backend, ['auto', ...BACKENDS] as const, 'auto'),
+    backend: backendOption(v.backend, fail),
     pad: choice('pad', v.pad, ['constant', 'edge', 'none'] as const, 'constant'),
     measure: choice('measure', v.measure, INFERENCE_MEASURES, 'crossEntropy'),
     dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),

@@ -7,7 +7,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { Volume } from '../shared/io/volume';
 import { assertLabelMap } from '../shared/io/labelMap';
 import { modelHash } from '../shared/engine/model/modelHash';
-import { prepareModel } from '../shared/engine/prepareModel';
+import { prepareModel, type PreparedModel } from '../shared/engine/prepareModel';
+import type { ModelArtifacts } from '../shared/engine/model/modelArtifacts';
+import type { BackendPreference } from '../shared/engine/backend/selectBackend';
 import { runInference } from '../shared/engine/inference/runInference';
 import { checkModelFolder, ModelCheckError } from '../src-node/model/checkModelFolder';
 import { readModelFolder } from '../src-node/readModelFolder';
@@ -21,6 +23,9 @@ import type { InferArgs } from './inferArgs';
 import type { Io } from './main';
 import { progressPrinter } from './progress';
 import { InputError, asInputError } from './usageError';
+import { assertOutWritable } from './outProbe';
+import { planInferPatch } from './patchPlan';
+import { inferenceGridShape } from '../shared/recommend/inferenceGrid';
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -68,6 +73,10 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   const outputs = [...Object.values(INFERENCE_FILES), ...Object.values(INFERENCE_SIDECARS)].map((name) => ({ path: join(args.out, name) }));
   const inputs = [{ what: '--image', path: args.image }, ...(args.label ? [{ what: '--label', path: args.label }] : []), { what: '--model', path: modelFolderOf(args.model), folder: true }];
   refusing(() => assertNoInputOverwrite(WORDING, args.out, outputs, inputs));
+  // Before any work: an --out that cannot be written is refused now, not after the run.
+  await assertOutWritable('infer', args.out, 'beside');
+  // Progress from the first second: reading a large image and checking the model take a while.
+  say(`infer: reading ${resolve(args.image)}${args.label ? ' and its labels' : ''}, checking the model\n`);
   const readOptions = { maxBytes: args.maxImageBytes };
   const image = wrap(() => readImageFile('--image', args.image, readOptions));
   const label = args.label ? wrap(() => readImageFile('--label', args.label!, readOptions)) : null;
@@ -98,7 +107,7 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
     io.out(`${plan.files.map(shown).join('\n')}\n`);
     return;
   }
-  const prepared = await asInputError(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
+  const prepared = await prepareCliModel(artifacts, args.backend);
   const { model, runner, backend } = prepared;
   try {
     if (model.inputShape.spatialRank !== 3) {
@@ -108,6 +117,9 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
       throw new InputError(`--model ${args.model}: the model takes ${model.inputShape.channels} input channels but the image has 1`);
     }
     say(`model ${model.spec.name} (${model.spec.source}, sha256 ${model.sha256.slice(0, 12)}…) on ${backend.name}${backend.renderer ? ` (${backend.renderer})` : ''}: ${backend.reason}\n`);
+    // What PatchLens says about the patch, before the run (and the default: never one it warns about).
+    const patchPlan = refusing(() => planInferPatch(args.patch, model.spec, () => inferenceGridShape(image.volume, model.spec, args.crop)));
+    for (const w of patchPlan.warnings) say(`warning: ${w}\n`);
     const progress = progressPrinter(say, io.isTTY);
     const before = tf.memory().numTensors;
     let result;
@@ -118,7 +130,7 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
         runner,
         spec: model.spec,
         options: {
-          patchSize: Array.isArray(args.patch) && args.patch.length === 1 ? args.patch[0] : args.patch,
+          patchSize: Array.isArray(patchPlan.patch) && patchPlan.patch.length === 1 ? patchPlan.patch[0] : patchPlan.patch,
           overlap: args.overlap.length === 1 ? args.overlap[0] : args.overlap,
           placement: args.placement,
           blend: args.blend,
@@ -161,11 +173,14 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
       tensorsLeaked: tf.memory().numTensors - before,
       date: new Date().toISOString(),
     };
+    // The advice is part of the record (result.json's warnings), first.
+    result.warnings.unshift(...patchPlan.warnings);
     const commit = plan.kind === 'replace' ? { replace: true, replaceable: plan.replaceable } : {};
     const written = wrapWrite(() => writeInferenceFolder(target, result, image.volume.header, meta, commit));
     const dice = result.dice ? `, Dice ${result.dice.mean.toFixed(4)} (${result.dice.mode})` : '';
     say(`${result.windows} window(s) in ${(result.timing.totalMs / 1000).toFixed(1)} s (model ${(result.timing.modelMs / 1000).toFixed(1)} s)${dice}\n`);
-    for (const w of result.warnings) say(`warning: ${w}\n`);
+    // The patch advice was printed before the run.
+    for (const w of result.warnings.slice(patchPlan.warnings.length)) say(`warning: ${w}\n`);
     io.out(`${written.map(shown).join('\n')}\n`);
   } finally {
     runner.dispose();
@@ -193,6 +208,20 @@ export async function checkModel(model: string, signal: AbortSignal | undefined)
     // `model <folder>: …` becomes `--model: …` as every other --model error reads.
     if (e instanceof ModelCheckError && e.stage !== 'worker') throw new InputError(e.stage === 'aborted' ? 'interrupted while the model was being read' : `--model: ${e.message.replace(/^model [^:]*: /, '')}`);
     throw e;
+  }
+}
+
+/**
+ * `prepareModel` for a command: a backend that cannot start is named `--backend <b>: …`, any
+ * other failure `--model: …` (one line, exit 1).
+ */
+export async function prepareCliModel(artifacts: ModelArtifacts, backend: BackendPreference): Promise<PreparedModel> {
+  try {
+    return await prepareModel(artifacts, { backend, cache: fileProbeCache() });
+  } catch (e) {
+    const m = (e as Error).message;
+    if (m.startsWith('selectBackend: ')) throw new InputError(`--backend ${backend}: ${m.slice('selectBackend: '.length)}`);
+    throw new InputError(m.startsWith('--') ? m : `--model: ${m}`);
   }
 }
 

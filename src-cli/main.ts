@@ -1,5 +1,6 @@
+// First: tfjs quiet in this thread (no "install the node backend" banner; see tfjsNode.ts).
+import '../src-node/tfjsNode';
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import { INFER_HELP, parseInferArgs } from './inferArgs';
 import { SWEEP_HELP, parseSweepArgs } from './sweepArgs';
 import { installStopSignals, SIGNAL_EXIT_CODES } from './stopSignals';
@@ -62,13 +63,15 @@ export async function runCli(argv: string[]): Promise<number> {
  * Errors are one line (`patchlens: error: …`) unless `--verbose`.
  */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
-  // Production mode for every command: no debug checks, and no banner recommending tfjs-node
-  // (PatchLens registers its own fast CPU kernels).
-  tf.env().set('PROD', true);
   const [command, ...rest] = argv;
   const verbose = argv.includes('--verbose');
   try {
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    if (command === undefined) {
+      // No command is a mistake in the command line: the usage on stderr, exit 2.
+      io.err(HELP);
+      return 2;
+    }
+    if (command === 'help' || command === '--help' || command === '-h') {
       io.out(HELP);
       return 0;
     }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { PrintToPdf } from '../src-node/report/renderPdf';
 import type { Io } from './main';
 import { InputError, UsageError } from './usageError';
+import { assertOutWritable } from './outProbe';
 
 /** `patchlens report --help`. */
 export const REPORT_HELP = `Usage: patchlens report <sweep-dir> [options]
@@ -10,8 +11,10 @@ export const REPORT_HELP = `Usage: patchlens report <sweep-dir> [options]
 Writes the report of a finished sweep folder (sweep.json, results/, summary.json):
   report.html   one self-contained file (no network): summary and recommendation, the patch
                 performance heatmap, the border profile, overlap and Dice against time with the
-                Pareto front, predicted against measured time, every configuration, per-case
-                results, provenance and warnings
+                Pareto front, predicted against measured time (and the time model's measured
+                error), every configuration, per-case results, provenance and warnings (no
+                recommendation without one; comparisons within the measured noise are listed
+                there, not stated as findings)
   report.pdf    the same, A4 with page numbers, with report.json attached
   report.json   the report's data (format patchlens.report-data)
 
@@ -87,6 +90,7 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
   const dir = resolve(args.sweepDir);
   if (!existsSync(dir)) throw new InputError(`report: the sweep folder ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new InputError(`report: ${dir} is not a folder`);
+  await assertOutWritable('report', args.out ?? dir, 'inside', args.out ? '--out' : 'the sweep folder'); // before any work (issue 12, item 8)
   const say = (s: string) => (args.quiet ? undefined : io.err(`${s}\n`));
   const { writeReport } = await import('../src-node/report/writeReport');
   let written;

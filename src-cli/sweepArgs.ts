@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
 import { PLACEMENTS, type Placement } from '../shared/index';
 import { INFERENCE_MEASURES, type InferenceMeasure } from '../shared/engine/inference/inferencePerformance';
-import { BACKENDS, type BackendPreference } from '../shared/engine/backend/selectBackend';
+import type { BackendPreference } from '../shared/engine/backend/selectBackend';
 import { SWEEP_BLENDS } from '../shared/sweep/grid';
 import { parseShard, type Shard } from '../shared/sweep/pairs';
 import { DEFAULT_RULE, formatRule, parseRule, RULE_SYNTAX, type SelectionRule } from '../shared/sweep/pareto';
 import type { SweepBlend, SweepCase, SweepSettings } from '../shared/sweep/types';
-import { BATCH_RANGE, DEFAULT_MAX_IMAGE_GIB, MAX_IMAGE_GIB_RANGE, maxImageBytesOption, OVERLAP_RANGE, PATCH_RANGE } from './inferArgs';
+import { backendOption, CLI_BACKENDS, BATCH_RANGE, DEFAULT_MAX_IMAGE_GIB, MAX_IMAGE_GIB_RANGE, maxImageBytesOption, OVERLAP_RANGE, PATCH_RANGE } from './inferArgs';
 import { describeRange, formatRange, numberInRange, parseCommandArgs, UsageError, type NumberRange } from './usageError';
 
 /** `--repeats`: timed runs per configuration and case. */
@@ -19,7 +19,7 @@ export interface SweepArgs {
   model: string;
   cases: SweepCase[];
   out: string;
-  /** Patch sizes (each per axis, or one number for every axis); undefined: the model's trained patch size, else 64. */
+  /** Patch sizes (each per axis, or one number for every axis); undefined: the default of `planSweepPatches` (never one PatchLens warns about). */
   patch: number[][] | undefined;
   overlap: number[][];
   placement: Placement[];
@@ -67,7 +67,10 @@ Required:
   --out <folder>         the sweep folder (created if missing; an existing sweep resumes)
 
 Grid (comma-separated lists; per-axis values joined with x, e.g. 64x64x32):
-  --patch <list>         patch sizes, integers in ${formatRange(PATCH_RANGE)} (default: the model's trained patch size, else 64)
+  --patch <list>         patch sizes, integers in ${formatRange(PATCH_RANGE)}; a size below the model's receptive
+                         field is warned about before the run (default: the model's trained patch size when
+                         it covers the receptive field, else one window over the whole volume when it fits,
+                         else the smallest multiple of 16 covering the receptive field; 64 when both are unknown)
   --overlap <list>       overlaps in ${formatRange(OVERLAP_RANGE)} (default 0,0.25,0.5)
   --placement <list>     ${PLACEMENTS.join(', ')} (default stride)
   --blend <list>         ${SWEEP_BLENDS.join(', ')} (default constant,gaussian)
@@ -83,7 +86,7 @@ Runs:
   --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: the patch performance map's measure (default absoluteError)
   --dice <m>             classes | foreground | auto (default auto)
   --no-crop              do not crop to the head's bounding box even if the model asks for it
-  --backend <b>          auto | ${BACKENDS.join(' | ')} (default auto: measured once per machine)
+  --backend <b>          auto | ${CLI_BACKENDS.join(' | ')} (default auto: measured once per machine)
   --shard <i/n>          run only the (case, configuration) pairs whose index mod n is i (0 ≤ i < n ≤ ${MAX_SHARDS})
   --machine <id>         machine id written into the results (default: the host name)
   --no-resume            rerun this shard's pairs even if their results exist (default: keep them)
@@ -124,10 +127,15 @@ function choice<T extends string>(flag: string, value: string | undefined, allow
 
 /** A comma-separated list of values, each one number or per-axis numbers joined with x, all in `range`. */
 function vectors(flag: string, value: string, range: NumberRange): number[][] {
+  const seen = new Map<string, string>();
   return value.split(',').map((item) => {
     const nums = item.trim().split('x').map((p) => numberInRange(p, range));
     if (nums.some(Number.isNaN)) fail(`--${flag} must be ${describeRange(range)} per value, comma-separated (per axis: 64x64x32); got ${JSON.stringify(item.trim())}`);
     if (nums.length !== 1 && nums.length !== 3) fail(`--${flag} ${JSON.stringify(item.trim())}: give one value or three (one per axis)`);
+    // 24 and 24x24x24 are the same value (named here, not later as the grid's patchSizes[i]).
+    const key = (nums.length === 1 ? [nums[0], nums[0], nums[0]] : nums).join('x');
+    if (seen.has(key)) fail(`--${flag} lists a value twice: ${JSON.stringify(seen.get(key))} and ${JSON.stringify(item.trim())}`);
+    seen.set(key, item.trim());
     return nums;
   });
 }
@@ -246,7 +254,7 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
     dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),
     crop: v['no-crop'] !== true,
     shard,
-    backend: choice('backend', v.backend, ['auto', ...BACKENDS] as const, 'auto'),
+    backend: backendOption(v.backend, fail),
     rule,
     resume: v['no-resume'] !== true,
     force: v.force === true,

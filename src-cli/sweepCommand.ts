@@ -3,13 +3,12 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { prepareModel } from '../shared/engine/prepareModel';
 import { normalizeGrid, planSweep } from '../shared/sweep/grid';
 import { rankByPredictedTime } from '../shared/sweep/rank';
 import type { SweepGrid, SweepSummary } from '../shared/sweep/types';
-import { fileProbeCache } from '../src-node/probeCache';
+import { describeDice, describeTime } from '../shared/sweep/noise';
 import { readModelFolder } from '../src-node/readModelFolder';
-import { checkModel } from './inferCommand';
+import { checkModel, prepareCliModel } from './inferCommand';
 import { runSweep, type SweepProgress } from '../src-node/sweep/runSweep';
 import { OutputRefusedError, type GuardWording } from '../src-node/fs/outputGuard';
 import { readResults, SWEEP_LAYOUT } from '../src-node/sweep/sweepFolder';
@@ -17,6 +16,10 @@ import { mergeSweeps, summarizeSweep } from '../src-node/sweep/summarizeSweep';
 import type { Io } from './main';
 import type { SweepArgs } from './sweepArgs';
 import { InputError, UsageError, asInputError } from './usageError';
+import { assertOutWritable } from './outProbe';
+import { planSweepPatches } from './patchPlan';
+import { inferenceGridShape } from '../shared/recommend/inferenceGrid';
+import { readImageFile } from '../src-node/readInputFile';
 
 /** How refusals name this command's options. */
 const WORDING: GuardWording = { command: 'sweep', out: '--out', force: '--force' };
@@ -31,6 +34,8 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
   const say = (s: string) => (args.quiet ? undefined : io.err(s));
   const summaryOptions = { rule: args.rule, machine: args.machine };
   const movedAside = (path: string) => say(`sweep: the earlier sweep in ${resolve(args.out)} was moved to ${path} (--force; nothing was deleted)\n`);
+  // Before any work: an --out that cannot be written is refused now, not after the run.
+  await assertOutWritable('sweep', args.out, 'inside');
   if (args.merge.length > 0) {
     let summary: SweepSummary;
     try {
@@ -43,19 +48,30 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
     return;
   }
 
-  // Production mode: no debug checks, and no banner recommending tfjs-node.
   // Read, validated and built in a worker with a time limit first (see inferCommand's checkModel).
+  say(`sweep: reading and checking the model ${resolve(args.model)}, choosing the backend\n`);
   await checkModel(args.model, io.signal);
   const artifacts = await asInputError(() => readModelFolder(args.model), '--model');
-  const prepared = await asInputError(() => prepareModel(artifacts, { backend: args.backend, cache: fileProbeCache() }), '--model');
+  const prepared = await prepareCliModel(artifacts, args.backend);
   const { model, runner, backend } = prepared;
   try {
     if (model.inputShape.spatialRank !== 3) {
       throw new InputError(`--model ${args.model}: the model takes ${model.inputShape.spatialRank}-D patches (input rank ${model.inputShape.rank}) but sweeps run on 3-D images`);
     }
     if (model.inputShape.channels !== 1) throw new InputError(`--model ${args.model}: the model takes ${model.inputShape.channels} input channels but the images have 1`);
+    // What PatchLens says about each patch size, before any work; the default is never one it warns about.
+    const patches = planSweepPatches(args.patch, model.spec, () =>
+      args.cases.map((c) => {
+        try {
+          return { id: c.id, shape: inferenceGridShape(readImageFile(`case ${c.id} image`, c.image, { maxBytes: args.maxImageBytes }).volume, model.spec, args.crop) };
+        } catch (e) {
+          throw new InputError((e as Error).message);
+        }
+      }),
+    );
+    for (const w of patches.warnings) say(`warning: ${w}\n`);
     const grid: SweepGrid = {
-      patchSizes: args.patch ?? [model.spec.trainedPatchSize ?? [64, 64, 64]],
+      patchSizes: patches.patchSizes,
       overlaps: args.overlap,
       placements: args.placement,
       blends: args.blend,
@@ -204,10 +220,26 @@ export function formatSummary(s: SweepSummary, dir: string): string {
     lines.push('');
     lines.push(`recommended (${r.rule}): ${r.configId}: ${sec(r.timeMs)} s and ${r.windows.toFixed(0)} windows per case, Dice ${r.dice.toFixed(4)} (best ${r.bestDice.toFixed(4)}: ${r.bestDiceConfigId})`);
     lines.push(`  ${r.reason}`);
-    const saving = (label: string, v: NonNullable<typeof r.vsMostExpensive>) =>
-      `  vs ${label} ${v.configId}: saves ${sec(v.ms)} s (${(100 * v.fraction).toFixed(0)} %) and ${v.windows.toFixed(0)} windows per case, Dice ${v.diceDelta >= 0 ? '−' : '+'}${Math.abs(v.diceDelta).toFixed(4)}`;
-    if (r.vsMostExpensive) lines.push(saving('the most expensive', r.vsMostExpensive));
-    if (r.vsMargin) lines.push(saving("recommendMargin's overlap", r.vsMargin));
+    // "saves" only when the time difference exceeds the noise (compareTimes); Dice with its verdict.
+    const saving = (label: string, v: NonNullable<typeof r.vsMostExpensive>) => {
+      const time = !v.time
+        ? `saves ${sec(v.ms)} s (${(100 * v.fraction).toFixed(0)} %)`
+        : v.time.verdict === 'faster'
+          ? `saves ${sec(v.ms)} s (${(100 * v.fraction).toFixed(0)} %): ${describeTime(v.time)}`
+          : `time ${describeTime(v.time)}`;
+      const dice = v.diceComparison ? describeDice(v.diceComparison) : `Dice ${v.diceDelta >= 0 ? '−' : '+'}${Math.abs(v.diceDelta).toFixed(4)}`;
+      const windows = v.windows >= 0 ? `${v.windows.toFixed(0)} fewer` : `${(-v.windows).toFixed(0)} more`;
+      return `  vs ${label} ${v.configId}: ${time}; ${windows} windows per case; ${dice}`;
+    };
+    if (r.vsMostExpensive && r.vsMostExpensive.configId !== r.configId) lines.push(saving('the most expensive', r.vsMostExpensive));
+    if (r.vsMargin && r.vsMargin.configId !== r.configId) lines.push(saving("recommendMargin's overlap", r.vsMargin));
+  } else if (s.noRecommendation) {
+    lines.push('');
+    lines.push(`no recommendation: ${s.noRecommendation}`);
+  }
+  if (s.findings?.length) {
+    lines.push('not findings (within noise / no difference):');
+    for (const f of s.findings) lines.push(`  - ${f}`);
   }
   for (const m of s.margins) {
     const o = m.recommendation.overlap.map((x) => +x.toFixed(4));

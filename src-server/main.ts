@@ -4,6 +4,8 @@
  * the HTTP + WebSocket server on 127.0.0.1, and prints the address (with its token) alone on a
  * line of stdout; everything else goes to stderr. SIGINT/SIGTERM close the services and the server.
  */
+// First: tfjs quiet in this thread (the workers import it too; see src-node/tfjsNode.ts).
+import '../src-node/tfjsNode';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRenderer, rendererStaleReason } from './buildRenderer';

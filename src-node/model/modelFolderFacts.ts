@@ -1,5 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
+import '../tfjsNode'; // first: no tfjs-node banner in this thread
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadModel } from '../../shared/engine/model/loadModel';

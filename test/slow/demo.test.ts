@@ -20,6 +20,13 @@ describe('npm run demo', () => {
     console.log(`demo took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     expect(stderr).not.toMatch(/error/);
     expect(code).toBe(0);
+    // Progress from the first second: every stderr line carries the time since the start, the
+    // first says what is being opened, and the sweep's pairs are counted k/24 as they go.
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^\[ +0\.\d s\] demo: opening the model /);
+    expect(lines.every((l) => /^\[ +\d+\.\d s\] /.test(l))).toBe(true);
+    expect(lines.some((l) => / 24\/24 /.test(l))).toBe(true);
+    expect(lines.some((l) => /\] demo: writing the report/.test(l))).toBe(true);
     const last = stdout.trim().split('\n').at(-1)!;
     expect(isAbsolute(last)).toBe(true);
     expect(last).toBe(join(out, 'report.html'));
