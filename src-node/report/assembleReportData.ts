@@ -1,6 +1,9 @@
 import { PerformanceMap, type PerformanceMapJSON } from '../../shared/performance/PerformanceMap';
 import { mapReport, type MapReport } from './mapReport';
+import { DICE_FLOOR } from '../../shared/sweep/findings';
+import { readDiceComparison, readTimeComparison } from './noiseVerdicts';
 import { paretoFront } from './pareto';
+import { reportFindings } from './reportFindings';
 import {
   REPORT_DATA_FORMAT,
   REPORT_DATA_VERSION,
@@ -18,6 +21,7 @@ import {
   type ReportSaving,
   type ReportTimePrediction,
 } from './reportData';
+import { timeModelErrors } from './timeModelErrors';
 
 /** `SweepSummary.format` (shared/sweep/types.ts). */
 export const SWEEP_SUMMARY_FORMAT = 'patchlens.sweep-summary';
@@ -68,6 +72,7 @@ interface ResultLite {
   medianMs: number;
   minMs: number | null;
   maxMs: number | null;
+  runsMs: number[] | null;
   dice: number;
   perClass: ReportClassDice[];
   diceMode: 'classes' | 'foreground' | null;
@@ -102,6 +107,7 @@ function readResult(v: unknown): ResultLite | null {
     medianMs,
     minMs: num(t.minMs) ?? num(v.minMs),
     maxMs: num(t.maxMs) ?? num(v.maxMs),
+    runsMs: nums(t.runsMs ?? v.runsMs),
     dice,
     perClass: classDice(d.perClass ?? v.perClass),
     diceMode: d.mode === 'classes' || d.mode === 'foreground' ? d.mode : null,
@@ -204,7 +210,7 @@ function readConfig(v: unknown, results: ResultLite[], plan: Map<string, Rec>, c
 }
 
 function caseRow(r: ResultLite): ReportCaseRow {
-  return { caseId: r.caseId, configId: r.configId, dice: r.dice, perClass: r.perClass, timeMs: r.medianMs, minMs: r.minMs, maxMs: r.maxMs, windows: r.windows, machine: r.machine };
+  return { caseId: r.caseId, configId: r.configId, dice: r.dice, perClass: r.perClass, timeMs: r.medianMs, minMs: r.minMs, maxMs: r.maxMs, runsMs: r.runsMs, windows: r.windows, machine: r.machine };
 }
 
 /** A mean map in any accepted form → slices, profile and margin; else the results' maps merged. */
@@ -243,8 +249,9 @@ function readMap(given: Rec | null, results: ResultLite[], preferredShape: numbe
   }
 }
 
-/** The default rule: the fastest configuration within {@link DEFAULT_DICE_TOLERANCE} Dice of the best one. */
-function defaultRecommendation(configs: ReportConfig[]): { configId: string; rule: string } {
+/** The default rule: the fastest configuration within {@link DEFAULT_DICE_TOLERANCE} Dice of the best one, among those at or above the quality floor (`DICE_FLOOR`) when any is. */
+function defaultRecommendation(all: ReportConfig[]): { configId: string; rule: string } {
+  const configs = all.some((c) => c.dice.mean >= DICE_FLOOR) ? all.filter((c) => c.dice.mean >= DICE_FLOOR) : all;
   const best = configs.reduce((a, b) => (b.dice.mean > a.dice.mean ? b : a));
   const near = configs.filter((c) => c.dice.mean >= best.dice.mean - DEFAULT_DICE_TOLERANCE);
   const pick = near.reduce((a, b) => (b.time.medianMs < a.time.medianMs || (b.time.medianMs === a.time.medianMs && b.dice.mean > a.dice.mean) ? b : a));
@@ -264,6 +271,8 @@ function saving(c: ReportConfig, other: ReportConfig, label: string): ReportSavi
     savingPct: other.time.medianMs > 0 ? (ms / other.time.medianMs) * 100 : null,
     savingWindows: Number.isFinite(other.windows) && Number.isFinite(c.windows) ? other.windows - c.windows : null,
     diceChange: c.dice.mean - other.dice.mean,
+    time: null,
+    diceComparison: null,
   };
 }
 
@@ -273,7 +282,16 @@ function readSaving(v: unknown, configs: ReportConfig[]): ReportSaving | null {
   const ms = num(v.savingMs);
   const dice = num(v.diceChange);
   if (!id || ms === null || dice === null || !configs.some((c) => c.id === id)) return null;
-  return { configId: id, label: str(v.label) ?? 'another configuration', savingMs: ms, savingPct: num(v.savingPct), savingWindows: num(v.savingWindows), diceChange: dice };
+  return {
+    configId: id,
+    label: str(v.label) ?? 'another configuration',
+    savingMs: ms,
+    savingPct: num(v.savingPct),
+    savingWindows: num(v.savingWindows),
+    diceChange: dice,
+    time: readTimeComparison(v.time),
+    diceComparison: readDiceComparison(v.diceComparison),
+  };
 }
 
 function readMargin(v: unknown, configs: ReportConfig[]): ReportMarginRecommendation | null {
@@ -355,11 +373,15 @@ function readProvenance(p: Rec, sweep: Rec, results: ResultLite[], parts: Report
     .filter(isRec)
     .map((i) => ({ caseId: str(i.caseId) ?? '—', role: i.role === 'label' ? ('label' as const) : ('image' as const), path: str(i.path) ?? '—', sha256: str(i.sha256) }));
   if (inputs.length === 0) {
+    // The summary's cases, each hash taken from sweep.json's same case (same files) where the summary lacks it.
+    const planned = new Map(arr(sweep.cases).filter(isRec).map((c) => [str(c.id), c]));
     for (const c of arr(p.cases ?? sweep.cases).filter(isRec)) {
       const id = str(c.id) ?? '—';
-      const sha = rec(c.sha256);
-      if (str(c.image)) inputs.push({ caseId: id, role: 'image', path: c.image as string, sha256: str(c.imageSha256) ?? str(sha.image) });
-      if (str(c.label)) inputs.push({ caseId: id, role: 'label', path: c.label as string, sha256: str(c.labelSha256) ?? str(sha.label) });
+      const o = rec(planned.get(id));
+      const hash = (role: 'image' | 'label') =>
+        str(c[`${role}Sha256`]) ?? str(rec(c.sha256)[role]) ?? (o[role] === c[role] ? (str(o[`${role}Sha256`]) ?? str(rec(o.sha256)[role])) : null);
+      if (str(c.image)) inputs.push({ caseId: id, role: 'image', path: c.image as string, sha256: hash('image') });
+      if (str(c.label)) inputs.push({ caseId: id, role: 'label', path: c.label as string, sha256: hash('label') });
     }
   }
   let machines: ReportMachine[] = arr(p.machines ?? sweep.machines)
@@ -414,7 +436,7 @@ function fromSweepSummary(s: Rec, parts: ReportParts, warnings: string[]): Rec {
     const x = rec(v);
     const fraction = num(x.fraction);
     return str(x.configId) && num(x.ms) !== null
-      ? { configId: x.configId, label, savingMs: x.ms, savingPct: fraction === null ? null : fraction * 100, savingWindows: num(x.windows), diceChange: -(num(x.diceDelta) ?? 0) }
+      ? { configId: x.configId, label, savingMs: x.ms, savingPct: fraction === null ? null : fraction * 100, savingWindows: num(x.windows), diceChange: -(num(x.diceDelta) ?? 0), time: x.time, diceComparison: x.diceComparison }
       : null;
   };
   const recommendation = r
@@ -480,6 +502,9 @@ function fromSweepSummary(s: Rec, parts: ReportParts, warnings: string[]): Rec {
     },
     configs,
     recommendation,
+    noRecommendation: s.noRecommendation,
+    findings: s.findings,
+    timeModelErrors: arr(s.timeModels).filter(isRec),
     performanceMap,
     timePredictions,
     provenance: {
@@ -572,9 +597,14 @@ export function assembleReportData(parts: ReportParts): ReportData {
   const { map, derived } = readMap(givenMap, results, preferredShape, warnings);
   const performanceMap = map ?? derived?.performanceMap ?? null;
   const borderProfile = isRec(s.borderProfile) && Array.isArray(s.borderProfile.perAxis) ? (s.borderProfile as unknown as ReportBorderProfile) : (derived?.borderProfile ?? null);
-  const recommendation = readRecommendation(s.recommendation, configs, derived ? { ...derived.margin, configId: null } : null, warnings);
+  // A summary that names no recommendation on purpose (null, or an explanation) gets none; only
+  // a report-data summary that leaves it out gets the report's default rule.
+  const declined = !isRec(s.recommendation) && (s.recommendation === null || str(s.noRecommendation) !== null);
+  const chosen = declined ? null : readRecommendation(s.recommendation, configs, derived ? { ...derived.margin, configId: null } : null, warnings);
 
   const timePredictions = arr(s.timePredictions).filter(isRec).filter((t) => str(t.configId) && num(t.predictedMs) !== null && num(t.measuredMs) !== null) as unknown as ReportTimePrediction[];
+  const verdicts = reportFindings({ recommendation: chosen, declined, noRecommendation: str(s.noRecommendation), findings: strs(s.findings), configs, cases });
+  const recommendation = verdicts.recommendation;
   const provenance = readProvenance(rec(s.provenance), sweep, results, parts);
   const caseIds = caseIdsGiven ?? [...new Set([...arr(sweep.cases).filter(isRec).map((c) => str(c.id)).filter((x): x is string => x !== null), ...cases.map((c) => c.caseId)])];
   const modelName = str(sum.modelName) ?? provenance.model?.name ?? null;
@@ -597,6 +627,9 @@ export function assembleReportData(parts: ReportParts): ReportData {
       sweepWallMs: num(sum.sweepWallMs),
     },
     recommendation,
+    noRecommendation: verdicts.noRecommendation,
+    findings: verdicts.findings,
+    timeModelErrors: timeModelErrors(arr(s.timeModelErrors).filter(isRec), timePredictions, configs),
     performanceMap,
     borderProfile,
     configs,

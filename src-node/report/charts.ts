@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { configLabel, meanOverlap, sig } from './format';
+import { placeLabel } from './labelPlacement';
 import type { ReportBorderProfile, ReportConfig, ReportData, ReportMarginRecommendation, ReportTimePrediction } from './reportData';
 
 /** Chart width in CSS pixels: an A4 page less 2 × 14 mm margins is ~690 px. */
@@ -37,33 +38,65 @@ function points(data: ReportData): Point[] {
 /** Filled symbols only (Plot's stroke symbols vanish with a fill). */
 const SYMBOLS = ['circle', 'square', 'diamond', 'triangle', 'cross', 'wye'];
 
+/** The sideways nudge of each blend × placement group (px), so points that share an x do not hide each other. */
+function groupDx(pts: Point[], dodge: boolean): (p: Point) => number {
+  const groupOf = (p: Point) => `${p.blend} ${p.placement}`;
+  const groups = [...new Set(pts.map(groupOf))].sort();
+  return (p) => (dodge ? (groups.indexOf(groupOf(p)) - (groups.length - 1) / 2) * 6 : 0);
+}
+
 /**
  * Shared marks of the two trade-off charts: configurations by blend (colour) and placement
  * (shape), the Pareto front ringed, the recommendation starred. With `dodge`, each blend × placement
  * group is nudged sideways by a few pixels so points that share an overlap do not hide each other.
  */
 function tradeoffMarks(pts: Point[], x: keyof Point, y: keyof Point, dodge: boolean): Plot.Markish[] {
-  const groupOf = (p: Point) => `${p.blend} ${p.placement}`;
-  const groups = [...new Set(pts.map(groupOf))].sort();
+  const dxOf = groupDx(pts, dodge);
   const marks: Plot.Markish[] = [];
-  for (const [g, key] of groups.entries()) {
-    const mine = pts.filter((p) => groupOf(p) === key);
-    const dx = dodge ? (g - (groups.length - 1) / 2) * 6 : 0;
+  for (const dx of [...new Set(pts.map(dxOf))]) {
+    const mine = pts.filter((p) => dxOf(p) === dx);
     marks.push(Plot.dot(mine.filter((p) => p.front), { x, y, dx, r: 8, stroke: '#111', strokeWidth: 1.3, fill: 'none', className: 'pareto-ring' }));
     marks.push(Plot.dot(mine, { x, y, dx, r: 4.5, fill: 'blend', symbol: 'placement', stroke: 'white', strokeWidth: 0.6 }));
-    marks.push(Plot.dot(mine.filter((p) => p.recommended), { x, y, dx, r: 13, symbol: 'star', fill: 'none', stroke: '#d62728', strokeWidth: 2, className: 'recommended-star' }));
-    marks.push(Plot.text(mine.filter((p) => p.recommended), { x, y, dx, text: () => 'recommended', dy: -19, fontWeight: 'bold', fill: '#d62728', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' }));
+    marks.push(Plot.dot(mine.filter((p) => p.recommended), { x, y, dx, r: STAR_R, symbol: 'star', fill: 'none', stroke: '#d62728', strokeWidth: 2, className: 'recommended-star' }));
   }
   return marks;
 }
 
-const legendNote = (n: number) =>
-  `Colour: blending; shape: placement. Black rings: the ${n} configuration${n === 1 ? '' : 's'} on the Pareto front (no other configuration is both at least as fast and at least as accurate). Red star: the recommendation.`;
+/** The star's radius (Plot's `r`; its points reach 1.67·r from the centre, {@link STAR_EXTENT}) and the label's estimated size (11 px bold "recommended"), px. */
+const STAR_R = 13;
+export const STAR_EXTENT = Math.ceil(STAR_R * 1.673);
+export const LABEL_W = 84;
+export const LABEL_H = 14;
+
+/**
+ * Draws a trade-off chart with the "recommended" label beside its star: the chart is drawn once
+ * to learn its scales, the label placed where it covers no other marker and stays inside the plot
+ * ({@link placeLabel}), then drawn again with the label as the last mark (above every marker).
+ */
+function plotWithLabel(options: Plot.PlotOptions, pts: Point[], x: keyof Point, y: keyof Point, dodge: boolean): ReturnType<typeof Plot.plot> {
+  const base = [...((options.marks ?? []) as Plot.Markish[]), ...tradeoffMarks(pts, x, y, dodge)];
+  const first = Plot.plot({ ...options, marks: base });
+  const rec = pts.find((p) => p.recommended);
+  const sx = first.scale('x');
+  const sy = first.scale('y');
+  if (!rec || !sx?.apply || !sy?.apply) return first;
+  const dxOf = groupDx(pts, dodge);
+  const at = (p: Point) => ({ x: sx.apply!(p[x]) + dxOf(p), y: sy.apply!(p[y]) });
+  const others = pts.filter((p) => p !== rec).map((p) => ({ ...at(p), r: p.front ? 9 : 6 }));
+  const [x0, x1] = [Math.min(...(sx.range as number[])), Math.max(...(sx.range as number[]))];
+  const [y0, y1] = [Math.min(...(sy.range as number[])), Math.max(...(sy.range as number[]))];
+  const o = placeLabel(at(rec), STAR_EXTENT, others, [x0, y0 - 20, x1 + 16, y1], LABEL_W, LABEL_H);
+  const label = Plot.text([rec], { x, y, dx: dxOf(rec) + o.dx, dy: o.dy, textAnchor: o.textAnchor, text: () => 'recommended', fontWeight: 'bold', fill: '#d62728', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke', className: 'recommended-label' });
+  return Plot.plot({ ...options, marks: [...base, label] });
+}
+
+const legendNote = (n: number, recommended: boolean) =>
+  `Colour: blending; shape: placement. Black rings: the ${n} configuration${n === 1 ? '' : 's'} on the Pareto front (no other configuration is both at least as fast and at least as accurate).${recommended ? ' Red star: the recommendation.' : ' No configuration is recommended.'}`;
 
 /** Overlap (mean over axes) against time per case. */
 export function overlapTimeChart(doc: Document, data: ReportData): { svg: string; caption: string } {
   const pts = points(data).filter((p) => Number.isFinite(p.overlap));
-  const svg = Plot.plot({
+  const svg = plotWithLabel({
     document: doc,
     width: CHART_WIDTH,
     height: 270,
@@ -76,9 +109,8 @@ export function overlapTimeChart(doc: Document, data: ReportData): { svg: string
     y: { label: '↑ time per case (s)', zero: true, nice: true },
     color: { legend: true, type: 'categorical', scheme: 'tableau10' },
     symbol: { legend: true, range: SYMBOLS },
-    marks: [...tradeoffMarks(pts, 'overlap', 'timeS', true)],
-  });
-  return { svg: svg.outerHTML, caption: `Overlap against inference time per case (median of repeated runs). ${legendNote(pts.filter((p) => p.front).length)}` };
+  }, pts, 'overlap', 'timeS', true);
+  return { svg: svg.outerHTML, caption: `Overlap against inference time per case (median of repeated runs). ${legendNote(pts.filter((p) => p.front).length, pts.some((p) => p.recommended))}` };
 }
 
 /** Dice against time per case with the Pareto front drawn as a step line. */
@@ -89,7 +121,7 @@ export function diceTimeChart(doc: Document, data: ReportData): { svg: string; c
   const lo = Math.min(...dices);
   const hi = Math.max(...dices);
   const pad = Math.max((hi - lo) * 0.15, 0.002);
-  const svg = Plot.plot({
+  const svg = plotWithLabel({
     document: doc,
     width: CHART_WIDTH,
     height: 290,
@@ -102,12 +134,9 @@ export function diceTimeChart(doc: Document, data: ReportData): { svg: string; c
     y: { label: '↑ mean Dice', domain: [lo - pad, Math.min(1, hi + pad)], nice: true, tickFormat: (d: number) => d.toFixed(3) },
     color: { legend: true, type: 'categorical', scheme: 'tableau10' },
     symbol: { legend: true, range: SYMBOLS },
-    marks: [
-      Plot.line(front, { x: 'timeS', y: 'dice', curve: 'step-after', stroke: '#111', strokeDasharray: '5,3', strokeWidth: 1.2, className: 'pareto-front' }),
-      ...tradeoffMarks(pts, 'timeS', 'dice', false),
-    ],
-  });
-  return { svg: svg.outerHTML, caption: `Mean Dice against inference time per case. The dashed step line is the Pareto front: moving right along it buys Dice with time. ${legendNote(front.length)}` };
+    marks: [Plot.line(front, { x: 'timeS', y: 'dice', curve: 'step-after', stroke: '#111', strokeDasharray: '5,3', strokeWidth: 1.2, className: 'pareto-front' })],
+  }, pts, 'timeS', 'dice', false);
+  return { svg: svg.outerHTML, caption: `Mean Dice against inference time per case. The dashed step line is the Pareto front: moving right along it buys Dice with time. ${legendNote(front.length, pts.some((p) => p.recommended))}` };
 }
 
 /** The time model's predictions against the measured times (per case when the sweep gives them, else per configuration). */

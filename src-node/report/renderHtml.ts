@@ -1,10 +1,12 @@
-import { compareWeightedWithGaussian } from './blendComparison';
 import { JSDOM } from 'jsdom';
+import { DICE_MIN_DIFFERENCE, describeDice, describeTime } from '../../shared/sweep/noise';
+import { compareWeightedWithGaussian } from './blendComparison';
 import { borderProfileChart, diceTimeChart, overlapTimeChart, predictionChart } from './charts';
-import { configLabel, describeRule, dice, esc, patchText, pct, perAxisText, seconds, short, sig, signed } from './format';
+import { asSentence, dice, esc, patchText, pct, perAxisText, short, sig, signed, signedFixed, tbodyGroups, tbodyPerGroup } from './format';
 import { heatmapFigure } from './heatmap';
 import { REPORT_CSS } from './reportStyles';
-import type { ReportClassDice, ReportConfig, ReportData, ReportRecommendation } from './reportData';
+import type { ReportClassDice, ReportConfig, ReportData } from './reportData';
+import { summarySection, timeModelSentence } from './summarySection';
 
 /** Options of {@link renderHtml}. */
 export interface RenderHtmlOptions {
@@ -28,83 +30,6 @@ function classesOf(configs: { perClass: ReportClassDice[] }[]): ReportClassDice[
   return [...by.values()].sort((a, b) => a.label - b.label);
 }
 
-/** The savings worth showing: not against the recommendation itself. */
-function shownSavings(rec: ReportRecommendation): ReportRecommendation['savings'] {
-  return rec.savings.filter((s) => s.configId !== rec.configId);
-}
-
-function windowsText(w: number | null): string {
-  if (w === null || !Number.isFinite(w)) return '';
-  if (w === 0) return ' with the same number of windows';
-  return ` and ${short(Math.abs(w))} window${Math.abs(w) === 1 ? '' : 's'} ${w > 0 ? 'fewer' : 'more'}`;
-}
-
-function savingSentence(rec: ReportRecommendation, byId: Map<string, ReportConfig>): string {
-  const s = shownSavings(rec)[0];
-  if (!s) return '';
-  const other = byId.get(s.configId);
-  const what = s.savingMs >= 0 ? `<span class="saving">saves ${esc(seconds(s.savingMs))} per case${s.savingPct !== null ? ` (${esc(pct(s.savingPct, 0))})` : ''}</span>` : `<span class="cost">costs ${esc(seconds(-s.savingMs))} more per case</span>`;
-  return `It ${what}${esc(windowsText(s.savingWindows))} compared with ${esc(s.label)}${other ? ` (${esc(configLabel(other))})` : ''}, at a Dice change of ${esc(signed(s.diceChange, Math.abs(s.diceChange).toFixed(4)))}.`;
-}
-
-function summarySection(data: ReportData, byId: Map<string, ReportConfig>): string {
-  const s = data.summary;
-  const rec = data.recommendation;
-  const rc = rec ? byId.get(rec.configId) : undefined;
-  const facts = [
-    [String(s.caseIds.length || '—'), `case${s.caseIds.length === 1 ? '' : 's'} (images)`],
-    [String(s.configCount), 'configurations'],
-    [String(s.runCount), 'measured runs'],
-    [data.configs.filter((c) => c.onParetoFront).length.toString(), 'on the Pareto front'],
-  ];
-  let recHtml: string;
-  if (rec && rc) {
-    const headline = `Recommended: ${configLabel(rc)}`;
-    recHtml = `<div class="callout" id="recommendation">
-<div class="big">${esc(headline)}</div>
-<p>Mean Dice <b>${esc(dice(rec.dice))}</b> in <b>${esc(seconds(rec.timeMs))}</b> per case with ${esc(short(rec.windows))} windows. ${savingSentence(rec, byId)}</p>
-<p class="rule">Rule: ${esc(describeRule(rec.rule))}.${rec.reason ? ` Why: ${esc(rec.reason)}.` : ''}</p>
-</div>`;
-  } else {
-    recHtml = missing('No recommendation: the sweep has no configuration with a result.');
-  }
-  const savingsRows = (rec ? shownSavings(rec) : [])
-    .map((sv) => {
-      const o = byId.get(sv.configId);
-      return `<tr><td>${esc(sv.label)}<br><span class="note">${esc(o ? configLabel(o) : sv.configId)}</span></td><td class="n">${esc(o ? seconds(o.time.medianMs) : '—')}</td><td class="n">${esc(signed(sv.savingMs, seconds(Math.abs(sv.savingMs))))}${sv.savingPct !== null ? `<br><span class="note">${esc(pct(sv.savingPct, 0))}</span>` : ''}</td><td class="n">${sv.savingWindows !== null ? esc(short(sv.savingWindows)) : '—'}</td><td class="n">${esc(signed(sv.diceChange, Math.abs(sv.diceChange).toFixed(4)))}</td></tr>`;
-    })
-    .join('');
-  const savingsTable = savingsRows
-    ? `<h3>Expected saving per case</h3><table class="savings"><thead><tr><th>compared with</th><th class="n">its time</th><th class="n">time saved</th><th class="n">windows saved</th><th class="n">Dice change</th></tr></thead><tbody>${savingsRows}</tbody></table>`
-    : '';
-  const m = rec?.margin ?? null;
-  let side = '';
-  if (m) {
-    const mc = m.configId ? byId.get(m.configId) : undefined;
-    side = `<h3>What the map says, beside what the sweep measured</h3>
-<table class="side"><thead><tr><th></th><th class="n">from the map (recommendMargin)</th><th class="n">recommended configuration</th></tr></thead><tbody>
-<tr><td>patch</td><td class="n">${esc(m.patchSize.join(' × ') || '—')}</td><td class="n">${esc(rc ? rc.patchSize.join(' × ') : '—')}</td></tr>
-<tr><td>margin discarded per side (voxels)</td><td class="n">${esc(perAxisText(m.margin))}</td><td class="n">${esc(rc ? perAxisText(rc.overlap.map((o, a) => (o * (rc.patchSize[a] ?? 0)) / 2), short) : '—')}</td></tr>
-<tr><td>overlap</td><td class="n">${esc(perAxisText(m.overlap, short))}</td><td class="n">${esc(rc ? perAxisText(rc.overlap, short) : '—')}</td></tr>
-<tr><td>mean error: kept crop / whole patch</td><td class="n">${esc(sig(m.cropMean, 3))} / ${esc(sig(m.fullMean, 3))}</td><td class="n">—</td></tr>
-<tr><td>kept fraction of the patch</td><td class="n">${esc(pct(m.keptFraction * 100, 0))}</td><td class="n">—</td></tr>
-</tbody></table>
-<p class="note">recommendMargin keeps the largest crop whose mean error is within ${esc(pct(m.tolerance * 100, 0))} of the best crop; the overlap 2·margin/patch discards exactly that border.${mc ? ` The grid configuration with that overlap is ${esc(configLabel(mc))} (${esc(seconds(mc.time.medianMs))}, Dice ${esc(dice(mc.dice.mean))})${mc.id === rec?.configId ? ': the recommendation itself' : ''}.` : ' The grid has no configuration with exactly that overlap.'}</p>`;
-  }
-  const warn = data.warnings.length
-    ? `<div class="warnbox"><b>${data.warnings.length} warning${data.warnings.length === 1 ? '' : 's'}</b> — see <a href="#warnings">Warnings</a> at the end of this report.</div>`
-    : '';
-  return `<section id="summary">
-<h2>1. Summary and recommendation</h2>
-<p>This report answers one question for a patch-based segmentation model: <b>how much patch overlap is worth its inference time?</b> The sweep ran every configuration (patch size, overlap, placement, blending, mirroring) on every case, measured the segmentation quality (Dice against the reference labels) and the wall-clock time, and measured the model's error at every position inside the patch (the patch performance map).</p>
-<div class="facts">${facts.map(([v, k]) => `<div class="fact"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`).join('')}</div>
-${recHtml}
-${warn}
-${savingsTable}
-${side}
-</section>`;
-}
-
 function mapSection(data: ReportData, doc: Document): string {
   const map = data.performanceMap;
   const margin = data.recommendation?.margin ?? null;
@@ -126,6 +51,7 @@ function tradeoffSection(data: ReportData, doc: Document): string {
   const a = overlapTimeChart(doc, data);
   const b = diceTimeChart(doc, data);
   const p = predictionChart(doc, data);
+  const tm = timeModelSentence(data.timeModelErrors);
   const pred = p
     ? `<figure id="fig-predicted-measured">${p.svg}<figcaption>${esc(p.caption)}</figcaption></figure>`
     : missing('No time predictions: the sweep ran without a time model.');
@@ -134,27 +60,27 @@ function tradeoffSection(data: ReportData, doc: Document): string {
 <figure id="fig-overlap-time">${a.svg}<figcaption>${esc(a.caption)}</figcaption></figure>
 <figure id="fig-dice-time">${b.svg}<figcaption>${esc(b.caption)}</figcaption></figure>
 ${blendComparison(data)}
-<h3>Predicted against measured time</h3>
-${pred}
+<div class="keep"><h3>Predicted against measured time</h3>
+${tm ? `<p id="time-model-error">${esc(tm)}</p>` : ''}
+${pred}</div>
 </section>`;
 }
 
-/** Does the measured map, used as weights, beat gaussian blending at equal time (same windows)? */
+/** Does the measured map, used as weights, beat gaussian blending at equal time (same windows)? Only beyond the noise. */
 function blendComparison(data: ReportData): string {
-  const rows = compareWeightedWithGaussian(data.configs);
+  const rows = compareWeightedWithGaussian(data.configs, data.cases);
   if (rows.length === 0) return '';
-  const beats = rows.filter((r) => r.verdict === 'beats').length;
-  const ties = rows.filter((r) => r.verdict === 'ties').length;
-  const verdict = `performance-weighted blending beats gaussian in ${beats} of ${rows.length} setting(s)${ties ? `, ties in ${ties}` : ''}, loses in ${rows.length - beats - ties}`;
+  const count = (v: string) => rows.filter((r) => r.verdict === v).length;
+  const verdict = `performance-weighted blending is better than gaussian in ${count('better')} of ${rows.length} setting(s), worse in ${count('worse')}, and shows no difference in ${count('no difference')}`;
   const body = rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.setting)}</td><td class="num">${r.gaussian.dice.toFixed(4)}</td><td class="num">${r.weighted.dice.toFixed(4)}</td><td class="num">${r.diceChange >= 0 ? '+' : '−'}${Math.abs(r.diceChange).toFixed(4)}</td><td class="num">${(r.gaussian.timeMs / 1000).toFixed(2)} s / ${(r.weighted.timeMs / 1000).toFixed(2)} s</td><td>${r.verdict}</td></tr>`,
+        `<tr><td>${esc(r.setting)}</td><td class="n">${r.gaussian.dice.toFixed(4)}</td><td class="n">${r.weighted.dice.toFixed(4)}</td><td class="n">${esc(signedFixed(r.diceChange, 4))}</td><td class="n">${esc(sig(r.weighted.timeMs / 1000, 3))} s / ${esc(sig(r.gaussian.timeMs / 1000, 3))} s<br><span class="note">${esc(describeTime(r.time))}</span></td><td>${esc(r.verdict)}<br><span class="note">${esc(describeDice(r.dice))}</span></td></tr>`,
     )
     .join('');
-  return `<h3 id="weighted-vs-gaussian">Performance-weighted against gaussian blending at equal time</h3>
-<p>The measured patch performance map of the calibration run, turned into a weight map (lower error, higher weight), used for blending: a mode none of MONAI, nnU-Net or TorchIO has. Same windows as gaussian, so the same time up to noise. On this sweep, ${esc(verdict)}.</p>
-<table class="compact"><thead><tr><th>setting</th><th class="num">Dice gaussian</th><th class="num">Dice weighted</th><th class="num">change</th><th class="num">time gaussian / weighted</th><th>verdict</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="keep"><h3 id="weighted-vs-gaussian">Performance-weighted against gaussian blending at equal time</h3>
+<p>The measured patch performance map of the calibration run, turned into a weight map (lower error, higher weight), used for blending: a mode none of MONAI, nnU-Net or TorchIO has. Same windows as gaussian, so the same time up to noise. On this sweep, ${esc(verdict)}. A Dice difference counts only when it is at least ${DICE_MIN_DIFFERENCE} and, over several cases, its 95 % interval excludes 0.</p>
+<table class="compact blend"><thead><tr><th>setting</th><th class="n">Dice gaussian</th><th class="n">Dice weighted</th><th class="n">change</th><th class="n">time weighted / gaussian</th><th>verdict</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 /** Per-class Dice columns fit beside the other columns up to this many classes; more go to their own table. */
@@ -166,9 +92,9 @@ function perClassTables(rows: { id: string; perClass: ReportClassDice[] }[], cla
   return chunks
     .map(
       (chunk) =>
-        `<table class="perclass"><thead><tr><th>${esc(rowHeader)}</th>${chunk.map((k) => `<th class="n">${esc(classHeader(k))}</th>`).join('')}</tr></thead><tbody>${rows
-          .map((r) => `<tr><td class="id">${esc(r.id)}</td>${chunk.map((k) => `<td class="n">${esc(dice(r.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('')}</tr>`)
-          .join('')}</tbody></table>`,
+        `<table class="perclass"><thead><tr><th>${esc(rowHeader)}</th>${chunk.map((k) => `<th class="n">${esc(classHeader(k))}</th>`).join('')}</tr></thead>${tbodyGroups(
+          rows.map((r) => `<tr><td class="id">${esc(r.id)}</td>${chunk.map((k) => `<td class="n">${esc(dice(r.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('')}</tr>`),
+        )}</table>`,
     )
     .join('');
 }
@@ -187,15 +113,14 @@ function configTable(data: ReportData): string {
       const per = inline.map((k) => `<td class="n">${esc(dice(c.dice.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('');
       const flags = [isRec ? '★ recommended' : '', c.calibration ? 'calibration' : '', c.complete ? '' : `incomplete (${c.cases ?? 0} case${c.cases === 1 ? '' : 's'})`].filter(Boolean).join(', ');
       return `<tr class="${cls}"><td class="id">${esc(c.id)}${flags ? `<br><span class="flag">${esc(flags)}</span>` : ''}</td><td class="n">${esc(patchText(c.patchSize))}</td><td class="n">${esc(perAxisText(c.overlap, short))}</td><td>${esc(c.placement)}</td><td>${esc(c.blend)}</td><td>${c.mirror ? 'yes' : 'no'}</td><td class="n">${esc(short(c.windows))}</td><td class="n">${esc(secs(c.time.medianMs))}${range}</td><td class="n">${pred}</td>${per}<td class="n"><b>${esc(dice(c.dice.mean))}</b></td><td class="n">${esc(sig(c.efficiency, 3))}</td><td>${c.onParetoFront ? 'yes' : ''}</td></tr>`;
-    })
-    .join('\n');
+    });
   const separate = inline.length < classes.length ? `<h3>Dice per class</h3>${perClassTables(sorted.map((c) => ({ id: c.id, perClass: c.dice.perClass })), classes, 'configuration')}` : '';
   return `<section id="configurations" class="page">
 <h2>4. Configurations</h2>
 <p class="note">All ${data.configs.length} configurations, fastest first. Times are per case: the mean over cases of the median of repeated runs, with the fastest and slowest single run below; the predicted time comes from the sweep's time model, with its error against the measured fastest run. Dice/s is the efficiency (mean Dice divided by the time in seconds). Shaded row: the recommendation; black bar on the left: on the Pareto front.${data.summary.diceMode ? ` Dice mode: ${esc(data.summary.diceMode)}.` : ''}</p>
-<table class="configs" id="config-table"><thead>${head}</thead><tbody>
-${rows}
-</tbody></table>
+<table class="configs" id="config-table"><thead>${head}</thead>
+${tbodyGroups(rows)}
+</table>
 ${separate}
 </section>`;
 }
@@ -213,15 +138,14 @@ function caseTable(data: ReportData, byId: Map<string, ReportConfig>): string {
       const per = inline.map((k) => `<td class="n">${esc(dice(r.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('');
       const cls = [r.configId === data.recommendation?.configId ? 'rec' : '', i > 0 && sorted[i - 1].caseId !== r.caseId ? 'first' : ''].filter(Boolean).join(' ');
       return `<tr class="${cls}"><td class="case">${esc(r.caseId)}</td><td class="id">${esc(r.configId)}</td><td class="n">${r.windows !== null ? esc(short(r.windows)) : '—'}</td><td class="n">${esc(secs(r.timeMs))}${range}</td>${per}<td class="n"><b>${esc(dice(r.dice))}</b></td><td class="id">${esc(r.machine ?? '—')}</td></tr>`;
-    })
-    .join('\n');
+    });
   const separate = inline.length < classes.length ? `<h3>Dice per class</h3>${perClassTables(sorted.map((r) => ({ id: `${r.caseId} · ${r.configId}`, perClass: r.perClass })), classes, 'case · configuration')}` : '';
   return `<section id="cases" class="page">
 <h2>5. Per-case results</h2>
 <p class="note">One row per case and configuration: the median time of the repeated runs (fastest–slowest below) and Dice against the reference labels. Shaded rows: the recommendation.</p>
-<table class="cases" id="case-table"><thead><tr><th>case</th><th>configuration</th><th class="n">win&shy;dows</th><th class="n">time (s) median<br>min–max</th>${inline.map((k) => `<th class="n">Dice ${esc(classHeader(k))}</th>`).join('')}<th class="n">mean Dice</th><th>machine</th></tr></thead><tbody>
-${rows}
-</tbody></table>
+<table class="cases" id="case-table"><thead><tr><th>case</th><th>configuration</th><th class="n">win&shy;dows</th><th class="n">time (s) median<br>min–max</th>${inline.map((k) => `<th class="n">Dice ${esc(classHeader(k))}</th>`).join('')}<th class="n">mean Dice</th><th>machine</th></tr></thead>
+${tbodyPerGroup(caseIds.map((id) => rows.filter((_, i) => sorted[i].caseId === id)))}
+</table>
 ${separate}
 </section>`;
 }
@@ -259,7 +183,7 @@ function provenanceSection(data: ReportData): string {
     ['report generated', esc(`${p.reportGeneratedAt}${p.reportGenerator ? ` by ${p.reportGenerator.name} ${p.reportGenerator.version}` : ''}`)],
   ]);
   const inputs = p.inputs.length
-    ? `<table class="inputs"><thead><tr><th>case</th><th>role</th><th>file<br>SHA-256</th></tr></thead><tbody>${p.inputs.map((i) => `<tr><td class="case">${esc(i.caseId)}</td><td>${esc(i.role)}</td><td><span class="mono">${esc(i.path)}</span><br><span class="mono sha">${i.sha256 ? esc(i.sha256) : 'SHA-256 not recorded'}</span></td></tr>`).join('')}</tbody></table>`
+    ? `<table class="inputs"><thead><tr><th>case</th><th>role</th><th>file<br>SHA-256</th></tr></thead>${tbodyGroups(p.inputs.map((i) => `<tr><td class="case">${esc(i.caseId)}</td><td>${esc(i.role)}</td><td><span class="mono">${esc(i.path)}</span><br><span class="mono sha">${i.sha256 ? esc(i.sha256) : 'SHA-256 not recorded'}</span></td></tr>`))}</table>`
     : missing('The input files were not recorded.');
   const machines = p.machines.length
     ? `<table class="machines"><thead><tr><th>machine</th><th>description</th></tr></thead><tbody>${p.machines.map((m) => `<tr><td class="mono">${esc(m.id)}</td><td>${esc(m.description ?? '—')}</td></tr>`).join('')}</tbody></table>`
@@ -269,20 +193,29 @@ function provenanceSection(data: ReportData): string {
 <h2>6. Provenance</h2>
 <p class="note">Everything needed to trace these numbers back to the software, the model and the input files.</p>
 ${main}
-<h3>Input files</h3>
-${inputs}
-<h3>Machines</h3>
-${machines}
+<div class="keep"><h3>Input files</h3>
+${inputs}</div>
+<div class="keep"><h3>Machines</h3>
+${machines}</div>
 <h3>Options</h3>
 ${options}
 </section>`;
 }
 
 function warningsSection(data: ReportData): string {
-  const body = data.warnings.length ? `<ul class="warnings">${data.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '<p>None.</p>';
+  const items: string[] = [];
+  if (!data.recommendation) items.push(`<li class="norec"><b>No recommendation.</b> ${esc(asSentence(data.noRecommendation ?? 'No configuration has a result.'))}</li>`);
+  const findings = data.findings.length
+    ? `<h3>Not findings: differences within the measured noise</h3>
+<p class="note">These comparisons are not stated as results: the timed runs overlap (or differ by less than the threshold), or the Dice difference is below the threshold or its 95 % interval over the cases includes 0.</p>
+<ul class="warnings findings">${data.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`
+    : '';
+  items.push(...data.warnings.map((w) => `<li>${esc(w)}</li>`));
+  const body = items.length ? `<ul class="warnings">${items.join('')}</ul>` : findings ? '' : '<p>None.</p>';
   return `<section id="warnings">
 <h2>7. Warnings</h2>
 ${body}
+${findings}
 </section>`;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseNpy } from '../../shared/io/npy';
+import type { DiceComparison, TimeComparison } from '../../shared/sweep/noise';
 import { readJsonFile } from '../readJsonFile';
 import { assembleReportData, type MapFile } from './assembleReportData';
 
@@ -22,8 +23,21 @@ export interface ReportData {
   format: typeof REPORT_DATA_FORMAT;
   version: typeof REPORT_DATA_VERSION;
   summary: ReportSummary;
-  /** The recommended configuration and what it saves; null when the sweep has no configuration. */
+  /**
+   * The recommended configuration and what it saves; null when the sweep made none (no
+   * configuration passes the quality floor, or none has a result): then `noRecommendation` says why.
+   */
   recommendation: ReportRecommendation | null;
+  /** Why there is no recommendation, one or two sentences (shown in its place and in the warnings); null with a recommendation. */
+  noRecommendation: string | null;
+  /**
+   * Comparisons the report does not state as findings because they are within the measured
+   * noise ("within noise" timings, Dice "no difference"), one sentence each: the sweep's own
+   * (`SweepSummary.findings`) and the report's (savings, blending comparison).
+   */
+  findings: string[];
+  /** The time model's measured error on this sweep (held-out configurations), per case and machine; empty without a time model. */
+  timeModelErrors: ReportTimeModelError[];
   /** The patch performance map (slices through the patch centre); null without reference labels. */
   performanceMap: ReportPerformanceMap | null;
   /** Mean error against the distance to the patch border; null without a full map. */
@@ -97,6 +111,10 @@ export interface ReportSaving {
   savingWindows: number | null;
   /** Dice of the recommendation minus Dice of the other configuration. */
   diceChange: number;
+  /** The recommendation's time against the other's (A: the recommendation), from the repeated runs: "saves" is only said when `verdict` is `faster`. */
+  time: TimeComparison | null;
+  /** The recommendation's Dice against the other's, paired per case: a change is only called one when `verdict` is not `no difference`. */
+  diceComparison: DiceComparison | null;
 }
 
 /** The recommended configuration and its price. */
@@ -225,6 +243,17 @@ export interface ReportTimePrediction {
   heldOut: boolean;
 }
 
+/** The time model's measured error on one case and machine, over the configurations it was not fitted on. */
+export interface ReportTimeModelError {
+  caseId: string | null;
+  machine: string | null;
+  /** Held-out configurations the error is measured over. */
+  heldOut: number;
+  /** Mean and largest |predicted − measured| / measured, % (null without held-out configurations). */
+  meanAbsErrorPct: number | null;
+  maxAbsErrorPct: number | null;
+}
+
 /** One case × configuration result. */
 export interface ReportCaseRow {
   caseId: string;
@@ -235,6 +264,8 @@ export interface ReportCaseRow {
   timeMs: number;
   minMs: number | null;
   maxMs: number | null;
+  /** Every timed run, ms (null when the result does not list them). */
+  runsMs: number[] | null;
   windows: number | null;
   machine: string | null;
 }

@@ -49,6 +49,12 @@ tr.rec td { background: #fdecea; font-weight: bold; }
 tr.front td:first-child { box-shadow: inset 3px 0 0 #111; }
 thead { display: table-header-group; }
 tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+/* No page holds a single row of a table: its first and last rows stay together (tbodyGroups), its heading stays with it. */
+tbody.lead, tbody.tail, tbody.group { break-inside: avoid; page-break-inside: avoid; }
+thead { break-after: avoid; page-break-after: avoid; }
+.keep { break-inside: avoid; page-break-inside: avoid; }
+.callout.norec { border-color: #f0c36d; border-left-color: var(--warn); background: #fff8e6; }
+.noise { color: var(--muted); font-weight: bold; }
 table.kv th { width: 32%; background: none; color: var(--muted); font-weight: normal; vertical-align: top; }
 table.inputs td.case { white-space: nowrap; }
 .sha { color: var(--muted); }

@@ -22,7 +22,7 @@ const config = (id: string, blend: string, overlap: number, dice: number, ms: nu
 });
 
 describe('performance-weighted against gaussian', () => {
-  it('pairs configurations that differ only in blending and gives a verdict', () => {
+  it('pairs configurations that differ only in blending and gives the noise-aware Dice verdict', () => {
     const rows = compareWeightedWithGaussian([
       config('g0', 'gaussian', 0.25, 0.94, 1000),
       config('w0', 'performance-weighted', 0.25, 0.95, 1010),
@@ -32,8 +32,8 @@ describe('performance-weighted against gaussian', () => {
       config('c1', 'constant', 0.5, 0.93, 1900),
     ]);
     expect(rows.map((r) => [r.gaussian.id, r.weighted.id, r.verdict])).toEqual([
-      ['g0', 'w0', 'beats'],
-      ['g1', 'w1', 'ties'],
+      ['g0', 'w0', 'better'],
+      ['g1', 'w1', 'no difference'],
     ]);
     expect(rows[0].diceChange).toBeCloseTo(0.01, 10);
     expect(rows[0].timeChangePct).toBeCloseTo(1, 10);

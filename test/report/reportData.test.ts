@@ -75,9 +75,11 @@ describe('loadReportData', () => {
     expect(data.performanceMap).toBeNull();
     expect(data.borderProfile).toBeNull();
     expect(data.cases).toEqual([]);
-    expect(data.recommendation!.rule).toMatch(/^the fastest configuration whose mean Dice is within 0\.005 of the best/);
-    expect(data.warnings.some((w) => w.includes('summary.json has no recommendation'))).toBe(true);
+    // A sweep summary that made no recommendation gets none from the report either (issue 12, item 2).
+    expect(data.recommendation).toBeNull();
+    expect(data.noRecommendation).toBe('The sweep made no recommendation; its summary gives no reason (see the warnings below).');
     const doc = render(data);
+    expect(doc.querySelector('#summary #no-recommendation')!.textContent).toContain('its summary gives no reason');
     expect(doc.querySelector('#performance-map .missing')!.textContent).toContain('No patch performance map');
     expect(doc.querySelector('#cases .missing')!.textContent).toContain('No per-case results');
     expect(doc.querySelector('#tradeoff')!.textContent).toContain('Predicted against measured time');
