@@ -79,6 +79,12 @@ export interface VolumeInfo {
   percentiles: [number, number];
   /** Modality guessed from the header / values, for window presets. */
   modality: 'CT' | 'MR' | 'unknown';
+  /**
+   * SHA-256 of the file's bytes: what the image is (two files of the same name or shape are not
+   * the same image). A run belongs to the image whose hash it recorded ({@link RunRecord.imageSha256}).
+   * Absent where the services did not hash the file (test doubles).
+   */
+  sha256?: string | null;
 }
 
 /** A loaded model. */
@@ -112,6 +118,12 @@ export interface RunRecord {
   /** ISO date. */
   createdAt: string;
   imageName: string;
+  /**
+   * SHA-256 of the image file the run was made of: the viewer draws a run's layers only over
+   * the image with this hash ({@link VolumeInfo.sha256}). Null or absent when it is unknown (a run
+   * recorded before PatchLens recorded it, whose image file changed since).
+   */
+  imageSha256?: string | null;
   labelName: string | null;
   modelName: string;
   settings: RunSettings;
@@ -189,6 +201,17 @@ export interface SweepRecord {
   dir: string;
 }
 
+/** What a sweep would run, shown before it runs (`sweep:plan`). */
+export interface SweepPlanInfo {
+  which: SweepRequest['cases'];
+  /** The model it runs: the open one for `current`, the bundled demo model for `demo` (null: none open). */
+  model: ModelInfo | null;
+  /** Its cases, by file name. */
+  cases: { id: string; image: string; label: string }[];
+  /** Spatial shape inference runs over for the first case (`patchAdvice`'s `gridShape`; null when unknown). */
+  grid: number[] | null;
+}
+
 /** State of a queued job. */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -238,6 +261,14 @@ export interface SessionState {
   image: VolumeInfo | null;
   label: VolumeInfo | null;
   model: ModelInfo | null;
+  /**
+   * The spatial shape inference runs over for the open image and model: the model grid
+   * (conformed / reoriented / resampled), cropped as the model crops it (brainchop's head box).
+   * What `patchAdvice` / `defaultPatch` (shared/recommend/patchAdvice.ts) take as `gridShape`.
+   * Null while unknown (no image or no model, or still being computed: a `session:changed`
+   * brings it); absent from test doubles.
+   */
+  inferenceGrid?: number[] | null;
   /** Newest first. */
   runs: RunRecord[];
   sweeps: SweepRecord[];
@@ -369,6 +400,10 @@ export interface Requests {
   'run:delete': { args: { runId: string }; result: SessionState };
   /** Queues a sweep; answers the job id. */
   'sweep:start': { args: { request: SweepRequest }; result: { jobId: string } };
+  /** What a sweep of these cases would run (model, cases, grid), before it runs. */
+  'sweep:plan': { args: { cases: SweepRequest['cases'] }; result: SweepPlanInfo };
+  /** Opens a case of a sweep as the sweep ran it (its image, labels and the sweep's model). */
+  'sweep:openCase': { args: { sweepId: string; caseId: string }; result: SessionState };
   /** Summary of a sweep (Dice, time, Pareto front, recommendation, margins, time model). */
   'sweep:summary': { args: { sweepId: string }; result: SweepSummary };
   /** The merged calibration patch performance map of a sweep's patch size. */
@@ -454,6 +489,8 @@ export const REQUEST_CHANNELS = [
   'run:inspect',
   'run:delete',
   'sweep:start',
+  'sweep:plan',
+  'sweep:openCase',
   'sweep:summary',
   'sweep:map',
   'job:cancel',

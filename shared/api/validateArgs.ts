@@ -439,6 +439,11 @@ export const ARG_VALIDATORS: { [K in RequestChannel]: Check<RequestArgs<K>> } = 
   },
   'run:delete': (ch, args) => ({ runId: id(ch, 'runId', object(ch, 'args', args, ['runId']).runId) }),
   'sweep:start': (ch, args) => ({ request: sweepRequest(ch, object(ch, 'args', args, ['request']).request) }),
+  'sweep:plan': (ch, args) => ({ cases: oneOf(ch, 'cases', object(ch, 'args', args, ['cases']).cases, ['current', 'demo'] as const) }),
+  'sweep:openCase': (ch, args) => {
+    const o = object(ch, 'args', args, ['sweepId', 'caseId']);
+    return { sweepId: id(ch, 'sweepId', o.sweepId), caseId: id(ch, 'caseId', o.caseId) };
+  },
   'sweep:summary': (ch, args) => ({ sweepId: id(ch, 'sweepId', object(ch, 'args', args, ['sweepId']).sweepId) }),
   'sweep:map': (ch, args) => {
     const o = object(ch, 'args', args, ['sweepId', 'calibrationId']);

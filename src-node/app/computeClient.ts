@@ -9,7 +9,8 @@ type Task =
   | { type: 'sweep'; input: SweepInput }
   | { type: 'inspect'; input: InspectInput }
   | { type: 'warm'; input: { model: ModelRef } }
-  | { type: 'finishPage'; input: FinishPageInput };
+  | { type: 'finishPage'; input: FinishPageInput }
+  | { type: 'grid'; input: { imagePath: string; model: ModelRef } };
 
 interface Pending {
   resolve(value: unknown): void;

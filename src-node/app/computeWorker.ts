@@ -7,10 +7,12 @@
  * Entry points: `src-node/app/computeWorker.ts` (through `computeWorkerBootstrap.mjs` under tsx)
  * or the bundled `out/main/computeWorker.js` (electron-vite's second main entry).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import '../tfjsNode'; // first: no tfjs-node banner in this thread
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -19,14 +21,18 @@ import type { NiftiVolume } from '../../shared/io/nifti';
 import type { ModelSpec } from '../../shared/engine/modelSpec';
 import { resolveSpec } from '../../shared/engine/model/resolveSpec';
 import { modelHash } from '../../shared/engine/model/modelHash';
-import { finishPageRun, inspectRunVoxel, runInferenceJob, type ComputeModel } from '../compute/index';
+import type { RunRecord } from '../../shared/api/contract';
+import { finishPageRun, inspectRunVoxel, runInferenceJob, RUN_FILES, type ComputeModel } from '../compute/index';
+import { writeJsonAtomic } from '../fs/atomicWrite';
 import { fileProbeCache } from '../probeCache';
 import { readImageFile } from '../readInputFile';
 import { readModelFolder } from '../readModelFolder';
-import { runSweep, type SweepProgress } from '../sweep/runSweep';
+import { DEFAULT_SWEEP_SETTINGS, runSweep } from '../sweep/runSweep';
+import { sweepJobProgress } from '../sweep/sweepJobProgress';
 import { summarizeSweep } from '../sweep/summarizeSweep';
 import { resultFileName, SWEEP_LAYOUT } from '../sweep/sweepFolder';
 import { appPackage } from './appPackage';
+import { inferenceGridShape } from '../../shared/recommend/inferenceGrid';
 import type { FinishPageInput, ModelRef, SweepInput, WorkerError, WorkerReply, WorkerRequest, WorkerResults } from './workerProtocol';
 
 /** An error with a contract code. */
@@ -57,7 +63,7 @@ if (process.platform === 'linux') {
 const MODELS_KEPT = 2;
 const models = new Map<string, Promise<ComputeModel>>();
 const VOLUMES_KEPT = 4;
-const volumes = new Map<string, { key: string; volume: NiftiVolume }>();
+const volumes = new Map<string, { key: string; volume: NiftiVolume; sha256: string }>();
 const running = new Map<number, AbortController>();
 
 /** The prepared model of a folder, cached by the SHA-256 main saw. */
@@ -110,12 +116,25 @@ async function specOf(ref: ModelRef): Promise<ModelSpec> {
   return resolveSpec(artifacts, { hash });
 }
 
+/**
+ * The record with the SHA-256 of the image file it was made of (what the viewer matches a run's
+ * layers to the open image by), written again as the folder's `run.json`: the folder is still
+ * the job's temp folder here (runJobs renames it into place after this answer), so the record
+ * on disk never lacks it.
+ */
+function withImageHash(record: Omit<RunRecord, 'dir'>, outDir: string, imageSha256: string): Omit<RunRecord, 'dir'> {
+  const out = { ...record, imageSha256 };
+  writeJsonAtomic(join(outDir, RUN_FILES.record), out);
+  return out;
+}
+
 /** Writes a page compute task's run folder (the inputs read here, as for a run of this worker). */
 async function finishPage(input: FinishPageInput) {
   const image = volume('image', input.imagePath);
+  const imageSha256 = sha256Of(input.imagePath);
   const label = input.labelPath ? volume('label', input.labelPath) : null;
   const spec = await specOf(input.model);
-  return finishPageRun({
+  const record = finishPageRun({
     result: input.result,
     image: { volume: image, header: image.header, name: basename(input.imagePath), path: input.imagePath },
     label: label && input.labelPath ? { volume: label, name: basename(input.labelPath), path: input.labelPath } : null,
@@ -124,6 +143,14 @@ async function finishPage(input: FinishPageInput) {
     outDir: input.outDir,
     id: input.runId,
   });
+  return withImageHash(record, input.outDir, imageSha256);
+}
+
+/** The SHA-256 of a file {@link volume} just read (call it right after, before another read can push it out of the cache). */
+function sha256Of(path: string): string {
+  const hit = volumes.get(path);
+  if (!hit) throw new Error(`computeWorker: ${path} was not read`);
+  return hit.sha256;
 }
 
 /** A NIfTI file, cached while its size and modification time stay the same. */
@@ -138,13 +165,16 @@ function volume(what: string, path: string): NiftiVolume {
   const hit = volumes.get(path);
   if (hit && hit.key === key) return hit.volume;
   let v: NiftiVolume;
+  let sha256: string;
   try {
-    v = readImageFile(what, path).volume;
+    const read = readImageFile(what, path);
+    v = read.volume;
+    sha256 = createHash('sha256').update(read.bytes).digest('hex');
   } catch (e) {
     throw new CodedError('bad-input', (e as Error).message);
   }
   volumes.delete(path);
-  volumes.set(path, { key, volume: v });
+  volumes.set(path, { key, volume: v, sha256 });
   while (volumes.size > VOLUMES_KEPT) volumes.delete(volumes.keys().next().value as string);
   return v;
 }
@@ -179,28 +209,11 @@ function toWorkerError(e: unknown, signal?: AbortSignal): WorkerError {
   return { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: code ?? (err?.name === 'RangeError' ? 'bad-request' : undefined) };
 }
 
-/** Progress of a sweep as a job fraction: finished pairs plus the share of the pair in flight. */
-function sweepProgress(p: SweepProgress, t0: number): { fraction: number; phase: string; etaMs: number | null; message: string } {
-  let inner = 0;
-  if (p.stage === 'run' && p.run && p.runs) {
-    const w = p.inference && p.inference.phase === 'model' && p.inference.total > 0 ? p.inference.done / p.inference.total : 0;
-    inner = (p.run - 1 + w) / p.runs;
-  }
-  const fraction = p.total > 0 ? Math.min(1, (p.done + (p.stage === 'saved' || p.stage === 'skip' ? 0 : inner)) / p.total) : 0;
-  const elapsed = Date.now() - t0;
-  const what = p.stage === 'run' ? `run ${p.run}/${p.runs}` : p.stage === 'warmup' ? 'warm-up' : p.stage === 'calibrate' ? 'calibration' : p.stage;
-  return {
-    fraction,
-    phase: 'sweep',
-    etaMs: fraction > 0.02 ? Math.round((elapsed * (1 - fraction)) / fraction) : null,
-    message: `${p.done}/${p.total} pairs · ${p.caseId} ${p.configId} · ${what}`,
-  };
-}
-
 async function sweep(id: number, input: SweepInput, signal: AbortSignal) {
   const m = await model(input.model);
-  const t0 = Date.now();
   const pkg = appPackage();
+  // Monotone over the whole sweep: pairs × repeats runs plus the warm-ups (issue 12, item 11).
+  const progress = sweepJobProgress({ patchSizes: new Set(input.grid.patchSizes.map((p) => p.join('x'))).size, repeats: input.repeats, warmup: DEFAULT_SWEEP_SETTINGS.warmup });
   try {
     await runSweep({
       dir: input.dir,
@@ -209,7 +222,7 @@ async function sweep(id: number, input: SweepInput, signal: AbortSignal) {
       model: { runner: m.runner, spec: m.model.spec, info: { name: input.model.name, sha256: m.model.sha256, path: input.model.path } },
       settings: { repeats: input.repeats },
       signal,
-      onProgress: (p) => post({ type: 'progress', id, progress: sweepProgress(p, t0) }),
+      onProgress: (p) => post({ type: 'progress', id, progress: progress(p) }),
       provenance: {
         app: { name: pkg.name, version: pkg.version },
         versions: { tfjs: tf.version_core, node: process.version },
@@ -235,9 +248,10 @@ async function handle(msg: Exclude<WorkerRequest, { type: 'cancel' }>, signal: A
       case 'infer': {
         const { input } = msg;
         const image = volume('image', input.imagePath);
+        const imageSha256 = sha256Of(input.imagePath);
         const label = input.labelPath ? volume('label', input.labelPath) : null;
         const m = await model(input.model);
-        return await runInferenceJob({
+        const record = await runInferenceJob({
           image: { volume: image, header: image.header, name: basename(input.imagePath), path: input.imagePath },
           label: label && input.labelPath ? { volume: label, name: basename(input.labelPath), path: input.labelPath } : null,
           model: m,
@@ -247,6 +261,7 @@ async function handle(msg: Exclude<WorkerRequest, { type: 'cancel' }>, signal: A
           signal,
           onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
         });
+        return withImageHash(record, input.outDir, imageSha256);
       }
       case 'sweep':
         return await sweep(msg.id, msg.input, signal);
@@ -262,6 +277,10 @@ async function handle(msg: Exclude<WorkerRequest, { type: 'cancel' }>, signal: A
       }
       case 'finishPage':
         return await finishPage(msg.input);
+      case 'grid': {
+        const spec = await specOf(msg.input.model);
+        return { shape: inferenceGridShape(volume('image', msg.input.imagePath), spec) } satisfies WorkerResults['grid'];
+      }
       default:
         throw new Error(`computeWorker: unknown task ${(msg as { type: string }).type}`);
     }

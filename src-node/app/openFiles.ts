@@ -63,8 +63,9 @@ export class OpenFiles {
     }
     const volume = read.volume;
     if (volume.shape.length !== 3) throw fail('bad-input', `${kind} ${basename(path)}: expected a 3-D ${kind === 'image' ? 'image' : 'label map'}, got shape [${volume.shape}]`);
-    const identity = read.bytes ? createHash('sha256').update(read.bytes).digest('hex') : key;
-    const open: OpenVolume = { info: volumeInfo(volume, kind, path), volume, path, identity };
+    const sha256 = read.bytes ? createHash('sha256').update(read.bytes).digest('hex') : null;
+    const identity = sha256 ?? key;
+    const open: OpenVolume = { info: { ...volumeInfo(volume, kind, path), sha256 }, volume, path, identity };
     this.volumes.set(key, open);
     while (this.volumes.size > CACHED) this.volumes.delete(this.volumes.keys().next().value as string);
     return open;

@@ -43,6 +43,8 @@ export class Session {
   /** Resolves once the session's first files are open (requests wait for it). */
   ready: Promise<void> = Promise.resolve();
   private fileLock: Promise<unknown> = Promise.resolve();
+  /** The inference grid of the open image and model (`shape` null while the worker computes it), and what it is of. */
+  private grid: { key: string; shape: number[] | null } | null = null;
 
   constructor(
     private readonly ctx: HostContext,
@@ -66,6 +68,7 @@ export class Session {
       image: this.image ? { ...this.image.info } : null,
       label: this.label ? { ...this.label.info } : null,
       model: this.model ? { ...this.model.info } : null,
+      inferenceGrid: this.grid?.shape ? [...this.grid.shape] : null,
       runs: runs.sort(newestFirst).map((r) => ({ ...r })),
       sweeps: sweeps.sort(newestFirst).map((s) => ({ ...s })),
       jobs: queue.list(this.id).map((j) => this.explainWait(j)),
@@ -120,6 +123,7 @@ export class Session {
       const model = await this.ctx.files.openModel(path);
       this.model = model;
       this.warm(model.ref);
+      this.refreshGrid();
       this.remember('model', model.ref.path, { model: model.ref.path });
       return;
     }
@@ -139,6 +143,7 @@ export class Session {
     const same = this.image !== null && this.image.identity === next.identity;
     this.image = next;
     if (!same) this.label = null;
+    this.refreshGrid();
     this.remember('image', path, { image: path, label: this.label?.path ?? null });
   }
 
@@ -146,6 +151,7 @@ export class Session {
   closeFile(kind: 'label' | 'model'): void {
     if (kind === 'label') this.label = null;
     else this.model = null;
+    this.refreshGrid();
     if (!this.ctx.store.readOnly) this.ctx.store.setCurrent({ [kind]: null });
   }
 
@@ -166,6 +172,40 @@ export class Session {
     if (store.readOnly) return;
     store.addRecent(kind, path, basename(path));
     store.setCurrent(current);
+  }
+
+  /**
+   * Asks the compute worker for the inference grid of the open image and model (the grid the run
+   * form's patch advice is about: shared/recommend/inferenceGrid.ts) when they changed; its answer is pushed
+   * with `session:changed`. An answer for files no longer open is dropped; a failure leaves the
+   * grid unknown (the run itself reports what is wrong with the files).
+   */
+  private refreshGrid(): void {
+    const { image, model } = this;
+    if (!image || !model) {
+      this.grid = null;
+      return;
+    }
+    const key = `${image.identity}|${model.ref.sha256}`;
+    if (this.grid?.key === key) return;
+    const entry: { key: string; shape: number[] | null } = { key, shape: null };
+    this.grid = entry;
+    if (this.ctx.isClosed()) return;
+    let task;
+    try {
+      task = this.ctx.compute.run('grid', { imagePath: image.path, model: { ...model.ref } });
+    } catch (e) {
+      this.ctx.log(`the inference grid of ${image.info.name} with ${model.info.name} is unknown: ${(e as Error).message}`);
+      return;
+    }
+    task.result.then(
+      (g) => {
+        if (this.grid !== entry) return;
+        entry.shape = g.shape;
+        this.changed();
+      },
+      (e: Error) => this.ctx.log(`the inference grid of ${image.info.name} with ${model.info.name} is unknown: ${e.message}`),
+    );
   }
 
   /**

@@ -8,7 +8,7 @@ import type { FileKind, OpenSource, RequestArgs, RequestChannel, RequestResult }
 import { readRunLayer, readRunMaps, readTrainingMap } from '../compute/index';
 import { appPackage } from './appPackage';
 import type { HostContext } from './hostContext';
-import { demoCases, exportReport, readRunInputs, startRun, startSweep } from './runJobs';
+import { demoCases, exportReport, openSweepCase, readRunInputs, startRun, startSweep, sweepPlan } from './runJobs';
 import { fail } from './serviceError';
 import type { Session } from './session';
 import { readSweepMap, sweepSummary } from './sweepRecords';
@@ -159,6 +159,8 @@ export function sessionHandlers(ctx: HostContext, session: Session, caller: Call
       return session.state();
     },
     'sweep:start': async ({ request }) => ({ jobId: startSweep(ctx, session, request).id }),
+    'sweep:plan': ({ cases }) => sweepPlan(ctx, session, cases),
+    'sweep:openCase': ({ sweepId, caseId }) => openSweepCase(ctx, session, sweepId, caseId),
     'sweep:summary': async ({ sweepId }) => sweepSummary(sweepOf('sweep:summary', sweepId).dir),
     'sweep:map': async ({ sweepId, calibrationId }) => readSweepMap(sweepId, sweepOf('sweep:map', sweepId).dir, calibrationId),
     'job:cancel': async ({ jobId }) => queue.cancel(jobId, session.id),

@@ -55,6 +55,8 @@ export interface WorkerResults {
   /** The model is loaded and its backend ready (the first run then starts at once): the backend and the probes behind the choice (empty when none ran). */
   warm: { backend: string; probes: BackendProbe[] };
   finishPage: Omit<RunRecord, 'dir'>;
+  /** The spatial shape inference runs over for an image and a model (see `inferenceGridShape`). */
+  grid: { shape: number[] };
 }
 
 /**
@@ -69,6 +71,7 @@ export type WorkerRequest =
   | { type: 'inspect'; id: number; cancelFlag: Int32Array; input: InspectInput }
   | { type: 'warm'; id: number; cancelFlag: Int32Array; input: { model: ModelRef } }
   | { type: 'finishPage'; id: number; cancelFlag: Int32Array; input: FinishPageInput }
+  | { type: 'grid'; id: number; cancelFlag: Int32Array; input: { imagePath: string; model: ModelRef } }
   | { type: 'cancel'; id: number };
 
 /** An error as the worker reports it: `code` when the worker knows what kind it is. */

@@ -1,11 +1,16 @@
 import type { AppCommand, JobInfo, SessionState } from '@shared/api/contract';
 import { ApiError, type Api } from '@shared/api/transport';
+import { isRunOfImage } from '../jobs/runImages';
+import { userError, type UserError } from './userError';
 
 /** A message shown in the app's notice area. */
 export interface Notice {
   id: number;
   kind: 'error' | 'info';
+  /** The headline: what was wrong, in the user's words. */
   text: string;
+  /** The technical message behind it (shown one click away), null when the headline says it all. */
+  detail: string | null;
 }
 
 /** Which main panel is shown. */
@@ -31,6 +36,11 @@ export class AppState {
   private commandHandlers = new Map<AppCommand, () => void>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private knownRuns = new Set<string>();
+  /** The run last selected over each image (by SHA-256): reopening an image shows its run again. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private selectionByImage = new Map<string, string>();
+  /** SHA-256 of the open image (undefined before the first session state). */
+  private imageSha: string | null | undefined = undefined;
   private nextNotice = 1;
   private unsubscribe: (() => void)[] = [];
 
@@ -53,16 +63,44 @@ export class AppState {
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
-  /** Takes a new session state; a run that just appeared becomes the selected one. */
+  /**
+   * Takes a new session state. Only a run of the open image can be the selected one (the viewer
+   * draws the selected run's layers): a run of it that just appeared becomes selected; opening
+   * another image puts the selection aside (its runs' layers are no longer drawn) and brings
+   * back the run last selected over that image, if any.
+   */
   apply(s: SessionState): void {
-    const fresh = s.runs.find((r) => !this.knownRuns.has(r.id));
+    const ofImage = (r: SessionState['runs'][number]) => isRunOfImage(r, s.image);
+    const fresh = s.runs.find((r) => !this.knownRuns.has(r.id) && ofImage(r));
     const first = this.session === null;
     for (const r of s.runs) this.knownRuns.add(r.id);
+    const image = s.image?.sha256 ?? null;
+    const imageChanged = this.imageSha !== undefined && image !== this.imageSha;
+    if (imageChanged && this.imageSha && this.selectedRunId) this.selectionByImage.set(this.imageSha, this.selectedRunId);
+    this.imageSha = image;
     this.session = s;
     this.jobs = s.jobs;
-    if (this.selectedRunId && !s.runs.some((r) => r.id === this.selectedRunId)) this.selectedRunId = null;
+    if (imageChanged) this.selectedRunId = image ? (this.selectionByImage.get(image) ?? null) : null;
+    if (this.selectedRunId && !s.runs.some((r) => r.id === this.selectedRunId && ofImage(r))) this.selectedRunId = null;
     if (fresh && !first) this.selectedRunId = fresh.id;
-    else if (first && !this.selectedRunId && s.runs.length > 0) this.selectedRunId = s.runs[0].id;
+    else if (first && !this.selectedRunId) this.selectedRunId = s.runs.find(ofImage)?.id ?? null;
+  }
+
+  /**
+   * Selects a run to show in the viewer. A run of another image is not selected (its layers
+   * belong on that image): an info notice says which image to open.
+   * @returns whether the run is now the selected one
+   */
+  selectRun(runId: string): boolean {
+    const s = this.session;
+    const run = s?.runs.find((r) => r.id === runId);
+    if (!s || !run) return false;
+    if (!isRunOfImage(run, s.image)) {
+      this.notify('info', `Run ${run.id} is of ${run.imageName}${run.imageSha256 ? '' : ' (its image is unknown)'}, not of the open image ${s.image?.name ?? '(none)'}: open ${run.imageName} to show it.`);
+      return false;
+    }
+    this.selectedRunId = runId;
+    return true;
   }
 
   /** Registers what a command does (returns the unregister function). */
@@ -91,21 +129,32 @@ export class AppState {
     }
   }
 
-  /** Calls the API and turns a failure into an error notice (resolves to undefined then). */
-  async attempt<T>(what: string, f: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Calls the API and turns a failure into an error notice (resolves to undefined then): a
+   * headline in the user's words (`userError`), the technical message in its details.
+   * @param what what the user was doing (`Open image`)
+   * @param context what the headline may name: the file the user picked
+   */
+  async attempt<T>(what: string, f: () => Promise<T>, context: { fileName?: string; kind?: string } = {}): Promise<T | undefined> {
     try {
       return await f();
     } catch (e) {
-      const message = e instanceof ApiError ? e.message : `${what}: ${(e as Error).message}`;
-      this.notify('error', message);
+      const technical = e instanceof ApiError ? e.message : `${what}: ${(e as Error).message}`;
+      this.notifyError(userError(what, technical, context));
       return undefined;
     }
   }
 
-  /** Shows a notice (errors stay until dismissed, info for 6 s). */
-  notify(kind: Notice['kind'], text: string): void {
+  /** Shows an error notice with its headline and details (stays until dismissed). */
+  notifyError(error: UserError): void {
     const id = this.nextNotice++;
-    this.notices = [...this.notices, { id, kind, text }];
+    this.notices = [...this.notices, { id, kind: 'error', text: error.headline, detail: error.detail }];
+  }
+
+  /** Shows a notice (errors stay until dismissed, info for 6 s). */
+  notify(kind: Notice['kind'], text: string, detail: string | null = null): void {
+    const id = this.nextNotice++;
+    this.notices = [...this.notices, { id, kind, text, detail }];
     if (kind === 'info') setTimeout(() => this.dismiss(id), 6000);
   }
 

@@ -24,3 +24,19 @@ export function guessDropKind(names: readonly string[], imageOpen: boolean): Fil
   if (/(t1|t2|flair|ct|image|img|_0000)[^/]*\.nii/.test(n)) return 'image';
   return imageOpen ? 'label' : 'image';
 }
+
+/**
+ * Why the first bytes of a file cannot start a NIfTI image, or null when they can: a gzip stream
+ * (1f 8b) or a NIfTI-1 / NIfTI-2 header, whose first 4 bytes are its size, 348 or 540, in either
+ * byte order. Checked in the page before an upload, so a wrong file is refused at once instead
+ * of after all its bytes were sent (the services read and check the whole file again).
+ */
+export function notNiftiReason(head: Uint8Array): string | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return null;
+  if (head.length < 4) return `the file has ${head.length} byte(s), shorter than a NIfTI header`;
+  const view = new DataView(head.buffer, head.byteOffset, 4);
+  const sizes = [view.getInt32(0, true), view.getInt32(0, false)];
+  if (sizes.includes(348) || sizes.includes(540)) return null;
+  const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `its first bytes (${hex}) are neither gzip (1f 8b) nor a NIfTI-1/NIfTI-2 header size (348 or 540)`;
+}

@@ -56,6 +56,27 @@ export function configIdOfTarget(target: EventTarget | null): string | null {
   return title ? title.split('\n')[0] : null;
 }
 
+/**
+ * Ticks of a linear axis over [lo, hi]: about `count` values on a 1-2-5 step, and the number of
+ * decimals that step needs, so that no two tick labels read the same (a Dice range of 0.004 has
+ * ticks 0.0005 apart: three decimals would print "0.932" twice).
+ * @throws RangeError when lo or hi is not finite or hi < lo
+ */
+export function linearTicks(lo: number, hi: number, count = 5): { values: number[]; decimals: number; format: (d: number) => string } {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) throw new RangeError(`linearTicks: need finite lo ≤ hi, got [${lo}, ${hi}]`);
+  const span = hi > lo ? hi - lo : Math.abs(lo) * 1e-3 || 1e-3;
+  const raw = span / Math.max(1, count);
+  const power = Math.floor(Math.log10(raw));
+  const base = 10 ** power;
+  const step = [1, 2, 5, 10].map((m) => m * base).find((st) => st >= raw * 0.999) ?? 10 * base;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const first = Math.ceil(lo / step - 1e-9);
+  const last = Math.floor((hi > lo ? hi : lo + span) / step + 1e-9);
+  const values: number[] = [];
+  for (let k = first; k <= last; k++) values.push(Number((k * step).toFixed(decimals + 2)));
+  return { values, decimals, format: (d: number) => d.toFixed(decimals) };
+}
+
 /** Dice against time per case: configurations coloured by blend, the Pareto front as a step line, the recommendation ringed. */
 export function diceTimePlot(doc: Document, summary: SweepSummary, width = 560): Element {
   const pts = configPoints(summary);
@@ -64,6 +85,8 @@ export function diceTimePlot(doc: Document, summary: SweepSummary, width = 560):
   const lo = Math.min(...dices);
   const hi = Math.max(...dices);
   const pad = Math.max((hi - lo) * 0.15, 0.002);
+  const domain: [number, number] = [Math.max(0, lo - pad), Math.min(1, hi + pad)];
+  const ticks = linearTicks(domain[0], domain[1], 5);
   return Plot.plot({
     document: doc,
     width,
@@ -72,7 +95,7 @@ export function diceTimePlot(doc: Document, summary: SweepSummary, width = 560):
     style: STYLE,
     grid: true,
     x: { label: 'time per case (s) →', zero: true, nice: true },
-    y: { label: '↑ mean Dice', domain: [lo - pad, Math.min(1, hi + pad)], nice: true, tickFormat: (d: number) => d.toFixed(3) },
+    y: { label: '↑ mean Dice', domain, ticks: ticks.values, tickFormat: ticks.format },
     color: { legend: true, type: 'categorical', scheme: 'tableau10' },
     marks: [
       Plot.line(front, { x: 'timeS', y: 'dice', curve: 'step-after', stroke: 'currentColor', strokeDasharray: '5,3', strokeWidth: 1.2, className: 'pareto-front' }),
@@ -88,6 +111,13 @@ export function diceTimePlot(doc: Document, summary: SweepSummary, width = 560):
 /** Time per case against overlap: one line per blend and patch size. */
 export function overlapTimePlot(doc: Document, summary: SweepSummary, width = 560): Element {
   const pts = configPoints(summary).sort((a, b) => a.overlap - b.overlap);
+  // Overlaps are fractions in [0, 1): a single overlap gets a 0.1-wide axis around it (the
+  // default would print "0.000000"), and the ticks carry only the decimals their step needs.
+  const overlaps = pts.map((p) => p.overlap);
+  const oLo = overlaps.length ? Math.min(...overlaps) : 0;
+  const oHi = overlaps.length ? Math.max(...overlaps) : 0.5;
+  const xDomain: [number, number] = oHi - oLo < 0.05 ? [Math.max(0, oLo - 0.05), Math.max(0, oLo - 0.05) + 0.1] : [oLo, oHi];
+  const xTicks = linearTicks(xDomain[0], xDomain[1], 5);
   return Plot.plot({
     document: doc,
     width,
@@ -95,7 +125,7 @@ export function overlapTimePlot(doc: Document, summary: SweepSummary, width = 56
     marginLeft: 56,
     style: STYLE,
     grid: true,
-    x: { label: 'overlap (mean over axes) →', nice: true },
+    x: { label: 'overlap (mean over axes) →', domain: xDomain, ticks: xTicks.values, tickFormat: xTicks.format },
     y: { label: '↑ time per case (s)', zero: true, nice: true },
     color: { legend: true, type: 'categorical', scheme: 'tableau10' },
     marks: [

@@ -1,4 +1,5 @@
-import type { SweepRequest } from '../../shared/api/contract';
+import type { SweepPlanInfo, SweepRequest } from '../../shared/api/contract';
+import { patchAdvice } from '../../shared/recommend/patchAdvice';
 import { PLACEMENTS, type Placement } from '../../shared/grid/placement';
 import { BLEND_MODES } from '../../shared/stitching/types';
 import type { SweepBlend } from '../../shared/sweep/types';
@@ -19,10 +20,23 @@ export interface SweepForm {
   cases: 'current' | 'demo';
 }
 
-/** The form's starting values: the model's trained patch size (first axis) else 64, overlaps 0, 0.25, 0.5, constant + gaussian. */
-export function defaultSweepForm(trainedPatchSize: readonly number[] | null, hasLabels: boolean): SweepForm {
+/**
+ * The sweep's default patch size: the model's trained patch (first axis) else 64, unless
+ * `patchAdvice` would warn about it (smaller than the receptive field): then the receptive
+ * field rounded up to a multiple of 16 (at most the grid's largest extent and 512).
+ */
+export function defaultSweepPatch(trainedPatchSize: readonly number[] | null, receptiveField: readonly number[] | null = null, grid: readonly number[] | null = null): number {
+  const trained = trainedPatchSize?.[0] ?? 64;
+  if (!receptiveField) return trained;
+  const shape = grid ?? receptiveField.map((f) => Math.max(f, trained) + 1);
+  if (patchAdvice([trained, trained, trained].slice(0, shape.length), receptiveField, shape).level === 'ok') return trained;
+  return Math.min(512, grid ? Math.max(...grid) : 512, Math.ceil(Math.max(...receptiveField) / 16) * 16);
+}
+
+/** The form's starting values: {@link defaultSweepPatch}, overlaps 0, 0.25, 0.5, constant + gaussian. */
+export function defaultSweepForm(trainedPatchSize: readonly number[] | null, hasLabels: boolean, receptiveField: readonly number[] | null = null, grid: readonly number[] | null = null): SweepForm {
   return {
-    patchSizes: String(trainedPatchSize?.[0] ?? 64),
+    patchSizes: String(defaultSweepPatch(trainedPatchSize, receptiveField, grid)),
     overlaps: '0, 0.25, 0.5',
     blends: ['constant', 'gaussian'],
     placements: ['stride'],
@@ -84,4 +98,26 @@ export function validateSweepForm(form: SweepForm): SweepFormResult {
       cases: form.cases,
     },
   };
+}
+
+/**
+ * One warning line per patch size of the form smaller than the plan's model's receptive field
+ * (`patchAdvice` on the grid inference runs over), in the order typed; none when the patch sizes
+ * do not parse (the form's own error says why), the receptive field or the grid is unknown.
+ */
+export function sweepPatchWarnings(patchSizes: string, plan: Pick<SweepPlanInfo, 'model' | 'grid'> | null): string[] {
+  const rf = plan?.model?.receptiveField ?? null;
+  const grid = plan?.grid ?? null;
+  const patches = numberList(patchSizes);
+  if (!rf || !grid || typeof patches === 'string') return [];
+  const out: string[] = [];
+  for (const p of patches) {
+    if (!Number.isInteger(p) || p < 1) continue;
+    try {
+      out.push(...patchAdvice(grid.map(() => p), rf, grid).messages);
+    } catch {
+      // a grid or receptive field of another rank: nothing to say about this patch
+    }
+  }
+  return out;
 }

@@ -1,3 +1,5 @@
+import type { JobInfo } from '../../shared/api/contract';
+
 /** A form's validation result: ok with what to send, or one message per invalid field. */
 export type FormCheck = { ok: true } | { ok: false; errors: Partial<Record<string, string>> };
 
@@ -8,8 +10,30 @@ export type FormCheck = { ok: true } | { ok: false; errors: Partial<Record<strin
 export class JobSubmission {
   errors = $state<Partial<Record<string, string>>>({});
   apiError = $state<string | null>(null);
+  /** The id of the job this form queued last (null before the first or after a failed submit). */
   queued = $state<string | null>(null);
   busy = $state(false);
+  /** The queued job's id once it was seen in the job list (plain: written while deriving). */
+  private listed: string | null = null;
+
+  /**
+   * What the form says about the job it queued, derived from the job list (the one source of
+   * truth of job state, fed by the services' `session:changed` / `job:progress` events):
+   * "Queued (job j3)." while queued, "Running (job j3)." while running, nothing once it
+   * finished, failed or was cancelled (the job list says how it ended). Before the list has the
+   * job (its event may arrive after the answer) it is queued; once the list had it, its absence
+   * means it ended and was pruned.
+   */
+  notice(jobs: readonly JobInfo[]): string | null {
+    const id = this.queued;
+    if (!id) return null;
+    const job = jobs.find((j) => j.id === id);
+    if (!job) return this.listed === id ? null : `Queued (job ${id}).`;
+    this.listed = id;
+    if (job.state === 'queued') return `Queued (job ${id}).`;
+    if (job.state === 'running') return `Running (job ${id}).`;
+    return null;
+  }
 
   /**
    * Does nothing while `blocked` (the form's disabled reason); else validates with `check` and,

@@ -2,6 +2,7 @@ import type { ModelInfo, RunSettings } from '../../shared/api/contract';
 import { PLACEMENTS, type Placement } from '../../shared/grid/placement';
 import { BLEND_MODES, type BlendMode } from '../../shared/stitching/types';
 import { INFERENCE_MEASURES, type InferenceMeasure } from '../../shared/engine/inference/inferencePerformance';
+import { defaultPatch, patchAdvice, type PatchAdvice } from '../../shared/recommend/patchAdvice';
 
 /** The run form's raw values (text inputs stay text until validated). */
 export interface RunForm {
@@ -23,11 +24,39 @@ export const PATCH_LIMITS = { min: 4, max: 512 } as const;
 /** Blends offered in the run form: what the stitching core accepts. */
 export const RUN_BLENDS: readonly BlendMode[] = BLEND_MODES;
 
-/** The form's starting values: the model's trained patch size (else 64 per axis), overlap 0.5, gaussian. */
-export function defaultRunForm(model: ModelInfo | null, spatialAxes = 3): RunForm {
+/**
+ * The form's starting values: overlap 0.5, gaussian, and the patch `defaultPatch` gives for the
+ * model and the inference grid (never one the form would warn about; 'whole' is the grid itself:
+ * one window). While the grid is unknown: the model's trained patch size, else 64 per axis.
+ * @param grid the inference grid of the open image and model (`SessionState.inferenceGrid`)
+ */
+export function defaultRunForm(model: ModelInfo | null, grid: readonly number[] | null = null, spatialAxes = 3): RunForm {
   const trained = model?.trainedPatchSize;
-  const patch = trained && trained.length > 0 ? trained.map(String) : new Array<string>(spatialAxes).fill('64');
+  let patch: string[] = trained && trained.length > 0 ? trained.map(String) : new Array<string>(spatialAxes).fill('64');
+  if (model && grid && grid.length === spatialAxes) {
+    try {
+      const p = defaultPatch(trained, model.receptiveField, grid);
+      patch = (p === 'whole' ? grid : p).map(String);
+    } catch {
+      // A trained patch or receptive field of another rank than the grid: keep the fallback.
+    }
+  }
   return { patch, overlap: '0.5', placement: 'stride', blend: 'gaussian', measure: 'absoluteError' };
+}
+
+/**
+ * What the form says about its patch before Run (`patchAdvice`): null while it cannot say
+ * (no model, receptive field or grid known, or the patch is not whole numbers yet).
+ */
+export function runFormAdvice(form: Pick<RunForm, 'patch'>, model: ModelInfo | null, grid: readonly number[] | null | undefined): PatchAdvice | null {
+  if (!model?.receptiveField || !grid) return null;
+  const patch = form.patch.map((p) => Number(String(p ?? '').trim()));
+  if (patch.length === 0 || patch.some((p) => !Number.isInteger(p) || p < 1)) return null;
+  try {
+    return patchAdvice(patch, model.receptiveField, grid);
+  } catch {
+    return null;
+  }
 }
 
 /** What {@link validateRunForm} answers: the settings, or one message per invalid field. */

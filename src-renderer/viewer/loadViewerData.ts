@@ -1,14 +1,19 @@
 import type { RunLayer, RunRecord, SessionState, VolumeData, VolumeInfo } from '../../shared/api/contract';
 import type { Api } from '../../shared/api/transport';
+import { isRunOfImage } from '../jobs/runImages';
 
-/** A key that changes when another image (or label map) is opened: name, path and shape. */
-export function volumeKey(info: Pick<VolumeInfo, 'name' | 'path' | 'shape'> | null): string {
-  return info ? `${info.name}|${info.path ?? ''}|${info.shape.join('x')}` : '';
+/** A key that changes when another image (or label map) is opened: name, path, shape and content hash. */
+export function volumeKey(info: Pick<VolumeInfo, 'name' | 'path' | 'shape' | 'sha256'> | null): string {
+  return info ? `${info.name}|${info.path ?? ''}|${info.shape.join('x')}|${info.sha256 ?? ''}` : '';
 }
 
-/** The run record of an id in the session (null when absent). */
-export function findRun(session: Pick<SessionState, 'runs'>, runId: string | null): RunRecord | null {
-  return runId ? session.runs.find((r) => r.id === runId) ?? null : null;
+/**
+ * The run whose layers the viewer draws: the record of `runId`, only when it is a run of the
+ * open image (null when absent, or a run of another image: its layers are never drawn over this one).
+ */
+export function findRun(session: Pick<SessionState, 'runs' | 'image'>, runId: string | null): RunRecord | null {
+  const run = runId ? session.runs.find((r) => r.id === runId) ?? null : null;
+  return run && isRunOfImage(run, session.image) ? run : null;
 }
 
 /** Fetches every layer a run has, in parallel. */

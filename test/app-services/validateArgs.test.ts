@@ -116,6 +116,8 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
       [{ request: { ...request, cases: 'all' } }, 'sweep:start: request.cases must be one of current, demo, got "all"'],
     ],
   },
+  'sweep:plan': { good: [{ cases: 'demo' }, { cases: 'current' }], bad: [[{ cases: 'all' }, 'sweep:plan: cases must be one of current, demo, got "all"']] },
+  'sweep:openCase': { good: [{ sweepId: 's1', caseId: 'ch2-2mm' }], bad: [[{ sweepId: 's1', caseId: '../x' }, 'sweep:openCase: caseId must be an id']] },
   'sweep:summary': { good: [{ sweepId: 's1' }], bad: [[{}, 'sweep:summary: sweepId is required']] },
   'sweep:map': {
     good: [{ sweepId: 's1', calibrationId: 'p24-o0.5-stride-constant-tta0' }],

@@ -10,9 +10,12 @@ import { AppState } from '../../src-renderer/app/appState.svelte';
 import { commandForKey, isTyping } from '../../src-renderer/app/shortcuts';
 import { guessDropKind, isModelFiles, isNifti } from '../../src-renderer/app/fileKinds';
 
-function run(id: string): RunRecord {
+/** SHA-256 of the image `a.nii.gz` the runs below are of (a stand-in; only equality matters). */
+const A = 'aa'.repeat(32);
+
+function run(id: string, imageSha256: string | null = A, imageName = 'a.nii.gz'): RunRecord {
   return {
-    id, createdAt: '2026-11-27T00:00:00Z', imageName: 'a.nii.gz', labelName: null, modelName: 'm',
+    id, createdAt: '2026-11-27T00:00:00Z', imageName, imageSha256, labelName: null, modelName: 'm',
     settings: { patchSize: [24, 24, 24], overlap: 0.5, placement: 'stride', blend: 'gaussian', measure: 'absoluteError' },
     windows: 8, dice: null, timing: { totalMs: 1, preprocessMs: 0, modelMs: 1, stitchMs: 0, postprocessMs: 0 },
     backend: { name: 'wasm', reason: '' }, layers: ['labels'], hasPerformance: false, hasConsistency: false, warnings: [], dir: '/p/runs/' + id,
@@ -23,8 +26,12 @@ function job(id: string, fraction: number, state: JobInfo['state'] = 'running'):
   return { id, kind: 'inference', label: 'Inference', state, progress: { fraction, phase: 'model', etaMs: 1000, message: '' }, resultId: null, error: null, queuedAt: '', startedAt: null, finishedAt: null };
 }
 
-function session(runs: RunRecord[], jobs: JobInfo[] = []): SessionState {
-  return { project: { dir: '/p', name: 'p', readOnly: false, lockedBy: null }, notices: [], image: null, label: null, model: null, runs, sweeps: [], jobs, recent: [] };
+function image(name: string, sha256: string): NonNullable<SessionState['image']> {
+  return { name, path: `/data/${name}`, shape: [91, 109, 91], spacing: [2, 2, 2], dtype: 'uint8', range: [0, 255], percentiles: [0, 250], modality: 'MR', sha256 };
+}
+
+function session(runs: RunRecord[], jobs: JobInfo[] = [], open: SessionState['image'] = image('a.nii.gz', A)): SessionState {
+  return { project: { dir: '/p', name: 'p', readOnly: false, lockedBy: null }, notices: [], image: open, label: null, model: null, runs, sweeps: [], jobs, recent: [] };
 }
 
 /** An Api whose events the test fires by hand. */
@@ -58,6 +65,34 @@ describe('AppState', () => {
     expect(app.selectedRunId).toBe('r3');
     fire('session:changed', session([run('r2'), run('r1')])); // r3 deleted
     expect(app.selectedRunId).toBeNull();
+  });
+
+  // Issue 12, item 6: before, the selection stayed when another image was opened and the viewer
+  // drew the first image's run over the second (selectedRunId stayed 'r2' here).
+  it('puts the selection aside when another image opens and brings it back when the first is reopened', async () => {
+    const B = 'bb'.repeat(32);
+    const runs = [run('r3', B, 'b.nii.gz'), run('r2'), run('r1')];
+    const { api, fire } = fakeApi(session(runs));
+    const app = new AppState(api);
+    await app.start();
+    expect(app.selectedRunId).toBe('r2'); // the newest run of the open image a, not r3 (of b)
+    app.selectedRunId = 'r1';
+    fire('session:changed', session(runs, [], image('b.nii.gz', B)));
+    expect(app.selectedRunId).toBeNull();
+    expect(app.selectRun('r1')).toBe(false); // a run of a is not shown over b
+    expect(app.selectedRunId).toBeNull();
+    expect(app.notices.map((n) => n.text)).toEqual(['Run r1 is of a.nii.gz, not of the open image b.nii.gz: open a.nii.gz to show it.']);
+    expect(app.selectRun('r3')).toBe(true);
+    fire('session:changed', session(runs, [], image('a.nii.gz', A)));
+    expect(app.selectedRunId).toBe('r1');
+    fire('session:changed', session(runs, [], image('b.nii.gz', B)));
+    expect(app.selectedRunId).toBe('r3');
+    // Same name and shape, other bytes: another image.
+    fire('session:changed', session(runs, [], image('a.nii.gz', 'cc'.repeat(32))));
+    expect(app.selectedRunId).toBeNull();
+    // A run that did not record its image is never selected.
+    fire('session:changed', session([run('r4', null), ...runs], [], image('a.nii.gz', A)));
+    expect(app.selectedRunId).toBe('r1');
   });
 
   it('applies job progress to the jobs without replacing the session', async () => {
@@ -95,7 +130,8 @@ describe('AppState', () => {
     await app.start();
     const result = await app.attempt('Delete run', () => api.call('run:delete', { runId: 'r9' }));
     expect(result).toBeUndefined();
-    expect(app.notices).toEqual([{ id: 1, kind: 'error', text: 'run:delete: no such run r9' }]);
+    // The headline without the channel, the transport's message one click away.
+    expect(app.notices).toEqual([{ id: 1, kind: 'error', text: 'Delete run: no such run r9', detail: 'run:delete: no such run r9' }]);
     app.dismiss(1);
     expect(app.notices).toEqual([]);
     app.stop();

@@ -1,0 +1,136 @@
+/**
+ * End-to-end (issue 12, items 2, 3, 5, 12): the explorer in Debian's Chromium through the browser
+ * transport with the real services. A sweep of the demo case gives a recommendation whose
+ * saving is stated with its verdict and ranges; a sweep whose reference is the image itself gives
+ * no recommendation, only the explanation; the configuration table fits (or scrolls visibly) at
+ * 1280×800, 1600×1000 and 1920×1080; a configuration clicked opens the sweep's own case.
+ * Screenshots: docs/screenshots/explorer-recommendation*.png and explorer-no-recommendation*.png
+ * (also under out/e2e/).
+ */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionState } from '../../shared/api/contract';
+import type { SweepSummary } from '../../shared/sweep/types';
+import { hasChromium } from '../browser/enginePage';
+import { openUpload, result } from '../helpers/hostEnvelopes';
+import { openApp, repo, type AppPage } from './appPage';
+
+const shots = resolve(repo, 'out', 'e2e');
+const docs = resolve(repo, 'docs', 'screenshots');
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 1600, height: 1000 },
+  { width: 1920, height: 1080 },
+];
+
+if (!hasChromium) console.warn('explorer-answers.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
+
+describe.skipIf(!hasChromium)('the explorer states only findings (browser transport, real services)', { timeout: 400_000 }, () => {
+  let app: AppPage;
+  let withRecommendation = '';
+  let withoutRecommendation = '';
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    mkdirSync(docs, { recursive: true });
+    app = await openApp(VIEWPORTS[0], { compute: 'node' });
+  }, 240_000);
+
+  afterAll(async () => {
+    if (app?.log.some((l) => l.startsWith('[pageerror]'))) console.log(app.log.filter((l) => l.startsWith('[pageerror]')).join('\n'));
+    await app?.close();
+  });
+
+  /** Runs a sweep of the open case and answers its id once it is recorded. */
+  async function sweep(request: Record<string, unknown>): Promise<string> {
+    const { jobId } = await app.call<{ jobId: string }>('sweep:start', { request: { placements: ['stride'], repeats: 1, cases: 'current', ...request } });
+    const state = async () => (await app.call<SessionState>('session:get', {})).jobs.find((j) => j.id === jobId);
+    await expect.poll(async () => (await state())?.state, { timeout: 280_000, interval: 1000 }).toMatch(/^(done|failed|cancelled)$/);
+    const job = (await state())!;
+    expect(job.state, JSON.stringify(job.error)).toBe('done');
+    await app.page.getByTestId('tab-explorer').click();
+    return job.resultId!;
+  }
+
+  /** Screenshots of the explorer at 1280×800 and 1920×1080 (docs/screenshots/<name>.png is the 1280×800 one). */
+  async function shoot(name: string): Promise<void> {
+    const { page } = app;
+    for (const vp of [VIEWPORTS[0], VIEWPORTS[2]]) {
+      await page.setViewportSize(vp);
+      await page.waitForTimeout(300);
+      const file = join(shots, `${name}-${vp.width}x${vp.height}.png`);
+      await page.screenshot({ path: file });
+      copyFileSync(file, join(docs, vp === VIEWPORTS[0] ? `${name}.png` : `${name}-${vp.width}x${vp.height}.png`));
+    }
+    await page.setViewportSize(VIEWPORTS[0]);
+  }
+
+  it('states the recommendation\'s saving with its verdict and both ranges', async () => {
+    const { page } = app;
+    withRecommendation = await sweep({ patchSizes: [24], overlaps: [0, 0.25], blends: ['constant', 'gaussian'] });
+    const summary = await app.call<SweepSummary>('sweep:summary', { sweepId: withRecommendation });
+    expect(summary.recommendation).not.toBeNull();
+    await page.getByTestId('tab-explorer').click();
+    await page.getByTestId('sweep-picker').selectOption(withRecommendation);
+    await expect.poll(() => page.getByTestId('recommendation-config').innerText(), { timeout: 60_000 }).toBe(summary.recommendation!.configId);
+    const saving = page.getByTestId('recommendation-saving');
+    const verdict = summary.recommendation!.vsMostExpensive?.time?.verdict;
+    if (verdict) expect(await saving.getAttribute('data-verdict')).toBe(verdict);
+    const text = await saving.innerText();
+    if (verdict === 'faster') expect(text).toMatch(/^Saves .* faster by /);
+    else if (summary.recommendation!.vsMostExpensive) expect(text).not.toMatch(/saves/i);
+    expect(await page.getByTestId('recommendation-time').innerText()).toMatch(/^\d[\d.]* m?s \(\d[\d.]*–\d[\d.]* m?s\)$/);
+    await shoot('explorer-recommendation');
+  });
+
+  it('fits the configuration table, or scrolls it visibly, at 1280×800, 1600×1000 and 1920×1080', async () => {
+    const { page } = app;
+    await page.getByTestId('tab-explorer').click();
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize(vp);
+      await page.waitForTimeout(300);
+      const m = await page.getByTestId('config-table-frame').evaluate((frame) => {
+        const th = [...frame.querySelectorAll('th')].pop()!;
+        const f = frame.getBoundingClientRect();
+        const last = th.getBoundingClientRect();
+        return { clientWidth: frame.clientWidth, scrollWidth: frame.scrollWidth, overflowX: getComputedStyle(frame).overflowX, lastRight: last.right, frameRight: f.right, lastText: th.textContent };
+      });
+      expect(m.lastText).toBe('Windows');
+      // Either every column is inside the frame, or the frame scrolls (auto overflow with a drawn scroll bar).
+      if (m.scrollWidth > m.clientWidth + 1) expect(m.overflowX, `${vp.width}×${vp.height}`).toBe('auto');
+      else expect(m.lastRight, `${vp.width}×${vp.height}`).toBeLessThanOrEqual(m.frameRight + 1);
+      // At 1600×1000 (where the Windows column was hidden) and wider, it fits without scrolling.
+      if (vp.width >= 1600) expect(m.scrollWidth, `${vp.width}×${vp.height}`).toBeLessThanOrEqual(m.clientWidth + 1);
+    }
+    await page.setViewportSize(VIEWPORTS[0]);
+  });
+
+  it('gives no recommendation, only the explanation, when the reference is the image itself', async () => {
+    const { page } = app;
+    const image = join(repo, 'demo', 'data', 'ch2-2mm_t1.nii.gz');
+    result(await openUpload(app.session, 'label', [{ name: 'ch2-2mm_t1.nii.gz', bytes: new Uint8Array(readFileSync(image)) }]));
+    withoutRecommendation = await sweep({ patchSizes: [24], overlaps: [0], blends: ['constant'] });
+    const summary = await app.call<SweepSummary>('sweep:summary', { sweepId: withoutRecommendation });
+    expect(summary.recommendation).toBeNull();
+    expect(summary.noRecommendation).toBeTruthy();
+    await page.getByTestId('sweep-picker').selectOption(withoutRecommendation);
+    await expect.poll(() => page.getByTestId('recommendation-none').innerText(), { timeout: 60_000 }).toBe(summary.noRecommendation!);
+    expect(await page.getByTestId('recommendation').innerText()).not.toMatch(/saves/i);
+    expect(await page.getByTestId('recommendation-saving').count()).toBe(0);
+    await shoot('explorer-no-recommendation');
+  });
+
+  it('shows a clicked configuration on the sweep\'s own case: its labels come back', async () => {
+    const { page } = app;
+    await page.getByTestId('tab-explorer').click();
+    expect((await app.call<SessionState>('session:get', {})).label?.name).toBe('ch2-2mm_t1.nii.gz');
+    await page.getByTestId('sweep-picker').selectOption(withRecommendation);
+    await page.waitForSelector('[data-testid="config-row"][data-config-id="p24-o0-stride-constant-tta0"]', { timeout: 60_000 });
+    await page.locator('[data-testid="config-row"][data-config-id="p24-o0-stride-constant-tta0"]').click();
+    await expect.poll(async () => (await app.call<SessionState>('session:get', {})).label?.name, { timeout: 60_000 }).toBe('ch2-2mm_brain.nii.gz');
+    const s = await app.call<SessionState>('session:get', {});
+    expect(s.image?.name).toBe('ch2-2mm_t1.nii.gz');
+    expect(s.model?.path).toBe(join(repo, 'demo', 'model'));
+  });
+});
