@@ -47,6 +47,10 @@ export function validArgs(channel: RequestChannel): unknown {
       return { runId: 'r1', voxel: [1, 2, 3] };
     case 'sweep:start':
       return { request: { patchSizes: [16, 24], overlaps: [0, 0.5], blends: ['constant', 'gaussian'], placements: ['stride'], repeats: 1, cases: 'current' } };
+    case 'sweep:plan':
+      return { cases: 'demo' };
+    case 'sweep:openCase':
+      return { sweepId: 's1', caseId: 'ch2' };
     case 'sweep:summary':
       return { sweepId: 's1' };
     case 'sweep:map':
@@ -84,4 +88,7 @@ export function validArgs(channel: RequestChannel): unknown {
         },
       };
   }
+  // Every channel has a case: a new channel without one fails the typecheck here (not the fuzz run).
+  const missing: never = channel;
+  throw new Error(`argTemplates: no valid arguments for ${String(missing)}`);
 }

@@ -113,7 +113,7 @@ describe('patchlens infer --out: written whole, reused only for the same result'
     const before = snapshot(out);
     const r = await cli('infer', '--image', image, '--label', label, '--model', modelDir, '--out', out, '--patch', '8', '--backend', 'cpu');
     expect(r.code).toBe(0);
-    expect(r.err).toBe(`infer: ${out} already holds this result (verified): nothing to do\n`);
+    expect(r.err).toBe(`infer: reading ${image} and its labels, checking the model\ninfer: ${out} already holds this result (verified): nothing to do\n`);
     expect(r.out).toBe(first.out);
     expect(snapshot(out)).toEqual(before);
   });

@@ -10,45 +10,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAndStop } from '../helpers/runAndStop';
 import { repoRoot } from '../helpers/sharedData';
 
 const demo = (name: string) => join(repoRoot, 'demo', 'data', name);
 const work = mkdtempSync(join(tmpdir(), 'patchlens-signals-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-interface Stopped {
-  code: number | null;
-  stderr: string;
-  /** Milliseconds from the signal to the exit. */
-  stopMs: number;
-}
-
-/** Runs `patchlens <args>`, sends `signal` once stderr matches `when` (or `when` ms after the start), resolves when the process exited. */
-function runAndStop(args: string[], signal: 'SIGTERM' | 'SIGINT', when: RegExp | number, limitMs = 120_000): Promise<Stopped> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'patchlens.mjs'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let sentAt = 0;
-    const send = () => {
-      if (sentAt) return;
-      sentAt = performance.now();
-      child.kill(signal);
-    };
-    if (typeof when === 'number') setTimeout(send, when);
-    const guard = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`patchlens ${args[0]} did not exit within ${limitMs / 1000} s (signal sent: ${sentAt > 0}):\n${stderr}`));
-    }, limitMs);
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (typeof when !== 'number' && when.test(stderr)) send();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stderr, stopMs: sentAt ? performance.now() - sentAt : -1 });
-    });
-  });
-}
 
 describe('stopping the command line', () => {
   it('SIGTERM mid-inference: exit 143, nothing written to --out', async () => {

@@ -26,6 +26,12 @@ export interface AppPage {
   call<T>(channel: string, args: unknown): Promise<T>;
   /** Opens the app in another tab of the same browser (its own session); its console goes to `log` with a `[tab N]` prefix. */
   openTab(): Promise<Page>;
+  /**
+   * Resolves once `page`'s compute agent is attached (its `compute:attach` was answered with an
+   * agent id, seen on the page's WebSocket): a page is ready before its agent has probed its
+   * backends, and a page job started in between waits for the agent.
+   */
+  agentAttached(page: Page): Promise<void>;
   server: RunningServer;
   projectDir: string;
   /** Console messages and page errors, as they came. */
@@ -66,7 +72,20 @@ export async function openApp(viewport = { width: 1600, height: 1000 }, options:
     const context = await browser.newContext({ viewport, acceptDownloads: true });
     const log: string[] = [];
     let tabs = 0;
+    const attached = new WeakMap<Page, Promise<void>>();
     const watch = (p: Page, prefix: string) => {
+      attached.set(p, new Promise<void>((resolveAttached) => {
+        p.on('websocket', (ws) => {
+          let asked = false;
+          const text = (payload: string | Buffer) => (typeof payload === 'string' ? payload : payload.toString('latin1'));
+          ws.on('framesent', (f) => {
+            if (text(f.payload).includes('compute:attach')) asked = true;
+          });
+          ws.on('framereceived', (f) => {
+            if (asked && text(f.payload).includes('agentId')) resolveAttached();
+          });
+        });
+      }));
       p.on('console', (m) => log.push(`${prefix}[${m.type()}] ${m.text()}${m.location().url ? ` (${m.location().url})` : ''}`));
       p.on('pageerror', (e) => log.push(`${prefix}[pageerror] ${e.message}`));
       p.on('requestfailed', (r) => log.push(`${prefix}[requestfailed] ${r.url()}: ${r.failure()?.errorText ?? ''}`));
@@ -94,7 +113,8 @@ export async function openApp(viewport = { width: 1600, height: 1000 }, options:
       void host;
       return tab;
     };
-    return { page, services, session, call, openTab, server, projectDir, log, close };
+    const agentAttached = (p: Page) => attached.get(p) ?? Promise.reject(new Error('agentAttached: not a page of this app'));
+    return { page, services, session, call, openTab, agentAttached, server, projectDir, log, close };
   } catch (e) {
     await close();
     throw e;

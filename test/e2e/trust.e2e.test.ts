@@ -98,6 +98,8 @@ describe.skipIf(!hasChromium)('trust end to end (browser transport, compute mode
   it('closing a tab ends its page job at once and removes its agent; the other tab still runs page jobs', async () => {
     const tab = await app.openTab();
     const tabSession = await shareSession(app.services, tab);
+    // The job must run on this tab's agent (a job started before the agent attached waits for one).
+    await app.agentAttached(tab);
     await tab.getByTestId('run-inference').click();
     await expect.poll(async () => (await jobOf(tabSession, (j) => j.kind === 'inference'))?.state, { timeout: 60_000, interval: 200 }).toBe('running');
     await tab.close();

@@ -21,6 +21,9 @@ function viewportOf(view: string): Types.IVolumeViewport {
   return getEnabledElement(el)!.viewport as Types.IVolumeViewport;
 }
 
+/** A stand-in SHA-256 shared by the image and its run (the viewer matches runs to images by it). */
+const IMAGE_SHA256 = 'a'.repeat(64);
+
 window.mountViewer = async ({ imageUrl, highBox, runId = 'r1' }) => {
   const res = await fetch(imageUrl);
   if (!res.ok) throw new Error(`test page: GET ${imageUrl} answered ${res.status}`);
@@ -46,10 +49,12 @@ window.mountViewer = async ({ imageUrl, highBox, runId = 'r1' }) => {
     settings: { patchSize: [24, 24, 24], overlap: 0.5, placement: 'fixed', blend: 'gaussian', measure: 'absoluteError' },
     timing: { totalMs: 1, preprocessMs: 0, modelMs: 1, stitchMs: 0, postprocessMs: 0 }, backend: { name: 'cpu', reason: 'test' },
     layers: ['tiledPerformance'], hasPerformance: true, hasConsistency: false, warnings: [], dir: '/tmp/r1',
+    // The viewer draws a run only over its own image (same SHA-256); this hash stands for the demo image's.
+    imageSha256: IMAGE_SHA256,
   } as unknown as RunRecord;
   const session: SessionState = {
     project: { dir: '/tmp', name: 'test', readOnly: false, lockedBy: null }, notices: [],
-    image: { name: 'image.nii.gz', path: null, shape: image.shape, spacing: image.spacing, dtype: 'uint8', range: [lo, hi], percentiles: [lo, hi], modality: 'MR' },
+    image: { name: 'image.nii.gz', path: null, shape: image.shape, spacing: image.spacing, dtype: 'uint8', range: [lo, hi], percentiles: [lo, hi], modality: 'MR', sha256: IMAGE_SHA256 },
     label: null, model: null, runs: [run], sweeps: [], jobs: [], recent: [],
   };
   const inspect = (voxel: number[]): InspectResult => ({
