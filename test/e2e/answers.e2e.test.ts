@@ -4,20 +4,21 @@
  * the runs list names it, opening another image removes the first image's run layers from the
  * viewer and reopening the first shows them again (item 6); a wrong file gets a notice in the
  * user's words with the technical message behind "Details", at once (item 9); the run panel's
- * "Queued" notice follows the job list (item 11). Screenshots at 1280×800 and 1920×1080 go to
- * docs/screenshots/ (receptive-field-warning*.png, runs-two-images*.png, error-details*.png).
+ * "Queued" notice follows the job list (item 11). Screenshots at 1280×800 and 1920×1080
+ * (receptive-field-warning*.png, runs-two-images*.png, error-details*.png) go to out/e2e/, or to
+ * docs/screenshots/ with PATCHLENS_DOCS_SCREENSHOTS=1.
  * Before the issue: no advice (`run-patch-advice` missing), the first image's heatmap row stayed
  * in the overlay list over the second image, the notice was "file:open: image ch2.txt:
  * readNiftiHeader: not a NIfTI file (sizeof_hdr is …)" without details.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../shared/api/contract';
 import { hasChromium } from '../browser/enginePage';
-import { openApp, repo, waitRendered, type AppPage } from './appPage';
+import { docsScreenshotDir, openApp, repo, waitRendered, type AppPage } from './appPage';
 
-const shots = resolve(repo, 'docs', 'screenshots');
+const shots = docsScreenshotDir();
 /** The second image: the demo's mirrored ch2, on the very same grid as the first (same shape, other bytes). */
 const mirrored = join(repo, 'demo', 'data', 'ch2-2mm-mirrored_t1.nii.gz');
 const RUN_OVERLAYS = ['labels', 'probability', 'coverage', 'tiledPerformance', 'tiledConsistency', 'gridOutline', 'error'];

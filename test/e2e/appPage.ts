@@ -203,3 +203,12 @@ export async function stopFrameGaps(page: Page): Promise<number[]> {
     .map(([g]) => g)
     .sort((a, b) => a - b);
 }
+
+/**
+ * Where an end-to-end test saves the screenshots the docs show: `out/e2e/` (gitignored), or
+ * `docs/screenshots/` when `PATCHLENS_DOCS_SCREENSHOTS=1` (refreshing the docs' copies is a
+ * deliberate step, never a side effect of `npm test`).
+ */
+export function docsScreenshotDir(): string {
+  return process.env.PATCHLENS_DOCS_SCREENSHOTS === '1' ? resolve(repo, 'docs', 'screenshots') : resolve(repo, 'out', 'e2e');
+}

@@ -4,8 +4,8 @@
  * saving is stated with its verdict and ranges; a sweep whose reference is the image itself gives
  * no recommendation, only the explanation; the configuration table fits (or scrolls visibly) at
  * 1280×800, 1600×1000 and 1920×1080; a configuration clicked opens the sweep's own case.
- * Screenshots: docs/screenshots/explorer-recommendation*.png and explorer-no-recommendation*.png
- * (also under out/e2e/).
+ * Screenshots: explorer-recommendation*.png and explorer-no-recommendation*.png under out/e2e/,
+ * copied to docs/screenshots/ with PATCHLENS_DOCS_SCREENSHOTS=1.
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,10 +14,10 @@ import type { SessionState } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
 import { hasChromium } from '../browser/enginePage';
 import { openUpload, result } from '../helpers/hostEnvelopes';
-import { openApp, repo, type AppPage } from './appPage';
+import { docsScreenshotDir, openApp, repo, type AppPage } from './appPage';
 
 const shots = resolve(repo, 'out', 'e2e');
-const docs = resolve(repo, 'docs', 'screenshots');
+const docs = docsScreenshotDir();
 const VIEWPORTS = [
   { width: 1280, height: 800 },
   { width: 1600, height: 1000 },
@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
     return job.resultId!;
   }
 
-  /** Screenshots of the explorer at 1280×800 and 1920×1080 (docs/screenshots/<name>.png is the 1280×800 one). */
+  /** Screenshots of the explorer at 1280×800 and 1920×1080 (<name>.png is the 1280×800 one). */
   async function shoot(name: string): Promise<void> {
     const { page } = app;
     for (const vp of [VIEWPORTS[0], VIEWPORTS[2]]) {
@@ -61,7 +61,8 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
       await page.waitForTimeout(300);
       const file = join(shots, `${name}-${vp.width}x${vp.height}.png`);
       await page.screenshot({ path: file });
-      copyFileSync(file, join(docs, vp === VIEWPORTS[0] ? `${name}.png` : `${name}-${vp.width}x${vp.height}.png`));
+      const copy = join(docs, vp === VIEWPORTS[0] ? `${name}.png` : `${name}-${vp.width}x${vp.height}.png`);
+      if (copy !== file) copyFileSync(file, copy);
     }
     await page.setViewportSize(VIEWPORTS[0]);
   }
