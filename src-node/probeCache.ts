@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { BackendChoice, ProbeCache } from '../shared/engine/backend/selectBackend';
+import { PROBE_METHOD, type BackendChoice, type ProbeCache } from '../shared/engine/backend/selectBackend';
 import { writeJsonAtomic } from './fs/atomicWrite';
 
 /** The machine a probe result belongs to: a cached choice is reused only on the same one. */
@@ -11,14 +11,15 @@ function machineKey(): string {
 
 /**
  * The per-machine backend probe cache of the CLI: `$XDG_CACHE_HOME/patchlens/backend-probe.json`
- * (default `~/.cache/…`), ignored when it belongs to another machine or Node version.
+ * (default `~/.cache/…`), ignored when it belongs to another machine or Node version, or was
+ * measured by another probe method ({@link PROBE_METHOD}).
  */
 export function fileProbeCache(path = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'patchlens', 'backend-probe.json')): ProbeCache {
   return {
     load() {
       try {
-        const saved = JSON.parse(readFileSync(path, 'utf8')) as { machine: string; choice: BackendChoice };
-        return saved.machine === machineKey() ? saved.choice : undefined;
+        const saved = JSON.parse(readFileSync(path, 'utf8')) as { machine: string; method?: string; choice: BackendChoice };
+        return saved.machine === machineKey() && saved.method === PROBE_METHOD ? saved.choice : undefined;
       } catch {
         return undefined;
       }
@@ -26,7 +27,7 @@ export function fileProbeCache(path = join(process.env.XDG_CACHE_HOME ?? join(ho
     save(choice) {
       try {
         mkdirSync(dirname(path), { recursive: true });
-        writeJsonAtomic(path, { machine: machineKey(), choice });
+        writeJsonAtomic(path, { machine: machineKey(), method: PROBE_METHOD, choice });
       } catch {
         // A read-only home must not fail the run: the probe simply runs again next time.
       }

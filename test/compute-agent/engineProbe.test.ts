@@ -52,7 +52,7 @@ describe('engine probe request', { timeout: 60_000 }, () => {
     expect(p.probes[1].error).toMatch(/wasm backend is not registered/);
     expect(p.probes[2].ms).toBeGreaterThan(0);
     expect(p.choice).toBe('cpu');
-    expect(p.reason).toMatch(/fastest in a Conv3D-layer probe: cpu \d/);
+    expect(p.reason).toMatch(/fastest in a Conv3D-layer probe \(best of 5 interleaved runs\): cpu \d/);
     expect(Date.parse(p.probedAt!)).toBeGreaterThan(Date.now() - 60_000);
     // The worker keeps its probe (a run's auto reuses it) unless asked for a fresh one.
     const again = await client.probe();

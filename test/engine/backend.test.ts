@@ -36,7 +36,7 @@ describe('backend selection', () => {
     expect(choice.probes.map((p) => p.name)).toEqual(['wasm', 'cpu', 'webgl']);
     expect(choice.probes.find((p) => p.name === 'webgl')!.error).toMatch(/not registered/);
     expect(choice.probes.filter((p) => p.ms! > 0)).toHaveLength(2);
-    expect(choice.reason).toMatch(/fastest in a Conv3D-layer probe: wasm [\d.]+ ms, cpu [\d.]+ ms/);
+    expect(choice.reason).toMatch(/fastest in a Conv3D-layer probe \(best of 5 interleaved runs\): wasm [\d.]+ ms, cpu [\d.]+ ms/);
     expect(saved).toHaveLength(1);
     // the cached choice is reused without probing again
     const again = await selectBackend('auto', { cache: { load: () => saved[0], save: () => undefined } });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { now } from '../../util/clock';
+import { probeRounds } from './probeRounds';
 
 /** Backends PatchLens knows how to use, fastest-first as a fallback order. */
 export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
@@ -10,7 +11,7 @@ export type BackendPreference = 'auto' | (typeof BACKENDS)[number];
 /** The probe of one backend. */
 export interface BackendProbe {
   name: string;
-  /** Milliseconds for the probe workload (median of the timed runs), absent if unusable. */
+  /** Milliseconds for the probe workload (the fastest of its interleaved timed runs), absent if unusable. */
   ms?: number;
   /** Why it could not be used. */
   error?: string;
@@ -116,31 +117,34 @@ export function replaceLostWebglBackend(): boolean {
   return true;
 }
 
+/** Interleaved timed rounds of the probe workload per backend (after one untimed run each). */
+const PROBE_ROUNDS = 5;
+
+/**
+ * Names how the probe measures: a probe cache kept across runs keeps this beside the choice and
+ * drops a choice measured another way (a choice of the back-to-back median probe is re-measured).
+ */
+export const PROBE_METHOD = `conv3d-layer best of ${PROBE_ROUNDS} interleaved`;
+
 /**
  * Times one MeshNet-like layer (a dilated 3×3×3 Conv3D, bias add, ReLU, then a 1×1×1 Conv3D and
  * softmax: the ops that dominate 3-D segmentation models) on the current backend, read back to
- * the CPU: one untimed run to compile, then the median of `runs`.
+ * the CPU. Its inputs are made before the clock starts.
+ * @returns milliseconds of the run
  */
-async function timeWorkload(runs = 3): Promise<number> {
+async function timeWorkloadOnce(): Promise<number> {
   const x = tf.randomUniform([1, 32, 32, 32, 5]) as tf.Tensor5D;
   const f = tf.randomUniform([3, 3, 3, 5, 5]) as tf.Tensor5D;
   const bias = tf.randomUniform([5]);
   const head = tf.randomUniform([1, 1, 1, 5, 3]) as tf.Tensor5D;
   try {
-    const once = async () => {
-      const y = tf.tidy(() => tf.softmax(tf.conv3d(tf.relu(tf.add(tf.conv3d(x, f, 1, 'same', 'NDHWC', 2), bias)) as tf.Tensor5D, head, 1, 'same')));
-      await y.data();
-      y.dispose();
-    };
-    await once();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = now();
-      await once();
-      times.push(now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)];
+    await Promise.all([x.data(), f.data(), bias.data(), head.data()]);
+    const t0 = now();
+    const y = tf.tidy(() => tf.softmax(tf.conv3d(tf.relu(tf.add(tf.conv3d(x, f, 1, 'same', 'NDHWC', 2), bias)) as tf.Tensor5D, head, 1, 'same')));
+    await y.data();
+    const ms = now() - t0;
+    y.dispose();
+    return ms;
   } finally {
     tf.dispose([x, f, bias, head]);
   }
@@ -167,19 +171,35 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
     return { ...cached, renderer: webglRenderer() ?? cached.renderer, reason: `${cached.reason} (cached probe of ${cached.probedAt ?? 'an earlier run'})` };
   }
   const probes: BackendProbe[] = [];
+  const ready: string[] = [];
+  const renderers = new Map<string, string | undefined>();
   for (const name of options.candidates ?? BACKENDS) {
     const ok = await trySetBackend(name);
     if (ok !== true) {
       probes.push({ name, error: ok });
       continue;
     }
-    const renderer = webglRenderer();
+    renderers.set(name, webglRenderer());
     try {
-      probes.push({ name, ms: await timeWorkload(), renderer, software: renderer ? SOFTWARE_RENDERER.test(renderer) : undefined });
+      await timeWorkloadOnce(); // compiles (WebGL shaders, wasm kernels); not timed
+      ready.push(name);
     } catch (e) {
-      probes.push({ name, error: (e as Error).message, renderer });
+      probes.push({ name, error: (e as Error).message, renderer: renderers.get(name) });
     }
   }
+  const timed = await probeRounds(ready, PROBE_ROUNDS, async (name) => {
+    const ok = await trySetBackend(name);
+    if (ok !== true) throw new Error(ok);
+    return timeWorkloadOnce();
+  });
+  for (const name of ready) {
+    const r = timed.get(name)!;
+    const renderer = renderers.get(name);
+    const software = renderer ? SOFTWARE_RENDERER.test(renderer) : undefined;
+    probes.push('error' in r ? { name, error: r.error, renderer } : { name, ms: r.ms, renderer, software });
+  }
+  const candidates: readonly string[] = options.candidates ?? BACKENDS;
+  probes.sort((a, b) => candidates.indexOf(a.name) - candidates.indexOf(b.name));
   const usable = probes.filter((p) => p.ms !== undefined);
   if (usable.length === 0) throw new Error(`selectBackend: no tfjs backend works here (${probes.map((p) => `${p.name}: ${p.error}`).join('; ')})`);
   const hardware = usable.filter((p) => !p.software);
@@ -190,7 +210,7 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
     name: best.name,
     renderer: best.renderer,
     software: best.software,
-    reason: `fastest in a Conv3D-layer probe: ${timing}${hardware.length < usable.length && hardware.length > 0 ? '; software WebGL not preferred' : ''}`,
+    reason: `fastest in a Conv3D-layer probe (best of ${PROBE_ROUNDS} interleaved runs): ${timing}${hardware.length < usable.length && hardware.length > 0 ? '; software WebGL not preferred' : ''}`,
     probes,
     probedAt: new Date().toISOString(),
   };
