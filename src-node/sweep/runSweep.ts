@@ -11,6 +11,7 @@ import { assertLabelMap } from '../../shared/io/labelMap';
 import { datatypeOfArray } from '../../shared/io/niftiDatatypes';
 import type { Volume } from '../../shared/io/volume';
 import type { BlendMode } from '../../shared/stitching/types';
+import { patchAdvice } from '../../shared/recommend/patchAdvice';
 import { normalizeGrid, patchKey, planSweep, SWEEP_BLENDS } from '../../shared/sweep/grid';
 import { mirrorRunner } from '../../shared/sweep/mirrorRunner';
 import { sweepPairs, type Shard } from '../../shared/sweep/pairs';
@@ -374,7 +375,9 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
         calibration,
         fingerprint: fingerprints[c.id],
         reference,
-        warnings: last.warnings,
+        // A patch below the model's receptive field (issue 12, item 1) is said in the result, on
+        // the grid this case ran on, so the report and the explorer say it where `infer` would.
+        warnings: [...patchAdvice(config.patchSize, model.spec.receptiveField, last.grid.domain.size).messages, ...last.warnings],
         finishedAt: new Date().toISOString(),
       };
       if (weightsFrom) result.weightsFrom = weightsFrom;

@@ -2,7 +2,9 @@
 // every case's image and label (as `infer` records them), every result holds the reference
 // check, and a reference that is an intensity image gives no recommendation. Before the fix
 // sweep.json's cases had no imageSha256/labelSha256 (undefined), results had no `reference`, and
-// the image-reference sweep recommended a configuration.
+// the image-reference sweep recommended a configuration. A patch below the receptive field is
+// said in its results (before: only `patchlens sweep`'s stderr said it; the report, the app's
+// sweeps and sweep.json did not).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { readNifti, writeNifti } from '../../shared/io/nifti';
 import type { CaseResult, SweepGrid, SweepSummary } from '../../shared/sweep/types';
 import { runSweep } from '../../src-node/sweep/runSweep';
 import { summarizeSweep } from '../../src-node/sweep/summarizeSweep';
+import { loadReportData } from '../../src-node/report/reportData';
 import { borderModel, fakeSweepModel, tempFolder, writeCase } from './fakeModel';
 
 const tmp = tempFolder('patchlens-sweep-record-');
@@ -52,5 +55,23 @@ describe('a sweep records its inputs and its reference checks', () => {
     const summary = summarizeSweep(dir);
     expect(summary.recommendation).toBeNull();
     expect(summary.noRecommendation).toBe(`case img: ${reason}. Dice against an image means nothing, so there is no recommendation: give this case a label map (the reference segmentation) instead.`);
+  });
+});
+
+describe('a sweep says when a patch is below the receptive field', () => {
+  it('each result of that patch size holds the same warning `infer` prints; the report lists it once with its pairs', async () => {
+    const c = writeCase(tmp.dir, 'rf', [16, 16, 16], 4);
+    const dir = join(tmp.dir, 'sweep-rf');
+    const model = fakeSweepModel(borderModel());
+    model.spec.receptiveField = [11, 11, 11];
+    const rfGrid: SweepGrid = { patchSizes: [[8], [12]], overlaps: [[0]], placements: ['stride'], blends: ['constant'], mirror: [false] };
+    await runSweep({ dir, grid: rfGrid, cases: [c], model, settings: { repeats: 1 }, machine: 'm' });
+    const warning = 'patch 8 < receptive field 11 on every axis: expect border errors; the whole volume (16×16×16) fits in memory and is expected to be better';
+    const byPatch = new Map(results(dir).map((r) => [r.config.patchSize.join('x'), r.warnings]));
+    expect(byPatch.get('8x8x8')).toContain(warning);
+    expect(byPatch.get('12x12x12')!.some((w) => /receptive field/.test(w))).toBe(false);
+    summarizeSweep(dir);
+    const data = await loadReportData(dir);
+    expect(data.warnings.filter((w) => w.includes(warning))).toEqual([expect.stringMatching(/rf × p8-/)]);
   });
 });
