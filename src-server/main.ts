@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildRenderer, rendererStaleReason } from './buildRenderer';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './parseServeArgs';
 import { DOWNLOAD_BASE, startServer } from './startServer';
+import { isRelayedCopy } from '../src-node/relayedSignal';
 
 /** The repository root (this file is src-server/main.ts). */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -49,13 +50,14 @@ async function main(): Promise<void> {
   const { createServiceHost } = await import('../src-node/app/createServiceHost');
   const services = await createServiceHost({ projectDir: args.projectDir, transport: 'http', downloadBase: DOWNLOAD_BASE, log: say, compute: args.compute });
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
-  let stopping = false;
+  let stoppingAt: number | null = null;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingAt !== null) {
+      if (isRelayedCopy(stoppingAt, performance.now())) return; // the same Ctrl+C, passed on by npm or tsx
       say(`serve: ${signal} again, exiting now`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingAt = performance.now();
     say(`serve: ${signal}, closing ...`);
     // Jobs are cancelled and the compute worker stops (terminated when it does not stop at once);
     // whatever is still going after STOP_MS is cut off: every output is written whole (a temp

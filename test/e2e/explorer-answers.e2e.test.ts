@@ -35,7 +35,18 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
     mkdirSync(shots, { recursive: true });
     mkdirSync(docs, { recursive: true });
     app = await openApp(VIEWPORTS[0], { compute: 'node' });
-  }, 240_000);
+    // Both sweeps are made here, so that every test below stands on its own: one of the demo case
+    // (a recommendation), then one whose reference is the image itself (none).
+    withRecommendation = await sweep({ patchSizes: [24], overlaps: [0, 0.25], blends: ['constant', 'gaussian'] });
+    await useImageAsReference();
+    withoutRecommendation = await sweep({ patchSizes: [24], overlaps: [0], blends: ['constant'] });
+  }, 400_000);
+
+  /** Opens the image itself as the reference labels (an intensity image, not labels). */
+  async function useImageAsReference(): Promise<void> {
+    const image = join(repo, 'demo', 'data', 'ch2-2mm_t1.nii.gz');
+    result(await openUpload(app.session, 'label', [{ name: 'ch2-2mm_t1.nii.gz', bytes: new Uint8Array(readFileSync(image)) }]));
+  }
 
   afterAll(async () => {
     if (app?.log.some((l) => l.startsWith('[pageerror]'))) console.log(app.log.filter((l) => l.startsWith('[pageerror]')).join('\n'));
@@ -46,7 +57,9 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
   async function sweep(request: Record<string, unknown>): Promise<string> {
     const { jobId } = await app.call<{ jobId: string }>('sweep:start', { request: { placements: ['stride'], repeats: 1, cases: 'current', ...request } });
     const state = async () => (await app.call<SessionState>('session:get', {})).jobs.find((j) => j.id === jobId);
-    await expect.poll(async () => (await state())?.state, { timeout: 280_000, interval: 1000 }).toMatch(/^(done|failed|cancelled)$/);
+    // A plain loop (expect.poll works only inside a test; the sweeps run in beforeAll).
+    const until = Date.now() + 280_000;
+    while (!/^(done|failed|cancelled)$/.test((await state())?.state ?? '') && Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
     const job = (await state())!;
     expect(job.state, JSON.stringify(job.error)).toBe('done');
     await app.page.getByTestId('tab-explorer').click();
@@ -69,7 +82,6 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
 
   it('states the recommendation\'s saving with its verdict and both ranges', async () => {
     const { page } = app;
-    withRecommendation = await sweep({ patchSizes: [24], overlaps: [0, 0.25], blends: ['constant', 'gaussian'] });
     const summary = await app.call<SweepSummary>('sweep:summary', { sweepId: withRecommendation });
     expect(summary.recommendation).not.toBeNull();
     await page.getByTestId('tab-explorer').click();
@@ -88,6 +100,8 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
   it('fits the configuration table, or scrolls it visibly, at 1280×800, 1600×1000 and 1920×1080', async () => {
     const { page } = app;
     await page.getByTestId('tab-explorer').click();
+    await page.getByTestId('sweep-picker').selectOption(withRecommendation);
+    await page.waitForSelector('[data-testid="config-row"]', { timeout: 60_000 });
     for (const vp of VIEWPORTS) {
       await page.setViewportSize(vp);
       await page.waitForTimeout(300);
@@ -97,6 +111,7 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
         const last = th.getBoundingClientRect();
         return { clientWidth: frame.clientWidth, scrollWidth: frame.scrollWidth, overflowX: getComputedStyle(frame).overflowX, lastRight: last.right, frameRight: f.right, lastText: th.textContent };
       });
+      console.log(`explorer table at ${vp.width}×${vp.height}: scrollWidth ${m.scrollWidth}, clientWidth ${m.clientWidth}`);
       expect(m.lastText).toBe('Windows');
       // Either every column is inside the frame, or the frame scrolls (auto overflow with a drawn scroll bar).
       if (m.scrollWidth > m.clientWidth + 1) expect(m.overflowX, `${vp.width}×${vp.height}`).toBe('auto');
@@ -109,9 +124,7 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
 
   it('gives no recommendation, only the explanation, when the reference is the image itself', async () => {
     const { page } = app;
-    const image = join(repo, 'demo', 'data', 'ch2-2mm_t1.nii.gz');
-    result(await openUpload(app.session, 'label', [{ name: 'ch2-2mm_t1.nii.gz', bytes: new Uint8Array(readFileSync(image)) }]));
-    withoutRecommendation = await sweep({ patchSizes: [24], overlaps: [0], blends: ['constant'] });
+    await page.getByTestId('tab-explorer').click();
     const summary = await app.call<SweepSummary>('sweep:summary', { sweepId: withoutRecommendation });
     expect(summary.recommendation).toBeNull();
     expect(summary.noRecommendation).toBeTruthy();
@@ -124,6 +137,7 @@ describe.skipIf(!hasChromium)('the explorer states only findings (browser transp
 
   it('shows a clicked configuration on the sweep\'s own case: its labels come back', async () => {
     const { page } = app;
+    if ((await app.call<SessionState>('session:get', {})).label?.name !== 'ch2-2mm_t1.nii.gz') await useImageAsReference();
     await page.getByTestId('tab-explorer').click();
     expect((await app.call<SessionState>('session:get', {})).label?.name).toBe('ch2-2mm_t1.nii.gz');
     await page.getByTestId('sweep-picker').selectOption(withRecommendation);

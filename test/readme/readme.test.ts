@@ -135,7 +135,8 @@ const POLICIES: CommandPolicy[] = [
     how: 'not run',
     why: 'a server that runs until stopped, and it builds the renderer first; test/e2e drives it in Chromium',
     check: () => {
-      expect(pkg.scripts.serve).toBe('tsx src-server/main.ts');
+      // In-process tsx (no tsx supervisor between npm and the server; test/transport/serve.test.ts runs it).
+      expect(pkg.scripts.serve).toBe('node --import tsx src-server/main.ts');
       expect(parseServeArgs([], ws).projectDir).toBe(join(homedir(), 'PatchLens'));
     },
   },

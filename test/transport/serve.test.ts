@@ -93,7 +93,8 @@ describe('npm run serve', { timeout: 180_000 }, () => {
     expect(state.project.dir).toBe(project);
     expect(state.image?.name, JSON.stringify(session.envelope)).toMatch(/\.nii(\.gz)?$/);
 
-    // Ctrl+C: SIGINT to the whole process group (npm, sh, tsx, the server). 'close' waits for
+    // Ctrl+C: SIGINT to the whole process group (npm, sh, the server; npm forwards its copy, which
+    // the server takes as the same Ctrl+C: src-node/relayedSignal.ts). 'close' waits for
     // every process holding the output pipes, the server included.
     const closed = new Promise<void>((done) => child!.on('close', () => done()));
     process.kill(-child.pid!, 'SIGINT');
