@@ -170,10 +170,11 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
   if (cached && (await trySetBackend(cached.name)) === true) {
     return { ...cached, renderer: webglRenderer() ?? cached.renderer, reason: `${cached.reason} (cached probe of ${cached.probedAt ?? 'an earlier run'})` };
   }
+  const candidates: readonly string[] = options.candidates ?? BACKENDS;
   const probes: BackendProbe[] = [];
   const ready: string[] = [];
   const renderers = new Map<string, string | undefined>();
-  for (const name of options.candidates ?? BACKENDS) {
+  for (const name of candidates) {
     const ok = await trySetBackend(name);
     if (ok !== true) {
       probes.push({ name, error: ok });
@@ -198,7 +199,6 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
     const software = renderer ? SOFTWARE_RENDERER.test(renderer) : undefined;
     probes.push('error' in r ? { name, error: r.error, renderer } : { name, ms: r.ms, renderer, software });
   }
-  const candidates: readonly string[] = options.candidates ?? BACKENDS;
   probes.sort((a, b) => candidates.indexOf(a.name) - candidates.indexOf(b.name));
   const usable = probes.filter((p) => p.ms !== undefined);
   if (usable.length === 0) throw new Error(`selectBackend: no tfjs backend works here (${probes.map((p) => `${p.name}: ${p.error}`).join('; ')})`);
