@@ -9,12 +9,14 @@
  * reports the fallback (from, to, window, error), leaks no tensor, and gives the labels of the
  * Node cpu run; and that the next webgl run in the same worker gets a fresh context.
  *
- * Needs /usr/bin/chromium (Debian's `chromium` package); skipped with a message without it.
+ * Needs /usr/bin/chromium (Debian's `chromium` package); skipped with a message without it (a
+ * failure with PATCHLENS_REQUIRE_ALL=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineInferenceOptions } from '../../src-renderer/engine/protocol';
 import { agreement, brainCube, cubeOptions, nodeCpuRun } from './engineFixtures';
-import { CHROMIUM, hasChromium, openEnginePage, type EnginePage } from './enginePage';
+import { requireTools } from '../helpers/requireTool';
+import { chromium, openEnginePage, type EnginePage } from './enginePage';
 import type { RunEngineSummary } from './page/runEngineTypes';
 
 /** The input: a 40³ cube of ch2 (8 windows of 24³). */
@@ -23,11 +25,7 @@ const WINDOWS = 8;
 /** Windows done on webgl before the context is lost. */
 const LOSE_AFTER = 3;
 
-if (!hasChromium) {
-  console.warn(`contextLoss.test: SKIPPED — ${CHROMIUM} is missing. Install Debian's Chromium (apt-get install -y chromium); never download a browser.`);
-}
-
-describe.skipIf(!hasChromium)('a lost WebGL context in the engine worker (Chromium, SwiftShader)', { timeout: 120_000 }, () => {
+describe.skipIf(!requireTools('contextLoss.test', [chromium]))('a lost WebGL context in the engine worker (Chromium, SwiftShader)', { timeout: 120_000 }, () => {
   let harness: EnginePage | undefined;
   let cube: Uint8Array;
   let options: EngineInferenceOptions;

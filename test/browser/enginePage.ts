@@ -4,19 +4,20 @@
  * (staticServer.ts), launches Debian's Chromium with SwiftShader WebGL (never a downloaded
  * browser) and opens the page, which exposes `window.runEngine` and `window.probeLostContext`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { chromiumTool } from '../helpers/requireTool';
 import { sharedDir } from '../helpers/sharedData';
 import type { RunEngineArgs, RunEngineSummary } from './page/runEngineTypes';
 import { startStaticServer, type StaticServer } from './staticServer';
 
 /** Debian's Chromium (`apt-get install -y chromium`). */
 export const CHROMIUM = '/usr/bin/chromium';
-/** Whether {@link CHROMIUM} is installed (the browser tests are skipped without it). */
-export const hasChromium = existsSync(CHROMIUM);
+/** {@link CHROMIUM} as the tool the browser suites require (skipped without it; a failure with PATCHLENS_REQUIRE_ALL=1). */
+export const chromium = chromiumTool(CHROMIUM);
 /** Headless Chromium with WebGL2 on the CPU (SwiftShader), nothing from the network. */
 export const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',

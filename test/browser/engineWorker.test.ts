@@ -3,20 +3,20 @@
  * same engine in Node. Builds test/browser/page with Vite, serves it and ../shared's models from
  * 127.0.0.1, and drives `window.runEngine` with playwright-core.
  *
- * Needs /usr/bin/chromium (Debian's `chromium` package); skipped with a message without it.
+ * Needs /usr/bin/chromium (Debian's `chromium` package); skipped with a message without it (a
+ * failure with PATCHLENS_REQUIRE_ALL=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineInferenceOptions } from '../../src-renderer/engine/protocol';
 import { agreement, brainCube, cubeOptions, nodeCpuRun } from './engineFixtures';
-import { CHROMIUM, hasChromium, openEnginePage, type EnginePage, type RunInPageArgs } from './enginePage';
+import { requireTools } from '../helpers/requireTool';
+import { CHROMIUM, chromium, openEnginePage, type EnginePage, type RunInPageArgs } from './enginePage';
 import type { RunEngineSummary } from './page/runEngineTypes';
 
 /** The input: a 40³ cube of ch2 around the brain's centre. */
 const CUBE = 40;
 
-if (!hasChromium) {
-  console.warn(`engineWorker.test: SKIPPED — ${CHROMIUM} is missing. Install Debian's Chromium (apt-get install -y chromium); never download a browser.`);
-}
+const hasChromium = requireTools('engineWorker.test', [chromium]);
 
 describe.skipIf(!hasChromium)(`engine worker in Chromium (${hasChromium ? CHROMIUM : `skipped: ${CHROMIUM} missing, apt-get install -y chromium`})`, { timeout: 180_000 }, () => {
   let harness: EnginePage | undefined;

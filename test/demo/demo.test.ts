@@ -4,7 +4,7 @@
  * committed files; re-making the data needs ../shared/data/mricron (the test says so when it is
  * missing).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { prepareModel, type PreparedModel } from '../../shared/engine/prepareMod
 import { runInference } from '../../shared/engine/inference/runInference';
 import { readModelFolder } from '../../src-node/readModelFolder';
 import { DEFAULT_SOURCE_DIR, DEMO_CASES, makeDemoData, MIRRORED_SHIFT } from '../../scripts/make-demo-data';
+import { fileTool, requireTools } from '../helpers/requireTool';
 import { DEMO_MODEL_FILES, shellAndCentre } from '../../scripts/train-demo-model';
 import { repoRoot } from '../helpers/sharedData';
 
@@ -86,7 +87,7 @@ describe('demo data (scripts/make-demo-data.ts)', () => {
     expect(mismatches).toBe(0);
   });
 
-  it.skipIf(!existsSync(join(DEFAULT_SOURCE_DIR, 'ch2.nii.gz')))('re-making them gives the committed bytes (needs ../shared/data/mricron)', () => {
+  it.runIf(requireTools('demo.test (re-making the demo data)', [fileTool('the MRIcron ch2 images', join(DEFAULT_SOURCE_DIR, 'ch2.nii.gz'), 'put them in ../shared/data/mricron')]))('re-making them gives the committed bytes (needs ../shared/data/mricron)', () => {
     const out = mkdtempSync(join(tmpdir(), 'patchlens-demo-data-'));
     try {
       const r = makeDemoData(out);

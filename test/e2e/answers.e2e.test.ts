@@ -15,7 +15,8 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../shared/api/contract';
-import { hasChromium } from '../browser/enginePage';
+import { chromium } from '../browser/enginePage';
+import { requireTools } from '../helpers/requireTool';
 import { docsScreenshotDir, openApp, repo, waitRendered, type AppPage } from './appPage';
 
 const shots = docsScreenshotDir();
@@ -44,7 +45,7 @@ async function screenshots(app: AppPage, name: string, prepare?: () => Promise<v
 // Generous limits: a run on a shared 2-core machine under load took minutes (limits, not judged times).
 const RUN_WAIT_MS = 420_000;
 
-describe.skipIf(!hasChromium)('answers a careful expert would sign (app)', { timeout: 600_000 }, () => {
+describe.skipIf(!requireTools('answers.e2e', [chromium]))('answers a careful expert would sign (app)', { timeout: 600_000 }, () => {
   let app: AppPage;
 
   beforeAll(async () => {

@@ -13,17 +13,16 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
-import { hasChromium } from '../browser/enginePage';
+import { chromium } from '../browser/enginePage';
+import { commandTool, requireTools } from '../helpers/requireTool';
 import { colorsAt, openApp, repo, setRange, startFrameGaps, stopFrameGaps, waitRendered, type AppPage } from './appPage';
 
 const shots = resolve(repo, 'out', 'e2e');
-const hasPdftoppm = spawnSync('pdftoppm', ['-v']).status === 0;
-
-if (!hasChromium) console.warn('app.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
+const hasPdftoppm = requireTools('app.e2e (the report rendered with pdftoppm)', [commandTool('pdftoppm', 'apt-get install -y poppler-utils')]);
 
 const call = <T>(app: AppPage, channel: string, args: unknown): Promise<T> => app.call<T>(channel, args);
 
-describe.skipIf(!hasChromium)('PatchLens app end to end (browser transport, real services)', { timeout: 300_000 }, () => {
+describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end (browser transport, real services)', { timeout: 300_000 }, () => {
   let app: AppPage;
   let run: RunRecord;
 

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
-import { hasChromium } from '../browser/enginePage';
+import { chromium } from '../browser/enginePage';
+import { requireTools } from '../helpers/requireTool';
 import { openUpload, result } from '../helpers/hostEnvelopes';
 import { docsScreenshotDir, openApp, repo, type AppPage } from './appPage';
 
@@ -24,9 +25,7 @@ const VIEWPORTS = [
   { width: 1920, height: 1080 },
 ];
 
-if (!hasChromium) console.warn('explorer-answers.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
-
-describe.skipIf(!hasChromium)('the explorer states only findings (browser transport, real services)', { timeout: 400_000 }, () => {
+describe.skipIf(!requireTools('explorer-answers.e2e', [chromium]))('the explorer states only findings (browser transport, real services)', { timeout: 400_000 }, () => {
   let app: AppPage;
   let withRecommendation = '';
   let withoutRecommendation = '';

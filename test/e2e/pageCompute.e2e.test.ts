@@ -14,10 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceConnection } from '../../src-node/app/serviceHost';
-import { hasChromium } from '../browser/enginePage';
+import { chromium } from '../browser/enginePage';
+import { requireTools } from '../helpers/requireTool';
 import { colorsAt, openApp, startFrameGaps, stopFrameGaps, waitRendered, type AppPage } from './appPage';
-
-if (!hasChromium) console.warn('pageCompute.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
 
 async function call<T>(conn: Pick<ServiceConnection, 'handle'>, channel: string, args: unknown): Promise<T> {
   const envelope = await conn.handle(channel, args);
@@ -45,6 +44,8 @@ async function nodeWorkerRun(settings: RunRecord['settings']): Promise<RunRecord
     rmSync(projectDir, { recursive: true, force: true });
   }
 }
+
+const hasChromium = requireTools('pageCompute.e2e', [chromium]);
 
 describe.skipIf(!hasChromium)('page compute end to end (browser transport, compute mode page)', { timeout: 300_000 }, () => {
   let app: AppPage;

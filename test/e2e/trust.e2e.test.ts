@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo, SessionState } from '../../shared/api/contract';
 import type { ServiceConnection } from '../../src-node/app/serviceHost';
-import { hasChromium } from '../browser/enginePage';
+import { chromium } from '../browser/enginePage';
+import { requireTools } from '../helpers/requireTool';
 import { openApp, repo, shareSession, waitRendered, type AppPage } from './appPage';
-
-if (!hasChromium) console.warn('trust.e2e: SKIPPED — /usr/bin/chromium is missing (apt-get install -y chromium; never download a browser).');
 
 /**
  * Console lines that are not PatchLens's to fix, each matched exactly enough to be only that line.
@@ -34,7 +33,7 @@ async function jobOf(conn: ServiceConnection, pick: (j: JobInfo) => boolean): Pr
   return 'result' in e ? (e.result as SessionState).jobs.find(pick) : undefined;
 }
 
-describe.skipIf(!hasChromium)('trust end to end (browser transport, compute mode page)', { timeout: 300_000 }, () => {
+describe.skipIf(!requireTools('trust.e2e', [chromium]))('trust end to end (browser transport, compute mode page)', { timeout: 300_000 }, () => {
   let app: AppPage;
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +13,7 @@ import { registerFastConv3D } from '../../shared/engine/kernels/registerFastConv
 import { broadcastKind, registerFastBinaryOps } from '../../shared/engine/kernels/registerFastBinaryOps';
 import { simdInstance } from '../../shared/engine/kernels/wasm/conv3dSimdInstance';
 import { sleb, uleb } from '../../shared/engine/kernels/wasm/wasmEncoder';
+import { fileTool, requireTools } from '../helpers/requireTool';
 import { sharedDir } from '../helpers/sharedData';
 
 type Shape5 = [number, number, number, number, number];
@@ -303,7 +304,7 @@ describe('registerFastConv3D', () => {
   });
 
   const brainchop = resolve(sharedDir, 'models', 'brainchop', 'model5_gw_ae');
-  it.skipIf(!existsSync(resolve(brainchop, 'model.json')))('runs a real brainchop MeshNet (model5_gw_ae) with the same labels (with the fast binary ops too)', async () => {
+  it.runIf(requireTools('conv3d.test (the real MeshNet)', [fileTool('brainchop model5_gw_ae', resolve(brainchop, 'model.json'), 'put the brainchop models in ../shared/models/brainchop')]))('runs a real brainchop MeshNet (model5_gw_ae) with the same labels (with the fast binary ops too)', async () => {
     const json = JSON.parse(readFileSync(resolve(brainchop, 'model.json'), 'utf8'));
     // The model is saved for 256³ inputs; a fully convolutional MeshNet runs on any patch size.
     const input = json.modelTopology.model_config.config.layers[0].config;

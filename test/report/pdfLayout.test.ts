@@ -8,7 +8,7 @@
  * (poppler-utils); without them it is skipped with a message saying which one is missing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPORT_CSS } from '../../src-node/report/reportStyles';
 import { DEFAULT_CHROMIUM } from '../../src-node/report/renderPdf';
 import { writeReport } from '../../src-node/report/writeReport';
+import { chromiumTool, commandTool, requireTools } from '../helpers/requireTool';
 import { buildManyRowsSweep, MANY_ROWS_CASES } from './fixtures/buildManyRowsSweep';
 
 const chromiumPath = process.env.PATCHLENS_CHROMIUM ?? DEFAULT_CHROMIUM;
@@ -27,8 +28,7 @@ function which(cmd: string): string | null {
   }
 }
 const pdftotext = which('pdftotext');
-const missingTools = [existsSync(chromiumPath) ? null : `Chromium (${chromiumPath}; apt-get install -y chromium)`, pdftotext ? null : 'pdftotext (apt-get install -y poppler-utils)'].filter((x) => x !== null);
-if (missingTools.length) console.warn(`pdfLayout.test: skipping the PDF checks: missing ${missingTools.join(' and ')}`);
+const canPdf = requireTools('pdfLayout.test (the PDF checks)', [chromiumTool(chromiumPath), commandTool('pdftotext', 'apt-get install -y poppler-utils')]);
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-report-layout-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -41,7 +41,7 @@ describe('the printed report', () => {
     expect(REPORT_CSS).toMatch(/h2, h3 \{ break-after: avoid;/);
   });
 
-  it.runIf(missingTools.length === 0)('has no page with a single row of a table (12 configurations × 2 cases)', async () => {
+  it.runIf(canPdf)('has no page with a single row of a table (12 configurations × 2 cases)', async () => {
     const dir = buildManyRowsSweep(join(tmp, 'sweep'));
     const written = await writeReport(dir, { now: new Date('2026-11-27T10:00:00.000Z') });
     const pages = (await PDFDocument.load(readFileSync(written.pdf!), { updateMetadata: false })).getPageCount();

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPdfAttachments } from '../../src-node/report/readPdfAttachments';
 import { DEFAULT_CHROMIUM } from '../../src-node/report/renderPdf';
 import { writeReport, type WrittenReport } from '../../src-node/report/writeReport';
+import { chromiumTool, commandTool, requireTools } from '../helpers/requireTool';
 import { externalRefs } from './externalRefs';
 import { buildSweepFixture, CASES, FIXTURE_CONFIG_IDS, FIXTURE_WARNINGS, INPUT_SHA256, MODEL_SHA256 } from './fixtures/buildSweepFixture';
 import { pngStats } from './pngStats';
@@ -30,9 +31,8 @@ function which(cmd: string): string | null {
   }
 }
 const pdftoppm = which('pdftoppm');
-const missingTools = [existsSync(chromiumPath) ? null : `Chromium (${chromiumPath}; apt-get install -y chromium)`, pdftoppm ? null : 'pdftoppm (apt-get install -y poppler-utils)'].filter((x) => x !== null);
-const canPdf = missingTools.length === 0;
-if (!canPdf) console.warn(`writeReport.test: skipping the PDF checks: missing ${missingTools.join(' and ')}`);
+const poppler = 'apt-get install -y poppler-utils';
+const canPdf = requireTools('writeReport.test (the PDF checks)', [chromiumTool(chromiumPath), commandTool('pdftoppm', poppler), commandTool('pdftotext', poppler)]);
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-report-'));
 const NOW = new Date('2026-11-27T10:00:00.000Z');

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_FLAGS, hasChromium } from '../browser/enginePage';
+import { CHROMIUM, CHROMIUM_FLAGS, chromium } from '../browser/enginePage';
+import { requireTools } from '../helpers/requireTool';
 import { startServer, type RunningServer } from '../../src-server/startServer';
 import { DEFAULT_CSP } from '../../src-server/readCsp';
 import { createFakeServices, fakeVolume, type FakeServices } from './fakeServices';
@@ -20,9 +21,7 @@ import './page/types';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-if (!hasChromium) console.warn(`wsTransport.browser.test: SKIPPED — ${CHROMIUM} is missing (apt-get install -y chromium; never download a browser).`);
-
-describe.skipIf(!hasChromium)('WebSocket transport in Chromium', { timeout: 120_000 }, () => {
+describe.skipIf(!requireTools('wsTransport.browser.test', [chromium]))('WebSocket transport in Chromium', { timeout: 120_000 }, () => {
   let outDir: string;
   let services: FakeServices;
   let server: RunningServer;
