@@ -2,6 +2,7 @@ import { axisStarts, cartesianProduct } from '../grid/patchGrid';
 import { patchInterval } from '../grid/patchStarts';
 import type { PatchWindow, WindowPlanOptions } from './types';
 import { assertShape, perAxis } from '../util/validate';
+import { DEFAULT_OVERLAP, DEFAULT_PLACEMENT } from '../settings/defaults';
 import { assertPaddedSize, assertWindowCount, limitOption, MAX_PADDED_BYTES, MAX_WINDOWS, type WindowLimitOptions } from '../grid/windowLimits';
 
 export { MAX_PADDED_BYTES, MAX_WINDOWS, type WindowLimitOptions } from '../grid/windowLimits';
@@ -38,8 +39,8 @@ export function planWindows(shape: readonly number[], options: WindowPlanOptions
   assertShape(fn, 'shape', shape);
   const nd = shape.length;
   const patchSize = perAxis('slidingWindow', 'patchSize', options.patchSize, nd);
-  const overlap = perAxis('slidingWindow', 'overlap', options.overlap ?? 0.25, nd);
-  const placement = perAxis('slidingWindow', 'placement', options.placement ?? 'stride', nd);
+  const overlap = perAxis('slidingWindow', 'overlap', options.overlap ?? DEFAULT_OVERLAP, nd);
+  const placement = perAxis('slidingWindow', 'placement', options.placement ?? DEFAULT_PLACEMENT, nd);
   const maxWindows = limitOption(fn, 'maxWindows', options.maxWindows, MAX_WINDOWS);
   const maxPaddedBytes = limitOption(fn, 'maxPaddedBytes', options.maxPaddedBytes, MAX_PADDED_BYTES);
   const paddedShape = shape.map((s, a) => Math.max(s, patchSize[a]));

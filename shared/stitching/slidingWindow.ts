@@ -9,6 +9,7 @@ import {
   type PatchWindow,
   type Predictor,
   type SlidingWindowOptions,
+  type StitchOptions,
 } from './types';
 import { assertPositiveInteger, describe, product, rowMajorStrides } from '../util/validate';
 import { assertPaddedSize, groupDigits, limitOption, MAX_PADDED_BYTES, type WindowLimitOptions } from '../grid/windowLimits';
@@ -19,7 +20,9 @@ const FN = 'slidingWindow';
  * Sliding-window inference over a predictor: pads axes shorter than the patch, places the
  * windows with `patchGrid`, calls `predict` batch by batch, blends the predicted windows
  * (weighted sum divided by the summed weights, or TorchIO's `crop`), and crops the padding
- * away. The input is never mutated. Defaults follow MONAI: overlap 0.25, constant blending.
+ * away. The input is never mutated. Defaults: `shared/settings`'s overlap (0.5) and placement
+ * (stride); blending `constant`, the exact plain mean (an engine run, `runOnGrid`, defaults to
+ * `DEFAULT_BLEND`). {@link stitchWindows} runs a plan made beforehand.
  *
  * @param input image `{ data, shape: [...spatial, channels] }`, row-major, channels last
  * @param predict the model over a batch of windows
@@ -31,10 +34,34 @@ export async function slidingWindow(
   predict: Predictor,
   options: SlidingWindowOptions & WindowLimitOptions,
 ): Promise<NdArray<Float32Array>> {
+  const { spatial } = checkInput(input);
+  if (options === null || typeof options !== 'object') throw new TypeError(`${FN}: options must be an object with patchSize`);
+  return stitchWindows(input, planWindows(spatial, options), predict, options);
+}
+
+/**
+ * Sliding-window inference over a plan made beforehand (`planWindows` of the input's spatial
+ * shape; the caller plans once and passes the plan on): calls `predict` batch by batch, blends
+ * the predicted windows and crops the padding away, as {@link slidingWindow} does.
+ *
+ * @param input image `{ data, shape: [...spatial, channels] }`, row-major, channels last
+ * @param plan the windows, planned over `input`'s spatial shape
+ * @param predict the model over a batch of windows
+ * @param options blending, batching, padding, progress, cancel
+ * @returns the stitched prediction `{ data, shape: [...spatial, outChannels] }`
+ * @throws RangeError when the plan is of another shape than the input
+ */
+export async function stitchWindows(
+  input: NdArray<NumericArray>,
+  plan: WindowPlan,
+  predict: Predictor,
+  options: StitchOptions & WindowLimitOptions = {},
+): Promise<NdArray<Float32Array>> {
   const { spatial, channels } = checkInput(input);
   if (typeof predict !== 'function') throw new TypeError(`${FN}: predict must be a function, got ${describe(predict)}`);
-  if (options === null || typeof options !== 'object') throw new TypeError(`${FN}: options must be an object with patchSize`);
-  const plan = planWindows(spatial, options);
+  if (plan.shape.length !== spatial.length || plan.shape.some((s, a) => s !== spatial[a])) {
+    throw new RangeError(`${FN}: the plan is for shape ${describe(plan.shape)} but the input's spatial shape is ${describe(spatial)}`);
+  }
   const batchSize = options.batchSize ?? 1;
   assertPositiveInteger(FN, 'batchSize', batchSize);
   // Every buffer sized by the padded frame or the batch is checked before it is allocated.
@@ -159,7 +186,7 @@ function checkInput(input: NdArray<NumericArray>): { spatial: number[]; channels
 }
 
 /** Resolves the `blend` option. */
-function resolveBlend(plan: WindowPlan, options: SlidingWindowOptions): Blend {
+function resolveBlend(plan: WindowPlan, options: StitchOptions): Blend {
   const blend = options.blend ?? 'constant';
   if (blend instanceof Float32Array) {
     const n = product(plan.patchSize);

@@ -38,11 +38,11 @@ export type Predictor = (
   windows: PatchWindow[],
 ) => NdArray<NumericArray> | Promise<NdArray<NumericArray>>;
 
-/** How overlapping windows are combined: a weight map mode, TorchIO's `crop`, or a custom patch-shaped weight map. */
-export type BlendMode = WeightMode | 'crop';
+/** The blend names `slidingWindow` understands: the weight map modes and TorchIO's `crop`. */
+export const BLEND_MODES = ['constant', 'gaussian', 'gaussian-nnunet', 'hann', 'crop'] as const satisfies readonly (WeightMode | 'crop')[];
 
-/** The blend names `slidingWindow` understands. */
-export const BLEND_MODES: readonly BlendMode[] = ['constant', 'gaussian', 'gaussian-nnunet', 'hann', 'crop'];
+/** How overlapping windows are combined: a weight map mode, TorchIO's `crop` (a custom patch-shaped weight map is passed as a Float32Array). */
+export type BlendMode = (typeof BLEND_MODES)[number];
 
 /** How the image is padded where it is shorter than the patch. */
 export type PadMode = 'constant' | 'edge';
@@ -57,15 +57,18 @@ export interface AbortSignalLike {
 export interface WindowPlanOptions {
   /** Patch size: one for all spatial axes or one per axis. */
   patchSize: number | readonly number[];
-  /** Overlap fraction in [0, 1), one or per axis (default 0.25, as MONAI). */
+  /** Overlap fraction in [0, 1), one or per axis (default `DEFAULT_OVERLAP` of `shared/settings`: 0.5). */
   overlap?: number | readonly number[];
   /** `'stride'` (MONAI/TorchIO, default) or `'spread'` (nnU-Net), one or per axis. */
   placement?: Placement | readonly Placement[];
 }
 
-/** Options of `slidingWindow`. */
-export interface SlidingWindowOptions extends WindowPlanOptions {
-  /** Blending (default `'constant'`) or a Float32Array weight map of the patch shape (all > 0). */
+/** Options of `slidingWindow`: where the windows go, and how they are run and stitched. */
+export interface SlidingWindowOptions extends WindowPlanOptions, StitchOptions {}
+
+/** How `stitchWindows` runs and stitches the windows of a plan (`slidingWindow` without the placement). */
+export interface StitchOptions {
+  /** Blending (default `'constant'`, the exact plain mean; engine runs default to `DEFAULT_BLEND`) or a Float32Array weight map of the patch shape (all > 0). */
   blend?: BlendMode | Float32Array;
   /** σ as a fraction of the patch size for the gaussian modes (default 0.125). */
   sigmaScale?: number | readonly number[];

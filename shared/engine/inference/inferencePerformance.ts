@@ -1,11 +1,11 @@
 import { PerformanceMap } from '../../performance/PerformanceMap';
 import type { NumericArray } from '../../stitching/types';
 
-/** Elementwise measures between a predicted window and the same window of the reference labels. */
-export type InferenceMeasure = 'crossEntropy' | 'absoluteError' | 'diceError';
-
 /** The measures `InferencePerformance` understands. */
-export const INFERENCE_MEASURES: readonly InferenceMeasure[] = ['crossEntropy', 'absoluteError', 'diceError'];
+export const INFERENCE_MEASURES = ['crossEntropy', 'absoluteError', 'diceError'] as const;
+
+/** Elementwise measures between a predicted window and the same window of the reference labels. */
+export type InferenceMeasure = (typeof INFERENCE_MEASURES)[number];
 
 /** How predicted classes are compared with reference labels. */
 export type LabelMode = 'classes' | 'foreground';

@@ -15,6 +15,7 @@ import { checkReference, type ReferenceCheck } from './referenceCheck';
 import { runOnGrid, type GridRunOptions } from './runOnGrid';
 import type { WindowPlan } from '../../stitching/planWindows';
 import type { ResampleMode } from '../../io/resample';
+import { DEFAULT_BLEND, DEFAULT_MEASURE, DEFAULT_OVERLAP, DEFAULT_PLACEMENT } from '../../settings/defaults';
 
 const FN = 'runInference';
 
@@ -172,13 +173,13 @@ export async function runInference(input: InferenceInput): Promise<InferenceResu
     toSource: grid.toSource,
     options: {
       patchSize: patchSize === 'whole' ? 'whole' : run.plan.patchSize,
-      overlap: patchSize === 'whole' ? 0 : (options.overlap ?? 0.25),
-      placement: options.placement ?? 'stride',
-      blend: options.blend instanceof Float32Array ? 'custom weight map' : (options.blend ?? 'constant'),
+      overlap: patchSize === 'whole' ? 0 : (options.overlap ?? DEFAULT_OVERLAP),
+      placement: options.placement ?? DEFAULT_PLACEMENT,
+      blend: options.blend instanceof Float32Array ? 'custom weight map' : (options.blend ?? DEFAULT_BLEND),
       sigmaScale: options.sigmaScale ?? 0.125,
       batchSize: options.batchSize ?? 1,
       padMode: options.padMode ?? 'constant',
-      measure: options.measure ?? 'crossEntropy',
+      measure: options.measure ?? DEFAULT_MEASURE,
       diceMode,
       crop: useCrop,
       region: options.region ?? null,

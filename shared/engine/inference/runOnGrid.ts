@@ -4,7 +4,9 @@ import type { PerformanceMap } from '../../performance/PerformanceMap';
 import { cropTrims, planWindows, type WindowPlan } from '../../stitching/planWindows';
 import { now } from '../../util/clock';
 import { yieldToEventLoop } from '../../util/yieldToEventLoop';
-import { slidingWindow } from '../../stitching/slidingWindow';
+import { stitchWindows } from '../../stitching/slidingWindow';
+import { DEFAULT_BLEND, DEFAULT_MEASURE } from '../../settings/defaults';
+import { normalizeWindowSettings } from '../../settings/windowSettings';
 import type { AbortSignalLike, BlendMode, NdArray, NumericArray, PatchWindow } from '../../stitching/types';
 import { ConsistencyTracker } from './consistency';
 import { computeCoverage, type Coverage } from './coverage';
@@ -25,15 +27,17 @@ export interface InferenceProgress {
 export interface GridRunOptions {
   /** Patch size per spatial axis, one for all, or `'whole'` (one window over the whole grid). */
   patchSize: number | number[] | 'whole';
+  /** One for all axes or one per axis, within `OVERLAP_LIMITS` (default `DEFAULT_OVERLAP`: 0.5). */
   overlap?: number | number[];
   placement?: Placement | Placement[];
+  /** Blending (default `DEFAULT_BLEND`: gaussian) or a patch-shaped weight map. */
   blend?: BlendMode | Float32Array;
   sigmaScale?: number | number[];
   batchSize?: number;
   /** `'none'` makes a patch larger than the image an error instead of padding. */
   padMode?: 'constant' | 'edge' | 'none';
   padValue?: number;
-  /** Measure of the patch performance map (default `crossEntropy`). */
+  /** Measure of the patch performance map (default `DEFAULT_MEASURE` of `shared/settings`: absoluteError). */
   measure?: InferenceMeasure;
   /** How predictions are compared with the reference labels (default `classes`). */
   labelMode?: LabelMode;
@@ -68,7 +72,8 @@ const YIELD_MS = 100;
 const FN = 'runInference';
 
 /**
- * Runs a model over a grid by patches: the core's `slidingWindow` around `runner.predict`,
+ * Runs a model over a grid by patches: plans the windows once (settings normalized and checked
+ * by `shared/settings`) and runs the core's `stitchWindows` over that plan around `runner.predict`,
  * with the patch performance map (each predicted window against the same window of `labels`,
  * before stitching), the consistency map and the coverage on the side.
  * @param image `{ data, shape: [...spatial, channels] }` on the model's grid, already normalized
@@ -80,22 +85,17 @@ export async function runOnGrid(image: NdArray<Float32Array>, labels: NumericArr
   if (channels !== runner.channels) {
     throw new RangeError(`${FN}: the model takes ${runner.channels} input channel(s) but the image has ${channels}`);
   }
-  const whole = options.patchSize === 'whole';
-  const patchSize = whole ? spatial : options.patchSize;
-  const overlap = whole ? 0 : (options.overlap ?? 0.25);
+  const windows = normalizeWindowSettings(FN, options, spatial);
   const padMode = options.padMode ?? 'constant';
-  const sizes = typeof patchSize === 'number' ? spatial.map(() => patchSize) : (patchSize as number[]);
-  if (sizes.length !== spatial.length) {
-    throw new RangeError(`${FN}: patch size has ${sizes.length} axes but the image has ${spatial.length} spatial axes`);
-  }
   if (padMode === 'none') {
-    sizes.forEach((p, a) => {
+    windows.patchSize.forEach((p, a) => {
       if (p > spatial[a]) throw new RangeError(`${FN}: patch ${p} is larger than image axis ${a} (${spatial[a]} voxels) and padding is off`);
     });
   }
-  const plan = planWindows(spatial, { patchSize: sizes, overlap, placement: options.placement });
-  const blend = options.blend ?? 'constant';
-  const measure = options.measure ?? 'crossEntropy';
+  // Planned once, here: the maps beside the run and the stitching (`stitchWindows`) use this plan.
+  const plan = planWindows(spatial, windows);
+  const blend = options.blend ?? DEFAULT_BLEND;
+  const measure = options.measure ?? DEFAULT_MEASURE;
   const performance = labels ? new InferencePerformance(plan.patchSize, measure, options.labelMode ?? 'classes') : null;
   const consistency = options.consistency === false || plan.windows.length < 2 ? null : new ConsistencyTracker(plan.patchSize, plan.paddedShape, runner.classes, options.consistencyMaxBytes);
   const patchVoxels = plan.patchSize.reduce((a, b) => a * b, 1);
@@ -130,10 +130,7 @@ export async function runOnGrid(image: NdArray<Float32Array>, labels: NumericArr
     consistency?.add(probs, windows);
     return { data: probs, shape: [b, ...plan.patchSize, classes] };
   };
-  const stitched = await slidingWindow(image, predict, {
-    patchSize: plan.patchSize,
-    overlap,
-    placement: options.placement,
+  const stitched = await stitchWindows(image, plan, predict, {
     blend,
     sigmaScale: options.sigmaScale,
     batchSize: options.batchSize ?? 1,
