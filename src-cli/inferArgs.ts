@@ -1,14 +1,27 @@
-import { BLEND_MODES, PLACEMENTS, type BlendMode, type Placement } from '../shared/index';
-import { INFERENCE_MEASURES, type InferenceMeasure } from '../shared/engine/inference/inferencePerformance';
+import {
+  BATCH_LIMITS,
+  BLEND_MODES,
+  DEFAULT_BLEND,
+  DEFAULT_MEASURE,
+  DEFAULT_OVERLAP,
+  DEFAULT_PLACEMENT,
+  INFERENCE_MEASURES,
+  OVERLAP_LIMITS,
+  PATCH_LIMITS,
+  PLACEMENTS,
+  type BlendMode,
+  type InferenceMeasure,
+  type Placement,
+} from '../shared/settings/index';
 import { BACKENDS, type BackendPreference } from '../shared/engine/backend/selectBackend';
 import { describeRange, formatRange, numberInRange, parseCommandArgs, UsageError, type NumberRange } from './usageError';
 
-/** `--patch`: voxels per axis. */
-export const PATCH_RANGE: NumberRange = { min: 1, max: 1024, integer: true };
-/** `--overlap`: fraction of the patch shared by neighbouring windows (the app offers up to 0.9). */
-export const OVERLAP_RANGE: NumberRange = { min: 0, max: 0.95 };
+/** `--patch`: voxels per axis (`PATCH_LIMITS`, as everywhere). */
+export const PATCH_RANGE: NumberRange = { ...PATCH_LIMITS, integer: true };
+/** `--overlap`: fraction of the patch shared by neighbouring windows (`OVERLAP_LIMITS`, as everywhere). */
+export const OVERLAP_RANGE: NumberRange = { ...OVERLAP_LIMITS };
 /** `--batch`: windows per model call. */
-export const BATCH_RANGE: NumberRange = { min: 1, max: 256, integer: true };
+export const BATCH_RANGE: NumberRange = { ...BATCH_LIMITS, integer: true };
 /** `--max-image-gib`: the largest image (or label map) read, in GiB. */
 export const MAX_IMAGE_GIB_RANGE: NumberRange = { min: 0, max: 64, minExclusive: true };
 /** `--max-image-gib`'s default (2 GiB, as `readNifti`'s). */
@@ -78,13 +91,13 @@ Options:
                          run; default: the model's trained patch size when it covers the receptive field,
                          else whole (one window) when the volume fits in memory, else the smallest multiple
                          of 16 covering the receptive field
-  --overlap <f|a,b,c>    overlap fraction in ${formatRange(OVERLAP_RANGE)}, one or per axis (default 0.5)
-  --placement <p>        ${PLACEMENTS.join(' | ')} (default stride)
-  --blend <b>            ${BLEND_MODES.join(' | ')} (default gaussian)
+  --overlap <f|a,b,c>    overlap fraction in ${formatRange(OVERLAP_RANGE)}, one or per axis (default ${DEFAULT_OVERLAP})
+  --placement <p>        ${PLACEMENTS.join(' | ')} (default ${DEFAULT_PLACEMENT})
+  --blend <b>            ${BLEND_MODES.join(' | ')} (default ${DEFAULT_BLEND})
   --batch <n>            windows per model call, ${formatRange(BATCH_RANGE)} (default 1)
   --backend <b>          auto | ${CLI_BACKENDS.join(' | ')} (default auto: measured once per machine)
   --pad <p>              constant | edge | none: how an image smaller than the patch is padded (default constant)
-  --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: measure of the patch performance map (default crossEntropy)
+  --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: measure of the patch performance map (default ${DEFAULT_MEASURE})
   --dice <m>             classes | foreground | auto: compare labels class by class, or label > 0 (default auto)
   --max-image-gib <n>    largest image or label map to read, in GiB, ${formatRange(MAX_IMAGE_GIB_RANGE)} (default ${DEFAULT_MAX_IMAGE_GIB})
   --force                replace an existing output folder that holds a different earlier run
@@ -160,13 +173,13 @@ export function parseInferArgs(argv: string[]): InferArgs {
     model: v.model ?? '',
     out: v.out ?? '',
     patch,
-    overlap: v.overlap === undefined ? [0.5] : numbers('overlap', v.overlap, OVERLAP_RANGE),
-    placement: choice('placement', v.placement, PLACEMENTS, 'stride'),
-    blend: choice('blend', v.blend, BLEND_MODES, 'gaussian'),
+    overlap: v.overlap === undefined ? [DEFAULT_OVERLAP] : numbers('overlap', v.overlap, OVERLAP_RANGE),
+    placement: choice('placement', v.placement, PLACEMENTS, DEFAULT_PLACEMENT),
+    blend: choice('blend', v.blend, BLEND_MODES, DEFAULT_BLEND),
     batch,
     backend: backendOption(v.backend, fail),
     pad: choice('pad', v.pad, ['constant', 'edge', 'none'] as const, 'constant'),
-    measure: choice('measure', v.measure, INFERENCE_MEASURES, 'crossEntropy'),
+    measure: choice('measure', v.measure, INFERENCE_MEASURES, DEFAULT_MEASURE),
     dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),
     crop: v['no-crop'] !== true,
     consistency: v['no-consistency'] !== true,

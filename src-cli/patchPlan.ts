@@ -1,5 +1,6 @@
 import type { ModelSpec } from '../shared/engine/modelSpec';
 import { defaultPatch, patchAdvice } from '../shared/recommend/patchAdvice';
+import { FALLBACK_PATCH_EDGE } from '../shared/settings/defaults';
 
 /** What the model says about patches: its trained patch and receptive field, per axis, when known. */
 export type PatchFacts = Pick<ModelSpec, 'trainedPatchSize' | 'receptiveField'>;
@@ -63,7 +64,7 @@ export function planSweepPatches(requested: readonly (readonly number[])[] | und
   const cases = () => (grids ??= caseGrids());
   if (requested === undefined) {
     const trained = model.trainedPatchSize;
-    if (field === undefined || (trained !== undefined && !belowField(trained, field))) return { patchSizes: [trained ? [...trained] : [64, 64, 64]], warnings: [] };
+    if (field === undefined || (trained !== undefined && !belowField(trained, field))) return { patchSizes: [trained ? [...trained] : [FALLBACK_PATCH_EDGE, FALLBACK_PATCH_EDGE, FALLBACK_PATCH_EDGE]], warnings: [] };
     const largest = cases().reduce<number[]>((m, c) => c.shape.map((s, a) => Math.max(s, m[a] ?? 0)), []);
     const d = defaultPatch(trained, field, largest);
     return { patchSizes: [d === 'whole' ? largest : d], warnings: [] };

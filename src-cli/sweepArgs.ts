@@ -1,8 +1,18 @@
 import { basename } from 'node:path';
-import { PLACEMENTS, type Placement } from '../shared/index';
-import { INFERENCE_MEASURES, type InferenceMeasure } from '../shared/engine/inference/inferencePerformance';
+import {
+  DEFAULT_SWEEP_BLENDS,
+  DEFAULT_SWEEP_OVERLAPS,
+  DEFAULT_SWEEP_PLACEMENTS,
+  DEFAULT_SWEEP_SETTINGS,
+  INFERENCE_MEASURES,
+  PLACEMENTS,
+  SWEEP_BLENDS,
+  SWEEP_REPEATS_LIMITS,
+  type InferenceMeasure,
+  type Placement,
+  FALLBACK_PATCH_EDGE,
+} from '../shared/settings/index';
 import type { BackendPreference } from '../shared/engine/backend/selectBackend';
-import { SWEEP_BLENDS } from '../shared/sweep/grid';
 import { parseShard, type Shard } from '../shared/sweep/pairs';
 import { DEFAULT_RULE, formatRule, parseRule, RULE_SYNTAX, type SelectionRule } from '../shared/sweep/pareto';
 import type { SweepBlend, SweepCase, SweepSettings } from '../shared/sweep/types';
@@ -10,7 +20,7 @@ import { backendOption, CLI_BACKENDS, BATCH_RANGE, DEFAULT_MAX_IMAGE_GIB, MAX_IM
 import { describeRange, formatRange, numberInRange, parseCommandArgs, UsageError, type NumberRange } from './usageError';
 
 /** `--repeats`: timed runs per configuration and case. */
-export const REPEATS_RANGE: NumberRange = { min: 1, max: 100, integer: true };
+export const REPEATS_RANGE: NumberRange = { ...SWEEP_REPEATS_LIMITS, integer: true };
 /** `--shard i/n`: the largest n. */
 export const MAX_SHARDS = 10000;
 
@@ -70,20 +80,20 @@ Grid (comma-separated lists; per-axis values joined with x, e.g. 64x64x32):
   --patch <list>         patch sizes, integers in ${formatRange(PATCH_RANGE)}; a size below the model's receptive
                          field is warned about before the run (default: the model's trained patch size when
                          it covers the receptive field, else one window over the whole volume when it fits,
-                         else the smallest multiple of 16 covering the receptive field; 64 when both are unknown)
-  --overlap <list>       overlaps in ${formatRange(OVERLAP_RANGE)} (default 0,0.25,0.5)
-  --placement <list>     ${PLACEMENTS.join(', ')} (default stride)
-  --blend <list>         ${SWEEP_BLENDS.join(', ')} (default constant,gaussian)
+                         else the smallest multiple of 16 covering the receptive field; ${FALLBACK_PATCH_EDGE} when both are unknown)
+  --overlap <list>       overlaps in ${formatRange(OVERLAP_RANGE)} (default ${DEFAULT_SWEEP_OVERLAPS.join(',')})
+  --placement <list>     ${PLACEMENTS.join(', ')} (default ${DEFAULT_SWEEP_PLACEMENTS.join(',')})
+  --blend <list>         ${SWEEP_BLENDS.join(', ')} (default ${DEFAULT_SWEEP_BLENDS.join(',')})
                          performance-weighted: weights from the patch size's calibration map
                          (lower error → higher weight), one calibration run per patch size
   --mirror <list>        off, on: mirroring test-time augmentation, 8 flips (default off)
 
 Runs:
-  --repeats <n>          timed runs per configuration and case, ${formatRange(REPEATS_RANGE)} (default 3)
+  --repeats <n>          timed runs per configuration and case, ${formatRange(REPEATS_RANGE)} (default ${DEFAULT_SWEEP_SETTINGS.repeats})
   --warmup <w>           patch (default: one untimed run per patch size), each (one per
                          configuration and case), none
-  --batch <n>            windows per model call, ${formatRange(BATCH_RANGE)} (default 1)
-  --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: the patch performance map's measure (default absoluteError)
+  --batch <n>            windows per model call, ${formatRange(BATCH_RANGE)} (default ${DEFAULT_SWEEP_SETTINGS.batchSize})
+  --measure <m>          ${INFERENCE_MEASURES.join(' | ')}: the patch performance map's measure (default ${DEFAULT_SWEEP_SETTINGS.measure})
   --dice <m>             classes | foreground | auto (default auto)
   --no-crop              do not crop to the head's bounding box even if the model asks for it
   --backend <b>          auto | ${CLI_BACKENDS.join(' | ')} (default auto: measured once per machine)
@@ -243,15 +253,15 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
     cases,
     out: v.out ?? '',
     patch: v.patch === undefined ? undefined : vectors('patch', v.patch, PATCH_RANGE),
-    overlap: vectors('overlap', v.overlap ?? '0,0.25,0.5', OVERLAP_RANGE),
-    placement: choices('placement', v.placement, PLACEMENTS, ['stride']),
-    blend: choices('blend', v.blend, SWEEP_BLENDS, ['constant', 'gaussian']),
+    overlap: v.overlap === undefined ? DEFAULT_SWEEP_OVERLAPS.map((o) => [o]) : vectors('overlap', v.overlap, OVERLAP_RANGE),
+    placement: choices('placement', v.placement, PLACEMENTS, [...DEFAULT_SWEEP_PLACEMENTS]),
+    blend: choices('blend', v.blend, SWEEP_BLENDS, [...DEFAULT_SWEEP_BLENDS]),
     mirror: choices('mirror', v.mirror, ['off', 'on'] as const, ['off']).map((m) => m === 'on'),
-    repeats: integer('repeats', v.repeats, 3, REPEATS_RANGE),
-    warmup: choice('warmup', v.warmup, ['patch', 'each', 'none'] as const, 'patch'),
-    batch: integer('batch', v.batch, 1, BATCH_RANGE),
-    measure: choice('measure', v.measure, INFERENCE_MEASURES, 'absoluteError'),
-    dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),
+    repeats: integer('repeats', v.repeats, DEFAULT_SWEEP_SETTINGS.repeats, REPEATS_RANGE),
+    warmup: choice('warmup', v.warmup, ['patch', 'each', 'none'] as const, DEFAULT_SWEEP_SETTINGS.warmup),
+    batch: integer('batch', v.batch, DEFAULT_SWEEP_SETTINGS.batchSize, BATCH_RANGE),
+    measure: choice('measure', v.measure, INFERENCE_MEASURES, DEFAULT_SWEEP_SETTINGS.measure),
+    dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, DEFAULT_SWEEP_SETTINGS.diceMode),
     crop: v['no-crop'] !== true,
     shard,
     backend: backendOption(v.backend, fail),

@@ -22,13 +22,13 @@ describe('patchlens infer: numeric options and their ranges', () => {
     expect(bad('--patch', '64,64')).toThrow('infer: --patch takes one value or three (one per axis); got 2');
   });
 
-  it('--overlap: numbers in [0, 0.95], one or per axis', () => {
+  it('--overlap: numbers in [0, 0.9], one or per axis', () => {
     expect(parse().overlap).toEqual([0.5]);
     expect(parse('--overlap', '0').overlap).toEqual([0]);
-    expect(parse('--overlap', '0.95').overlap).toEqual([0.95]);
+    expect(parse('--overlap', '0.9').overlap).toEqual([0.9]);
     expect(parse('--overlap', '.25,0.5,0').overlap).toEqual([0.25, 0.5, 0]);
-    expect(bad('--overlap', '0.96')).toThrow(new UsageError('infer: --overlap must be a number in [0, 0.95] (one value, or one per axis separated by commas); got "0.96"'));
-    for (const v of ['1', '1.2', '-0.1', '5e-1', 'NaN', '']) expect(bad(`--overlap=${v}`), v).toThrow(/^infer: --overlap must be a number in \[0, 0\.95\]/);
+    expect(bad('--overlap', '0.91')).toThrow(new UsageError('infer: --overlap must be a number in [0, 0.9] (one value, or one per axis separated by commas); got "0.91"'));
+    for (const v of ['0.95', '1', '1.2', '-0.1', '5e-1', 'NaN', '']) expect(bad(`--overlap=${v}`), v).toThrow(/^infer: --overlap must be a number in \[0, 0\.9\]/);
   });
 
   it('--batch: an integer in 1..256', () => {
@@ -53,7 +53,7 @@ describe('patchlens infer: numeric options and their ranges', () => {
   });
 
   it('the help text gives every range and the new options', () => {
-    for (const text of ['integers in 1..1024', 'overlap fraction in [0, 0.95]', 'windows per model call, 1..256', '--max-image-gib <n>', 'in GiB, (0, 64] (default 2)', '--force']) {
+    for (const text of ['integers in 1..1024', 'overlap fraction in [0, 0.9]', 'windows per model call, 1..256', '--max-image-gib <n>', 'in GiB, (0, 64] (default 2)', '--force']) {
       expect(INFER_HELP).toContain(text);
     }
   });

@@ -15,11 +15,11 @@ describe('patchlens sweep: numeric options and their ranges', () => {
     for (const v of ['0', '1025', '64x0x64', '-8', '32.5']) expect(bad(`--patch=${v}`), v).toThrow(/^sweep: --patch must be an integer in 1\.\.1024/);
   });
 
-  it('--overlap: numbers in [0, 0.95]', () => {
+  it('--overlap: numbers in [0, 0.9]', () => {
     expect(parse().overlap).toEqual([[0], [0.25], [0.5]]);
-    expect(parse('--overlap', '0.95,0.5x0.5x0').overlap).toEqual([[0.95], [0.5, 0.5, 0]]);
-    expect(bad('--overlap', '0,1')).toThrow(new UsageError('sweep: --overlap must be a number in [0, 0.95] per value, comma-separated (per axis: 64x64x32); got "1"'));
-    for (const v of ['0.99', '-0.25', 'half']) expect(bad(`--overlap=${v}`), v).toThrow(/^sweep: --overlap must be a number in \[0, 0\.95\]/);
+    expect(parse('--overlap', '0.9,0.5x0.5x0').overlap).toEqual([[0.9], [0.5, 0.5, 0]]);
+    expect(bad('--overlap', '0,1')).toThrow(new UsageError('sweep: --overlap must be a number in [0, 0.9] per value, comma-separated (per axis: 64x64x32); got "1"'));
+    for (const v of ['0.95', '0.99', '-0.25', 'half']) expect(bad(`--overlap=${v}`), v).toThrow(/^sweep: --overlap must be a number in \[0, 0\.9\]/);
   });
 
   it('--repeats 1..100, --batch 1..256', () => {
@@ -44,7 +44,7 @@ describe('patchlens sweep: numeric options and their ranges', () => {
   });
 
   it('the help text gives every range and the new options', () => {
-    for (const text of ['integers in 1..1024', 'overlaps in [0, 0.95]', 'timed runs per configuration and case, 1..100', 'windows per model call, 1..256', '(0 ≤ i < n ≤ 10000)', '--max-image-gib <n>', '(0, 64] (default 2)', '--force']) {
+    for (const text of ['integers in 1..1024', 'overlaps in [0, 0.9]', 'timed runs per configuration and case, 1..100', 'windows per model call, 1..256', '(0 ≤ i < n ≤ 10000)', '--max-image-gib <n>', '(0, 64] (default 2)', '--force']) {
       expect(SWEEP_HELP).toContain(text);
     }
   });

@@ -118,7 +118,7 @@ describe('patchlens CLI', () => {
     it('an unknown flag or value, a missing required flag, an unknown command', async () => {
       expectOneLine(await cli('infer', '--image', small, '--model', model5, '--out', tmp, '--frobnicate'), 2, /Unknown option '--frobnicate'/);
       expectOneLine(await cli('infer', '--image', small, '--model', model5, '--out', tmp, '--blend', 'median'), 2, /--blend must be one of constant, gaussian, gaussian-nnunet, hann, crop; got "median"/);
-      expectOneLine(await cli('infer', '--image', small, '--model', model5, '--out', tmp, '--overlap', '1.2'), 2, /--overlap must be a number in \[0, 0.95\]/);
+      expectOneLine(await cli('infer', '--image', small, '--model', model5, '--out', tmp, '--overlap', '1.2'), 2, /--overlap must be a number in \[0, 0.9\]/);
       expectOneLine(await cli('infer', '--image', small, '--model', model5, '--out', tmp, '--patch', '0'), 2, /--patch must be an integer in 1..1024 or whole/);
       expectOneLine(await cli('infer', '--image', small, '--model', model5, '--out', tmp, '--backend', 'cuda'), 2, /--backend must be one of auto, wasm, cpu; got "cuda"$/);
       expectOneLine(await cli('infer', '--model', model5, '--out', tmp), 2, /--image is required/);

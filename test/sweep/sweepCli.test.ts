@@ -93,7 +93,7 @@ describe('patchlens sweep (arguments)', () => {
     expect(bad('--case', 'i:l', '--out', 'o')).toThrow(/sweep: --model is required/);
     expect(bad('--model', 'm', '--out', 'o')).toThrow(/--case <image>:<label> is required/);
     expect(bad(...base, '--case', 'just-one-file')).toThrow(/--case takes <image>:<label>/);
-    expect(bad(...base, '--overlap', '0,1')).toThrow(/--overlap must be a number in \[0, 0.95\].*got "1"/);
+    expect(bad(...base, '--overlap', '0,1')).toThrow(/--overlap must be a number in \[0, 0.9\].*got "1"/);
     expect(bad(...base, '--patch', '64x64')).toThrow(/--patch "64x64": give one value or three/);
     expect(bad(...base, '--blend', 'gaussian,median')).toThrow(/--blend takes constant, gaussian, gaussian-nnunet, hann, crop, performance-weighted .*got "median"/);
     expect(bad(...base, '--mirror', 'yes')).toThrow(/--mirror takes off, on/);
