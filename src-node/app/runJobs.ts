@@ -16,6 +16,7 @@ import { fileProbeCache } from '../probeCache';
 import { readModelFolder } from '../readModelFolder';
 import { REPORT_FILES, reportTargetsFor, writeReport } from '../report/writeReport';
 import { readSweepFile } from '../sweep/sweepFolder';
+import { demoCases, demoModelDir } from './bundledDemo';
 import type { HostContext } from './hostContext';
 import { PAGE_COMPUTE_LIMITS, routeToPage, type PageAgent } from './pageCompute';
 import { PROJECT_LAYOUT, RUN_INPUTS_FILE } from './projectStore';
@@ -31,19 +32,6 @@ export interface RunInputs {
   imagePath: string;
   labelPath: string | null;
   model: ModelRef;
-}
-
-/** A demo case: the file names in cases.json, resolved. */
-export function demoCases(demoDir: string): { name: string; image: string; label: string }[] {
-  const file = join(demoDir, 'data', 'cases.json');
-  let parsed: { cases?: { name: string; image: string; label: string }[] };
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
-  } catch (e) {
-    throw fail('not-found', `the bundled demo is missing or unreadable (${file}): ${(e as Error).message}`);
-  }
-  if (!Array.isArray(parsed.cases) || parsed.cases.length === 0) throw fail('not-found', `the bundled demo lists no cases (${file})`);
-  return parsed.cases.map((c) => ({ name: c.name, image: join(demoDir, 'data', c.image), label: join(demoDir, 'data', c.label) }));
 }
 
 /** A sweep case id from a file name (letters, digits, `.`, `_`, `-`; no `__`). */
@@ -185,11 +173,6 @@ async function pageTaskInput(ctx: HostContext, inputs: RunInputs, settings: Requ
     settings: { ...settings, patchSize: [...settings.patchSize] },
     backend: ctx.options.pageBackend ?? 'auto',
   };
-}
-
-/** The bundled demo's model folder (what a sweep of the demo cases always runs). */
-export function demoModelDir(demoDir: string): string {
-  return join(demoDir, 'model');
 }
 
 /** The cases a sweep request names: the open image and labels, or the bundled demo's. */

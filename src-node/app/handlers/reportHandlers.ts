@@ -1,0 +1,14 @@
+import type { RequestChannel } from '../../../shared/api/contract';
+import type { HostContext } from '../hostContext';
+import { exportReport } from '../runJobs';
+import type { HandlerTable } from './callContext';
+
+/** The channels of sweep reports (HTML + PDF + JSON). */
+export type ReportChannel = Extract<RequestChannel, `report:${string}`>;
+
+/** The handlers of {@link ReportChannel}. */
+export function reportHandlers(host: HostContext): HandlerTable<ReportChannel> {
+  return {
+    'report:export': async ({ session }, { sweepId, replace }) => exportReport(host, session, sweepId, replace === true),
+  };
+}
