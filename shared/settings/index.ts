@@ -21,6 +21,6 @@ export {
 } from './limits';
 export { DEFAULT_BLEND, DEFAULT_MEASURE, DEFAULT_OVERLAP, DEFAULT_PLACEMENT, FALLBACK_PATCH_EDGE } from './defaults';
 export { DEFAULT_SWEEP_BLENDS, DEFAULT_SWEEP_OVERLAPS, DEFAULT_SWEEP_PLACEMENTS, DEFAULT_SWEEP_SETTINGS } from './sweepDefaults';
-export { checkOneOf, checkOverlap, checkPatchEdge, checkRunSettings, RUN_SETTINGS_KEYS, SettingsError, type ErrorClass, type RunSettings } from './runSettings';
+export { checkOneOf, checkOverlap, checkPatchEdge, checkRunSettings, DEFAULT_RUN_SETTINGS, RUN_SETTINGS_KEYS, SettingsError, type ErrorClass, type RunSettings } from './runSettings';
 export { normalizeWindowSettings, type WindowSettings, type WindowSettingsInput } from './windowSettings';
 export { toEngineOptions, type EngineSettingsOptions } from './toEngineOptions';

@@ -2,6 +2,7 @@ import { PLACEMENTS, type Placement } from '../grid/placement';
 import { BLEND_MODES, type BlendMode } from '../stitching/types';
 import { INFERENCE_MEASURES, type InferenceMeasure } from '../engine/inference/inferencePerformance';
 import { describe } from '../util/validate';
+import { DEFAULT_BLEND, DEFAULT_MEASURE, DEFAULT_OVERLAP, DEFAULT_PLACEMENT } from './defaults';
 import { intervalText, isOverlap, isPatchEdge, OVERLAP_LIMITS, PATCH_LIMITS } from './limits';
 
 /** Settings of one inference run (what the app's run form makes and a run record keeps). */
@@ -15,6 +16,9 @@ export interface RunSettings {
   /** Measure of the patch performance map. */
   measure: InferenceMeasure;
 }
+
+/** A run's settings when nobody chose them (the patch comes from the model and the image: `defaultPatch`). */
+export const DEFAULT_RUN_SETTINGS: Readonly<Omit<RunSettings, 'patchSize'>> = { overlap: DEFAULT_OVERLAP, placement: DEFAULT_PLACEMENT, blend: DEFAULT_BLEND, measure: DEFAULT_MEASURE };
 
 /** The keys of {@link RunSettings}, in the order the errors name them. */
 export const RUN_SETTINGS_KEYS = ['patchSize', 'overlap', 'placement', 'blend', 'measure'] as const;

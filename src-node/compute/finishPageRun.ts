@@ -10,6 +10,7 @@ import { toModelGrid } from '../../shared/engine/inference/modelGrid';
 import type { InferenceResult } from '../../shared/engine/inference/runInference';
 import { PerformanceMap } from '../../shared/performance/PerformanceMap';
 import { planWindows } from '../../shared/stitching/planWindows';
+import { normalizeWindowSettings } from '../../shared/settings/windowSettings';
 import { ComputeError } from './computeError';
 import { writeRunFolder } from './writeRunFolder';
 
@@ -50,10 +51,10 @@ export function finishPageRun(input: PageRunInput): Omit<RunRecord, 'dir'> {
   if (!same(r.labels.shape, shape)) bad(`the result's labels have shape [${r.labels.shape}] but the image ${image.name} has [${shape}]`);
   const grid = toModelGrid(image.volume, label?.volume ?? null, model.spec);
   if (!same(r.grid.shape, grid.image.shape)) bad(`the result's model grid [${r.grid.shape}] is not the model's grid of this image [${grid.image.shape}]`);
-  const patchSize = settings.patchSize.length === 1 ? r.grid.domain.size.map(() => settings.patchSize[0]) : settings.patchSize;
   let plan;
   try {
-    plan = planWindows(r.grid.domain.size, { patchSize, overlap: settings.overlap, placement: settings.placement });
+    // The normalization `runOnGrid` plans with (one value per axis, the same limits).
+    plan = planWindows(r.grid.domain.size, normalizeWindowSettings(FN, settings, r.grid.domain.size));
   } catch (e) {
     return bad(`the run's settings do not plan over the inference box [${r.grid.domain.size}]: ${(e as Error).message}`);
   }

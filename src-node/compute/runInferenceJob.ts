@@ -6,6 +6,8 @@ import type { PreparedModel } from '../../shared/engine/prepareModel';
 import { runInference, type InferenceResult } from '../../shared/engine/inference/runInference';
 import type { InferenceProgress } from '../../shared/engine/inference/runOnGrid';
 import { now } from '../../shared/util/clock';
+import { checkRunSettings, SettingsError } from '../../shared/settings/runSettings';
+import { toEngineOptions } from '../../shared/settings/toEngineOptions';
 import { ComputeError } from './computeError';
 import { writeRunFolder } from './writeRunFolder';
 
@@ -66,15 +68,7 @@ export async function runInferenceJob(input: InferenceJobInput): Promise<Omit<Ru
         label: label?.volume ?? null,
         runner: model.runner,
         spec: model.model.spec,
-        options: {
-          patchSize: settings.patchSize,
-          overlap: settings.overlap,
-          placement: settings.placement,
-          blend: settings.blend,
-          measure: settings.measure,
-          signal,
-          onProgress: onEngine,
-        },
+        options: { ...toEngineOptions(settings), signal, onProgress: onEngine },
       });
     } catch (e) {
       if (signal?.aborted) throw e;
@@ -108,11 +102,9 @@ function checkInput(input: InferenceJobInput): void {
   if (label && label.volume.shape.length !== 3) throw new ComputeError('bad-input', `${FN}: the label map ${label.name} must be 3-D, got shape [${label.volume.shape}]`);
   if (model.model.inputShape.spatialRank !== 3) throw new ComputeError('bad-input', `${FN}: the model ${model.name} takes ${model.model.inputShape.spatialRank}-D patches but the image is 3-D`);
   if (model.model.inputShape.channels !== 1) throw new ComputeError('bad-input', `${FN}: the model ${model.name} takes ${model.model.inputShape.channels} input channels but the image has 1`);
-  const ps = settings.patchSize;
-  if (!Array.isArray(ps) || ps.length < 1 || !ps.every((p) => Number.isInteger(p) && p >= 1)) {
-    throw new ComputeError('bad-request', `${FN}: settings.patchSize must be positive integers, got ${JSON.stringify(ps)}`);
-  }
-  if (!(typeof settings.overlap === 'number' && settings.overlap >= 0 && settings.overlap < 1)) {
-    throw new ComputeError('bad-request', `${FN}: settings.overlap must be in [0, 1), got ${JSON.stringify(settings.overlap)}`);
+  try {
+    checkRunSettings(settings, FN);
+  } catch (e) {
+    throw e instanceof SettingsError ? new ComputeError('bad-request', e.message, { cause: e }) : e;
   }
 }

@@ -1,5 +1,6 @@
 import type { ComputeTaskInput } from '../../shared/api/contract';
 import type { EngineRunInput } from '../engine/engineClient';
+import { toEngineOptions } from '../../shared/settings/toEngineOptions';
 
 /** The bytes as a standalone ArrayBuffer (a decoded frame's views share one larger buffer: copy those). */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
@@ -12,8 +13,8 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
 /**
  * A page compute task's inputs as an engine worker run: the NIfTI and model files as buffers
  * (model.json as its bytes, so the model's hash is the file's), the run settings as the engine's
- * options exactly as the Node compute worker passes them to `runInference` (patch size, overlap,
- * placement, blend, measure; Dice mode `auto`), the task's backend preference, and every volume
+ * options by the one mapping the Node compute worker uses too (`toEngineOptions`), the task's
+ * backend preference, and every volume
  * output main writes (probabilities and coverage; no NIfTI bytes: main writes the files).
  * The buffers are transferred to the worker by the run (views of a larger buffer are copied first).
  */
@@ -32,14 +33,7 @@ export function toEngineRunInput(input: ComputeTaskInput): EngineRunInput {
     },
     backend,
     probe: 'cached',
-    options: {
-      patchSize: [...settings.patchSize],
-      overlap: settings.overlap,
-      placement: settings.placement,
-      blend: settings.blend,
-      measure: settings.measure,
-      diceMode: 'auto',
-    },
+    options: toEngineOptions(settings),
     outputs: { probabilities: true, coverage: true, labelsNifti: false },
   };
 }

@@ -1,5 +1,4 @@
-import type { RunSettings } from '../../shared/api/contract';
-import type { InferenceMeasure } from '../../shared/engine/inference/inferencePerformance';
+import { DEFAULT_MEASURE, type InferenceMeasure, type RunSettings } from '../../shared/settings/index';
 import type { SweepConfig } from '../../shared/sweep/types';
 
 /** Run settings built from a sweep configuration, with a note when something could not be carried over. */
@@ -11,13 +10,13 @@ export interface ConfigSettings {
 
 /**
  * The run settings that reproduce a sweep configuration in the viewer: its patch size, the first
- * axis's overlap, its placement and blend, and the sweep's measure (default `absoluteError`). A run has no
+ * axis's overlap, its placement and blend, and the sweep's measure (default `DEFAULT_MEASURE`: absoluteError). A run has no
  * `performance-weighted` blend (its weights come from the sweep's calibration map): it becomes
  * `gaussian`, the closest smooth weighting, with a note; per-axis overlaps that differ and
  * mirroring are noted too.
  * @throws when the configuration has no patch size or overlap
  */
-export function settingsFromConfig(config: SweepConfig, measure: InferenceMeasure = 'absoluteError'): ConfigSettings {
+export function settingsFromConfig(config: SweepConfig, measure: InferenceMeasure = DEFAULT_MEASURE): ConfigSettings {
   if (!Array.isArray(config.patchSize) || config.patchSize.length === 0) throw new RangeError(`settingsFromConfig: config ${config.id} has no patch size`);
   if (!Array.isArray(config.overlap) || config.overlap.length === 0) throw new RangeError(`settingsFromConfig: config ${config.id} has no overlap`);
   const notes: string[] = [];

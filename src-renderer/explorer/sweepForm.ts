@@ -1,11 +1,21 @@
 import type { SweepPlanInfo, SweepRequest } from '../../shared/api/contract';
 import { patchAdvice } from '../../shared/recommend/patchAdvice';
-import { PLACEMENTS, type Placement } from '../../shared/grid/placement';
-import { BLEND_MODES } from '../../shared/stitching/types';
+import {
+  APP_SWEEP_REPEATS_LIMITS,
+  DEFAULT_SWEEP_BLENDS,
+  DEFAULT_SWEEP_OVERLAPS,
+  DEFAULT_SWEEP_PLACEMENTS,
+  DEFAULT_SWEEP_SETTINGS,
+  FALLBACK_PATCH_EDGE,
+  isOverlap,
+  isPatchEdge,
+  OVERLAP_LIMITS,
+  PATCH_LIMITS,
+  PLACEMENTS,
+  SWEEP_BLENDS,
+  type Placement,
+} from '../../shared/settings/index';
 import type { SweepBlend } from '../../shared/sweep/types';
-
-/** Blends a sweep can try: the stitching core's and `performance-weighted`. */
-export const SWEEP_BLENDS: readonly SweepBlend[] = [...BLEND_MODES, 'performance-weighted'];
 
 /** The sweep form's raw values. */
 export interface SweepForm {
@@ -21,26 +31,27 @@ export interface SweepForm {
 }
 
 /**
- * The sweep's default patch size: the model's trained patch (first axis) else 64, unless
- * `patchAdvice` would warn about it (smaller than the receptive field): then the receptive
- * field rounded up to a multiple of 16 (at most the grid's largest extent and 512).
+ * The sweep's default patch size: the model's trained patch (first axis) else
+ * `FALLBACK_PATCH_EDGE` (64), unless `patchAdvice` would warn about it (smaller than the
+ * receptive field): then the receptive field rounded up to a multiple of 16 (at most the grid's
+ * largest extent and `PATCH_LIMITS.max`).
  */
 export function defaultSweepPatch(trainedPatchSize: readonly number[] | null, receptiveField: readonly number[] | null = null, grid: readonly number[] | null = null): number {
-  const trained = trainedPatchSize?.[0] ?? 64;
+  const trained = trainedPatchSize?.[0] ?? FALLBACK_PATCH_EDGE;
   if (!receptiveField) return trained;
   const shape = grid ?? receptiveField.map((f) => Math.max(f, trained) + 1);
   if (patchAdvice([trained, trained, trained].slice(0, shape.length), receptiveField, shape).level === 'ok') return trained;
-  return Math.min(512, grid ? Math.max(...grid) : 512, Math.ceil(Math.max(...receptiveField) / 16) * 16);
+  return Math.min(PATCH_LIMITS.max, grid ? Math.max(...grid) : PATCH_LIMITS.max, Math.ceil(Math.max(...receptiveField) / 16) * 16);
 }
 
-/** The form's starting values: {@link defaultSweepPatch}, overlaps 0, 0.25, 0.5, constant + gaussian. */
+/** The form's starting values: {@link defaultSweepPatch} and `shared/settings`'s sweep defaults (overlaps 0, 0.25, 0.5, constant + gaussian, stride, 3 repeats). */
 export function defaultSweepForm(trainedPatchSize: readonly number[] | null, hasLabels: boolean, receptiveField: readonly number[] | null = null, grid: readonly number[] | null = null): SweepForm {
   return {
     patchSizes: String(defaultSweepPatch(trainedPatchSize, receptiveField, grid)),
-    overlaps: '0, 0.25, 0.5',
-    blends: ['constant', 'gaussian'],
-    placements: ['stride'],
-    repeats: '3',
+    overlaps: DEFAULT_SWEEP_OVERLAPS.join(', '),
+    blends: [...DEFAULT_SWEEP_BLENDS],
+    placements: [...DEFAULT_SWEEP_PLACEMENTS],
+    repeats: String(DEFAULT_SWEEP_SETTINGS.repeats),
     cases: hasLabels ? 'current' : 'demo',
   };
 }
@@ -61,22 +72,23 @@ function numberList(text: string): number[] | string {
 }
 
 /**
- * Checks the sweep form and builds a {@link SweepRequest}: patch sizes whole numbers in 4–512,
- * overlaps in [0, 0.9], at least one blend and placement, repeats a whole number in 1–5.
+ * Checks the sweep form and builds a {@link SweepRequest}: patch sizes whole numbers within
+ * `PATCH_LIMITS`, overlaps within `OVERLAP_LIMITS`, at least one blend and placement, repeats a
+ * whole number within `APP_SWEEP_REPEATS_LIMITS` (the limits the contract checks too).
  */
 export function validateSweepForm(form: SweepForm): SweepFormResult {
   const errors: Partial<Record<keyof SweepForm, string>> = {};
   const patches = numberList(form.patchSizes);
   if (typeof patches === 'string') errors.patchSizes = `Patch sizes: ${patches}.`;
   else {
-    const bad = patches.find((p) => !Number.isInteger(p) || p < 4 || p > 512);
-    if (bad !== undefined) errors.patchSizes = `Patch sizes: ${bad} is not a whole number in 4–512.`;
+    const bad = patches.find((p) => !isPatchEdge(p));
+    if (bad !== undefined) errors.patchSizes = `Patch sizes: ${bad} is not a whole number in ${PATCH_LIMITS.min}–${PATCH_LIMITS.max}.`;
   }
   const overlaps = numberList(form.overlaps);
   if (typeof overlaps === 'string') errors.overlaps = `Overlaps: ${overlaps}.`;
   else {
-    const bad = overlaps.find((o) => o < 0 || o > 0.9);
-    if (bad !== undefined) errors.overlaps = `Overlaps: ${bad} is outside 0–0.9.`;
+    const bad = overlaps.find((o) => !isOverlap(o));
+    if (bad !== undefined) errors.overlaps = `Overlaps: ${bad} is outside ${OVERLAP_LIMITS.min}–${OVERLAP_LIMITS.max}.`;
   }
   if (form.blends.length === 0) errors.blends = 'Blends: choose at least one.';
   else if (form.blends.some((b) => !SWEEP_BLENDS.includes(b))) errors.blends = `Blends: unknown "${form.blends.find((b) => !SWEEP_BLENDS.includes(b))}".`;
@@ -84,7 +96,8 @@ export function validateSweepForm(form: SweepForm): SweepFormResult {
   else if (form.placements.some((p) => !PLACEMENTS.includes(p))) errors.placements = `Placements: unknown "${form.placements.find((p) => !PLACEMENTS.includes(p))}".`;
   const repeatsText = String(form.repeats ?? '').trim();
   const repeats = Number(repeatsText);
-  if (repeatsText === '' || !Number.isInteger(repeats) || repeats < 1 || repeats > 5) errors.repeats = `Repeats: "${repeatsText}" is not a whole number in 1–5.`;
+  const { min, max } = APP_SWEEP_REPEATS_LIMITS;
+  if (repeatsText === '' || !Number.isInteger(repeats) || repeats < min || repeats > max) errors.repeats = `Repeats: "${repeatsText}" is not a whole number in ${min}–${max}.`;
   if (form.cases !== 'current' && form.cases !== 'demo') errors.cases = `Cases: unknown "${form.cases}".`;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {

@@ -1,7 +1,6 @@
-import type { ModelInfo, RunSettings } from '../../shared/api/contract';
-import { PLACEMENTS, type Placement } from '../../shared/grid/placement';
-import { BLEND_MODES, type BlendMode } from '../../shared/stitching/types';
-import { INFERENCE_MEASURES, type InferenceMeasure } from '../../shared/engine/inference/inferencePerformance';
+import type { ModelInfo } from '../../shared/api/contract';
+import { BLEND_MODES, DEFAULT_RUN_SETTINGS, FALLBACK_PATCH_EDGE, INFERENCE_MEASURES, PLACEMENTS, type BlendMode, type InferenceMeasure, type Placement, type RunSettings } from '../../shared/settings/index';
+import { isOverlap, isPatchEdge, OVERLAP_LIMITS, PATCH_LIMITS } from '../../shared/settings/limits';
 import { defaultPatch, patchAdvice, type PatchAdvice } from '../../shared/recommend/patchAdvice';
 
 /** The run form's raw values (text inputs stay text until validated). */
@@ -15,24 +14,19 @@ export interface RunForm {
   measure: InferenceMeasure;
 }
 
-/** Largest overlap the form accepts (1 would never advance). */
-export const MAX_OVERLAP = 0.9;
-
-/** Smallest and largest patch edge the form accepts. */
-export const PATCH_LIMITS = { min: 4, max: 512 } as const;
-
 /** Blends offered in the run form: what the stitching core accepts. */
 export const RUN_BLENDS: readonly BlendMode[] = BLEND_MODES;
 
 /**
- * The form's starting values: overlap 0.5, gaussian, and the patch `defaultPatch` gives for the
+ * The form's starting values: `shared/settings`'s defaults (overlap 0.5, gaussian, stride,
+ * absoluteError), and the patch `defaultPatch` gives for the
  * model and the inference grid (never one the form would warn about; 'whole' is the grid itself:
  * one window). While the grid is unknown: the model's trained patch size, else 64 per axis.
  * @param grid the inference grid of the open image and model (`SessionState.inferenceGrid`)
  */
 export function defaultRunForm(model: ModelInfo | null, grid: readonly number[] | null = null, spatialAxes = 3): RunForm {
   const trained = model?.trainedPatchSize;
-  let patch: string[] = trained && trained.length > 0 ? trained.map(String) : new Array<string>(spatialAxes).fill('64');
+  let patch: string[] = trained && trained.length > 0 ? trained.map(String) : new Array<string>(spatialAxes).fill(String(FALLBACK_PATCH_EDGE));
   if (model && grid && grid.length === spatialAxes) {
     try {
       const p = defaultPatch(trained, model.receptiveField, grid);
@@ -41,7 +35,7 @@ export function defaultRunForm(model: ModelInfo | null, grid: readonly number[] 
       // A trained patch or receptive field of another rank than the grid: keep the fallback.
     }
   }
-  return { patch, overlap: '0.5', placement: 'stride', blend: 'gaussian', measure: 'absoluteError' };
+  return { patch, ...DEFAULT_RUN_SETTINGS, overlap: String(DEFAULT_RUN_SETTINGS.overlap) };
 }
 
 /**
@@ -63,8 +57,8 @@ export function runFormAdvice(form: Pick<RunForm, 'patch'>, model: ModelInfo | n
 export type RunFormResult = { ok: true; settings: RunSettings } | { ok: false; errors: Partial<Record<'patch' | 'overlap' | 'placement' | 'blend' | 'measure', string>> };
 
 /**
- * Checks the form and builds {@link RunSettings}. Patch sizes must be integers in
- * [{@link PATCH_LIMITS}.min, max], the overlap a number in [0, {@link MAX_OVERLAP}].
+ * Checks the form and builds {@link RunSettings}. Patch sizes must be integers within
+ * `PATCH_LIMITS`, the overlap a number within `OVERLAP_LIMITS` (the limits every face checks).
  */
 export function validateRunForm(form: RunForm): RunFormResult {
   const errors: Partial<Record<'patch' | 'overlap' | 'placement' | 'blend' | 'measure', string>> = {};
@@ -75,13 +69,13 @@ export function validateRunForm(form: RunForm): RunFormResult {
     const text = String(raw ?? '');
     const v = Number(text.trim());
     if (text.trim() === '' || !Number.isInteger(v)) errors.patch = `Patch size, axis ${a}: "${text}" is not a whole number.`;
-    else if (v < PATCH_LIMITS.min || v > PATCH_LIMITS.max) errors.patch = `Patch size, axis ${a}: ${v} is outside ${PATCH_LIMITS.min}–${PATCH_LIMITS.max}.`;
+    else if (!isPatchEdge(v)) errors.patch = `Patch size, axis ${a}: ${v} is outside ${PATCH_LIMITS.min}–${PATCH_LIMITS.max}.`;
     else patchSize.push(v);
   });
   const overlapText = String(form.overlap ?? '').trim();
   const overlap = Number(overlapText);
   if (overlapText === '' || !Number.isFinite(overlap)) errors.overlap = `Overlap: "${overlapText}" is not a number.`;
-  else if (overlap < 0 || overlap > MAX_OVERLAP) errors.overlap = `Overlap: ${overlap} is outside 0–${MAX_OVERLAP}.`;
+  else if (!isOverlap(overlap)) errors.overlap = `Overlap: ${overlap} is outside ${OVERLAP_LIMITS.min}–${OVERLAP_LIMITS.max}.`;
   if (!PLACEMENTS.includes(form.placement)) errors.placement = `Placement: unknown "${form.placement}".`;
   if (!RUN_BLENDS.includes(form.blend)) errors.blend = `Blend: unknown "${form.blend}".`;
   if (!INFERENCE_MEASURES.includes(form.measure)) errors.measure = `Measure: unknown "${form.measure}".`;

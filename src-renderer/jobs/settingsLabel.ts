@@ -1,4 +1,5 @@
-import type { RunSettings } from '../../shared/api/contract';
+import type { RunSettings } from '../../shared/settings/runSettings';
+import { DEFAULT_PLACEMENT } from '../../shared/settings/defaults';
 
 /** A number with at most 3 significant digits and no trailing zeros: 0.5, 0.125, 24. */
 function short(x: number): string {
@@ -11,9 +12,9 @@ export function patchLabel(patchSize: readonly number[]): string {
   return patchSize.every((p) => p === patchSize[0]) ? String(patchSize[0]) : patchSize.join('x');
 }
 
-/** Run settings in one short line: "p24 ov0.5 gaussian" (plus the placement when it is not `stride`). */
+/** Run settings in one short line: "p24 ov0.5 gaussian" (plus the placement when it is not the default, `stride`). */
 export function settingsLabel(settings: RunSettings): string {
   const parts = [`p${patchLabel(settings.patchSize)}`, `ov${short(settings.overlap)}`, settings.blend];
-  if (settings.placement !== 'stride') parts.push(settings.placement);
+  if (settings.placement !== DEFAULT_PLACEMENT) parts.push(settings.placement);
   return parts.join(' ');
 }

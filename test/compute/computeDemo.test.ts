@@ -149,7 +149,7 @@ describe('runInferenceJob', () => {
   it('rejects bad settings naming the setting', async () => {
     const outDir = join(tmp, 'bad');
     await expect(runInferenceJob({ image: imageInput(), label: null, model, settings: { ...ov05, patchSize: [24, 0, 24] }, outDir, id: 'b' })).rejects.toThrow(/runInferenceJob: settings.patchSize/);
-    await expect(runInferenceJob({ image: imageInput(), label: null, model, settings: { ...ov05, overlap: 1 }, outDir, id: 'b' })).rejects.toThrow(/settings.overlap must be in \[0, 1\), got 1/);
+    await expect(runInferenceJob({ image: imageInput(), label: null, model, settings: { ...ov05, overlap: 1 }, outDir, id: 'b' })).rejects.toThrow(/runInferenceJob: settings.overlap must be in \[0, 0.9\], got 1/);
     expect(existsSync(outDir)).toBe(false);
   });
 });

@@ -6,10 +6,12 @@ import { settingsLabel } from '../../src-renderer/jobs/settingsLabel';
 import { defaultRunForm, validateRunForm } from '../../src-renderer/jobs/runSettingsForm';
 import { defaultSweepForm, validateSweepForm } from '../../src-renderer/explorer/sweepForm';
 import { settingsFromConfig } from '../../src-renderer/explorer/settingsFromConfig';
-import { centralLineProfile, faceDistanceProfile } from '../../src-renderer/explorer/borderProfile';
-import { centralIndex, mapPlane, mapRange } from '../../src-renderer/explorer/mapSlice';
+import { centralLineProfile, faceDistanceProfile } from '../../shared/view/borderProfile';
+import { centreIndex } from '../../shared/view/centreIndex';
+import { mapRange } from '../../shared/view/mapArray';
+import { mapPlane } from '../../shared/view/mapSlice';
 import { mapSources } from '../../src-renderer/explorer/mapSources';
-import { configPoints, predictionPoints } from '../../src-renderer/explorer/charts';
+import { sweepView } from '../../shared/view/sweepView';
 import { demoModel } from './fakeApi';
 
 const summary = JSON.parse(readFileSync(new URL('./fixtures/summary.json', import.meta.url), 'utf8')) as SweepSummary;
@@ -67,8 +69,8 @@ describe('run settings', () => {
     const empty = validateRunForm({ ...form, patch: [null, '24', '24'], overlap: null });
     expect(empty.ok).toBe(false);
     if (!empty.ok) expect(Object.keys(empty.errors).sort()).toEqual(['overlap', 'patch']);
-    const small = validateRunForm({ ...form, patch: ['2', '24', '24'] });
-    expect(!small.ok && small.errors.patch).toBe('Patch size, axis 0: 2 is outside 4–512.');
+    const large = validateRunForm({ ...form, patch: ['1025', '24', '24'] });
+    expect(!large.ok && large.errors.patch).toBe('Patch size, axis 0: 1025 is outside 1–1024.');
   });
 });
 
@@ -125,13 +127,13 @@ describe('border profiles', () => {
     // Inside: rows 1, 2 at columns 1..3 = (3×1 + 3×2) / 6 = 1.5.
     expect(p.mean[1]).toBeCloseTo(1.5, 12);
   });
-  it('takes the central line along each axis (mean of the two central planes for even sizes)', () => {
+  it('takes the central line along each axis (plane n/2 for even sizes, centreIndex)', () => {
     const shape = [3, 4, 5];
     const data = Float32Array.from({ length: 60 }, (_, i) => i);
-    // Along axis 2 with k = 1 and j in {1, 2}: (20 + 5 + i + 20 + 10 + i) / 2 = 27.5 + i.
-    expect(centralLineProfile({ shape, data }, 2)).toEqual({ x: [0, 1, 2, 3, 4], mean: [27.5, 28.5, 29.5, 30.5, 31.5] });
-    // Along axis 0 with j in {1, 2} and i = 2: 20k + 7.5 + 2 = 20k + 9.5.
-    expect(centralLineProfile({ shape, data }, 0).mean).toEqual([9.5, 29.5, 49.5]);
+    // Along axis 2 with k = 1 and j = 2: 20 + 10 + i = 30 + i.
+    expect(centralLineProfile({ shape, data }, 2)).toEqual({ x: [0, 1, 2, 3, 4], mean: [30, 31, 32, 33, 34] });
+    // Along axis 0 with j = 2 and i = 2: 20k + 10 + 2 = 20k + 12.
+    expect(centralLineProfile({ shape, data }, 0).mean).toEqual([12, 32, 52]);
     expect(() => centralLineProfile({ shape, data }, 3)).toThrow(/axis/);
     expect(() => faceDistanceProfile({ shape, data: new Float32Array(5) })).toThrow(/needs 60/);
   });
@@ -144,8 +146,12 @@ describe('map slices and sources', () => {
     expect(mapPlane({ shape: [4, 6], data }).rows).toBe(4);
     expect(() => mapPlane({ shape: [2, 3, 4], data }, 2)).toThrow(/index/);
     expect(mapRange({ shape: [24], data })).toEqual([0, 23]);
-    expect(centralIndex(24)).toBe(11);
-    expect(centralIndex(7)).toBe(3);
+    expect(centreIndex(24)).toBe(12);
+    expect(centreIndex(7)).toBe(3);
+    expect(centreIndex(1)).toBe(0);
+    expect(() => centreIndex(0)).toThrow('centreIndex: size must be a positive integer, got 0');
+    // Any axis of a 3-D map can be held fixed: axis 2 at 1 gives rows axis 0, columns axis 1.
+    expect(mapPlane({ shape: [2, 3, 4], data }, 1, 2)).toEqual({ rows: 2, cols: 3, values: Float64Array.from([1, 5, 9, 13, 17, 21]) });
   });
   it('lists the sweep calibration, training and run maps', () => {
     const run = { id: 'r1', imageName: 'a.nii', hasPerformance: true, hasConsistency: true } as never;
@@ -156,11 +162,12 @@ describe('map slices and sources', () => {
 
 describe('chart data', () => {
   it('has one point per configuration and marks the front and the recommendation', () => {
-    const pts = configPoints(summary);
+    const view = sweepView(summary);
+    const pts = view.points;
     expect(pts.map((p) => p.id).sort()).toEqual(summary.configs.map((c) => c.config.id).sort());
     expect(pts.filter((p) => p.front).map((p) => p.id).sort()).toEqual([...summary.pareto].sort());
     expect(pts.filter((p) => p.recommended).map((p) => p.id)).toEqual([summary.recommendation!.configId]);
-    const pred = predictionPoints(summary);
+    const pred = view.predictions;
     expect(pred).toHaveLength(summary.timeModels.flatMap((m) => m.predictions).length);
     expect(pred.filter((p) => p.kind === 'fitted on (calibration)').map((p) => p.id)).toEqual(['p24-o0.5-stride-constant-tta0']);
   });
