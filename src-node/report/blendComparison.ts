@@ -2,7 +2,7 @@ import { settingLabel } from '../../shared/sweep/findings';
 import { describeDice, describeTime, type DiceComparison, type TimeComparison } from '../../shared/sweep/noise';
 import type { SweepConfig } from '../../shared/sweep/types';
 import { compareConfigs } from './noiseVerdicts';
-import type { ReportCaseRow, ReportConfig } from './reportData';
+import type { ReportCaseRow, ReportConfig } from './reportTypes';
 
 /** Performance-weighted blending against gaussian at the same patch, overlap, placement and mirroring. */
 export interface BlendComparisonRow {

@@ -1,7 +1,7 @@
 import { compareConfigResults, type MeasuredResult } from '../../shared/sweep/findings';
 import { compareDice, compareTimes, describeTime, type DiceComparison, type TimeComparison } from '../../shared/sweep/noise';
-import { configLabel } from './format';
-import type { ReportCaseRow, ReportConfig, ReportSaving } from './reportData';
+import { configLabel } from '../../shared/format/config';
+import type { ReportCaseRow, ReportConfig, ReportSaving } from './reportTypes';
 
 /**
  * What the report may say when it compares two configurations: the sweep's noise-aware verdicts

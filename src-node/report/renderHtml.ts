@@ -2,10 +2,14 @@ import { JSDOM } from 'jsdom';
 import { DICE_MIN_DIFFERENCE, describeDice, describeTime } from '../../shared/sweep/noise';
 import { compareWeightedWithGaussian } from './blendComparison';
 import { borderProfileChart, diceTimeChart, overlapTimeChart, predictionChart } from './charts';
-import { asSentence, dice, esc, patchText, pct, perAxisText, short, sig, signed, signedFixed, tbodyGroups, tbodyPerGroup } from './format';
+import { patchText, perAxisText } from '../../shared/format/config';
+import { diceText, pct, short, sig, signed, signedFixed } from '../../shared/format/number';
+import { asSentence } from '../../shared/format/text';
+import { esc, tbodyGroups, tbodyPerGroup } from './html';
 import { heatmapFigure } from './heatmap';
 import { REPORT_CSS } from './reportStyles';
-import type { ReportClassDice, ReportConfig, ReportData } from './reportData';
+import { reportView } from './reportView';
+import type { ReportClassDice, ReportConfig, ReportData } from './reportTypes';
 import { summarySection, timeModelSentence } from './summarySection';
 
 /** Options of {@link renderHtml}. */
@@ -48,9 +52,10 @@ ${profile}
 }
 
 function tradeoffSection(data: ReportData, doc: Document): string {
-  const a = overlapTimeChart(doc, data);
-  const b = diceTimeChart(doc, data);
-  const p = predictionChart(doc, data);
+  const view = reportView(data);
+  const a = overlapTimeChart(doc, view);
+  const b = diceTimeChart(doc, view);
+  const p = predictionChart(doc, view);
   const tm = timeModelSentence(data.timeModelErrors);
   const pred = p
     ? `<figure id="fig-predicted-measured">${p.svg}<figcaption>${esc(p.caption)}</figcaption></figure>`
@@ -93,7 +98,7 @@ function perClassTables(rows: { id: string; perClass: ReportClassDice[] }[], cla
     .map(
       (chunk) =>
         `<table class="perclass"><thead><tr><th>${esc(rowHeader)}</th>${chunk.map((k) => `<th class="n">${esc(classHeader(k))}</th>`).join('')}</tr></thead>${tbodyGroups(
-          rows.map((r) => `<tr><td class="id">${esc(r.id)}</td>${chunk.map((k) => `<td class="n">${esc(dice(r.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('')}</tr>`),
+          rows.map((r) => `<tr><td class="id">${esc(r.id)}</td>${chunk.map((k) => `<td class="n">${esc(diceText(r.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('')}</tr>`),
         )}</table>`,
     )
     .join('');
@@ -110,9 +115,9 @@ function configTable(data: ReportData): string {
       const cls = [isRec ? 'rec' : '', c.onParetoFront ? 'front' : ''].filter(Boolean).join(' ');
       const range = c.time.minMs !== null && c.time.maxMs !== null ? `<br><span class="note">${esc(secs(c.time.minMs))}–${esc(secs(c.time.maxMs))}</span>` : '';
       const pred = c.predictedMs !== null ? `${esc(secs(c.predictedMs))}${c.predictionErrorPct !== null ? `<br><span class="note">${esc(signed(c.predictionErrorPct, pct(Math.abs(c.predictionErrorPct))))}</span>` : ''}` : '—';
-      const per = inline.map((k) => `<td class="n">${esc(dice(c.dice.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('');
+      const per = inline.map((k) => `<td class="n">${esc(diceText(c.dice.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('');
       const flags = [isRec ? '★ recommended' : '', c.calibration ? 'calibration' : '', c.complete ? '' : `incomplete (${c.cases ?? 0} case${c.cases === 1 ? '' : 's'})`].filter(Boolean).join(', ');
-      return `<tr class="${cls}"><td class="id">${esc(c.id)}${flags ? `<br><span class="flag">${esc(flags)}</span>` : ''}</td><td class="n">${esc(patchText(c.patchSize))}</td><td class="n">${esc(perAxisText(c.overlap, short))}</td><td>${esc(c.placement)}</td><td>${esc(c.blend)}</td><td>${c.mirror ? 'yes' : 'no'}</td><td class="n">${esc(short(c.windows))}</td><td class="n">${esc(secs(c.time.medianMs))}${range}</td><td class="n">${pred}</td>${per}<td class="n"><b>${esc(dice(c.dice.mean))}</b></td><td class="n">${esc(sig(c.efficiency, 3))}</td><td>${c.onParetoFront ? 'yes' : ''}</td></tr>`;
+      return `<tr class="${cls}"><td class="id">${esc(c.id)}${flags ? `<br><span class="flag">${esc(flags)}</span>` : ''}</td><td class="n">${esc(patchText(c.patchSize))}</td><td class="n">${esc(perAxisText(c.overlap, short))}</td><td>${esc(c.placement)}</td><td>${esc(c.blend)}</td><td>${c.mirror ? 'yes' : 'no'}</td><td class="n">${esc(short(c.windows))}</td><td class="n">${esc(secs(c.time.medianMs))}${range}</td><td class="n">${pred}</td>${per}<td class="n"><b>${esc(diceText(c.dice.mean))}</b></td><td class="n">${esc(sig(c.efficiency, 3))}</td><td>${c.onParetoFront ? 'yes' : ''}</td></tr>`;
     });
   const separate = inline.length < classes.length ? `<h3>Dice per class</h3>${perClassTables(sorted.map((c) => ({ id: c.id, perClass: c.dice.perClass })), classes, 'configuration')}` : '';
   return `<section id="configurations" class="page">
@@ -135,9 +140,9 @@ function caseTable(data: ReportData, byId: Map<string, ReportConfig>): string {
   const rows = sorted
     .map((r, i) => {
       const range = r.minMs !== null && r.maxMs !== null ? `<br><span class="note">${esc(secs(r.minMs))}–${esc(secs(r.maxMs))}</span>` : '';
-      const per = inline.map((k) => `<td class="n">${esc(dice(r.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('');
+      const per = inline.map((k) => `<td class="n">${esc(diceText(r.perClass.find((x) => x.label === k.label)?.dice))}</td>`).join('');
       const cls = [r.configId === data.recommendation?.configId ? 'rec' : '', i > 0 && sorted[i - 1].caseId !== r.caseId ? 'first' : ''].filter(Boolean).join(' ');
-      return `<tr class="${cls}"><td class="case">${esc(r.caseId)}</td><td class="id">${esc(r.configId)}</td><td class="n">${r.windows !== null ? esc(short(r.windows)) : '—'}</td><td class="n">${esc(secs(r.timeMs))}${range}</td>${per}<td class="n"><b>${esc(dice(r.dice))}</b></td><td class="id">${esc(r.machine ?? '—')}</td></tr>`;
+      return `<tr class="${cls}"><td class="case">${esc(r.caseId)}</td><td class="id">${esc(r.configId)}</td><td class="n">${r.windows !== null ? esc(short(r.windows)) : '—'}</td><td class="n">${esc(secs(r.timeMs))}${range}</td>${per}<td class="n"><b>${esc(diceText(r.dice))}</b></td><td class="id">${esc(r.machine ?? '—')}</td></tr>`;
     });
   const separate = inline.length < classes.length ? `<h3>Dice per class</h3>${perClassTables(sorted.map((r) => ({ id: `${r.caseId} · ${r.configId}`, perClass: r.perClass })), classes, 'case · configuration')}` : '';
   return `<section id="cases" class="page">

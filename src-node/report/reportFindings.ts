@@ -1,7 +1,7 @@
 import { DICE_FLOOR } from '../../shared/sweep/findings';
 import { blendFindings, compareWeightedWithGaussian } from './blendComparison';
 import { savingFindings, withVerdicts } from './noiseVerdicts';
-import type { ReportCaseRow, ReportConfig, ReportRecommendation } from './reportData';
+import type { ReportCaseRow, ReportConfig, ReportRecommendation } from './reportTypes';
 
 /** What {@link reportFindings} reads. */
 export interface FindingsInput {

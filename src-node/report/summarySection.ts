@@ -1,6 +1,9 @@
 import { DICE_MIN_DIFFERENCE, describeDice, describeTime, TIME_MIN_DIFFERENCE_FRACTION, type DiceComparison, type TimeComparison } from '../../shared/sweep/noise';
-import { asSentence, configLabel, describeRule, dice, esc, pct, perAxisText, seconds, short, sig, signed } from './format';
-import type { ReportConfig, ReportData, ReportRecommendation, ReportSaving, ReportTimeModelError } from './reportData';
+import { configLabel, perAxisText } from '../../shared/format/config';
+import { diceText as diceValue, pct, secondsFixed, short, sig, signed } from '../../shared/format/number';
+import { asSentence, describeRule } from '../../shared/format/text';
+import { esc } from './html';
+import type { ReportConfig, ReportData, ReportRecommendation, ReportSaving, ReportTimeModelError } from './reportTypes';
 
 /** The savings worth showing: not against the recommendation itself. */
 function shownSavings(rec: ReportRecommendation): ReportSaving[] {
@@ -23,9 +26,9 @@ export function diceText(change: number, c: DiceComparison | null): string {
 function timeText(s: ReportSaving): string {
   const t: TimeComparison | null = s.time;
   if (t && t.verdict === 'faster') {
-    return `<span class="saving">saves ${esc(seconds(s.savingMs))} per case${s.savingPct !== null ? ` (${esc(pct(s.savingPct, 0))})` : ''}</span>${esc(windowsText(s.savingWindows))} (${esc(describeTime(t))})`;
+    return `<span class="saving">saves ${esc(secondsFixed(s.savingMs))} per case${s.savingPct !== null ? ` (${esc(pct(s.savingPct, 0))})` : ''}</span>${esc(windowsText(s.savingWindows))} (${esc(describeTime(t))})`;
   }
-  if (t && t.verdict === 'slower') return `<span class="cost">costs ${esc(seconds(-s.savingMs))} more per case</span> (${esc(describeTime(t))})`;
+  if (t && t.verdict === 'slower') return `<span class="cost">costs ${esc(secondsFixed(-s.savingMs))} more per case</span> (${esc(describeTime(t))})`;
   if (t) return `<span class="noise">takes the same time</span>, ${esc(describeTime(t))},${esc(windowsText(s.savingWindows).replace(/^ and/, ''))} (no saving is claimed)`;
   return `<span class="noise">has no repeated runs to compare its time with</span> (no saving is claimed)`;
 }
@@ -63,7 +66,7 @@ function recommendationCard(data: ReportData, byId: Map<string, ReportConfig>): 
   }
   return `<div class="callout" id="recommendation">
 <div class="big">${esc(`Recommended: ${configLabel(rc)}`)}</div>
-<p>Mean Dice <b>${esc(dice(rec.dice))}</b> in <b>${esc(seconds(rec.timeMs))}</b> per case with ${esc(short(rec.windows))} windows. ${savingSentence(rec, byId)}</p>
+<p>Mean Dice <b>${esc(diceValue(rec.dice))}</b> in <b>${esc(secondsFixed(rec.timeMs))}</b> per case with ${esc(short(rec.windows))} windows. ${savingSentence(rec, byId)}</p>
 <p class="rule">Rule: ${esc(describeRule(rec.rule))}.${rec.reason ? ` Why: ${esc(rec.reason)}.` : ''}</p>
 </div>`;
 }
@@ -73,14 +76,14 @@ function savingsTable(rec: ReportRecommendation | null, byId: Map<string, Report
     .map((sv) => {
       const o = byId.get(sv.configId);
       const t = sv.time;
-      const range = t ? `<br><span class="note">${esc(seconds(t.b.minMs))}–${esc(seconds(t.b.maxMs))}</span>` : '';
+      const range = t ? `<br><span class="note">${esc(secondsFixed(t.b.minMs))}–${esc(secondsFixed(t.b.maxMs))}</span>` : '';
       const saved =
         t && t.verdict !== 'within noise'
-          ? `${esc(signed(sv.savingMs, seconds(Math.abs(sv.savingMs))))}${sv.savingPct !== null ? `<br><span class="note">${esc(pct(sv.savingPct, 0))}</span>` : ''}`
-          : `within noise<br><span class="note">${esc(signed(sv.savingMs, seconds(Math.abs(sv.savingMs))))} (not a saving)</span>`;
+          ? `${esc(signed(sv.savingMs, secondsFixed(Math.abs(sv.savingMs))))}${sv.savingPct !== null ? `<br><span class="note">${esc(pct(sv.savingPct, 0))}</span>` : ''}`
+          : `within noise<br><span class="note">${esc(signed(sv.savingMs, secondsFixed(Math.abs(sv.savingMs))))} (not a saving)</span>`;
       const d = sv.diceComparison;
       const diceCell = `${esc(signed(sv.diceChange, Math.abs(sv.diceChange).toFixed(4)))}${d ? `<br><span class="note">${esc(d.verdict)}</span>` : ''}`;
-      return `<tr><td>${esc(sv.label)}<br><span class="note">${esc(o ? configLabel(o) : sv.configId)}</span></td><td class="n">${esc(o ? seconds(o.time.medianMs) : '—')}${range}</td><td class="n">${saved}</td><td class="n">${sv.savingWindows !== null ? esc(short(sv.savingWindows)) : '—'}</td><td class="n">${diceCell}</td></tr>`;
+      return `<tr><td>${esc(sv.label)}<br><span class="note">${esc(o ? configLabel(o) : sv.configId)}</span></td><td class="n">${esc(o ? secondsFixed(o.time.medianMs) : '—')}${range}</td><td class="n">${saved}</td><td class="n">${sv.savingWindows !== null ? esc(short(sv.savingWindows)) : '—'}</td><td class="n">${diceCell}</td></tr>`;
     })
     .join('');
   return rows
@@ -102,7 +105,7 @@ function marginTable(rec: ReportRecommendation | null, byId: Map<string, ReportC
 <tr><td>mean error: kept crop / whole patch</td><td class="n">${esc(sig(m.cropMean, 3))} / ${esc(sig(m.fullMean, 3))}</td><td class="n">—</td></tr>
 <tr><td>kept fraction of the patch</td><td class="n">${esc(pct(m.keptFraction * 100, 0))}</td><td class="n">—</td></tr>
 </tbody></table>
-<p class="note">recommendMargin keeps the largest crop whose mean error is within ${esc(pct(m.tolerance * 100, 0))} of the best crop; the overlap 2·margin/patch discards exactly that border.${mc ? ` The grid configuration with that overlap is ${esc(configLabel(mc))} (${esc(seconds(mc.time.medianMs))}, Dice ${esc(dice(mc.dice.mean))})${mc.id === rec.configId ? ': the recommendation itself' : ''}.` : ' The grid has no configuration with exactly that overlap.'}</p></div>`;
+<p class="note">recommendMargin keeps the largest crop whose mean error is within ${esc(pct(m.tolerance * 100, 0))} of the best crop; the overlap 2·margin/patch discards exactly that border.${mc ? ` The grid configuration with that overlap is ${esc(configLabel(mc))} (${esc(secondsFixed(mc.time.medianMs))}, Dice ${esc(diceValue(mc.dice.mean))})${mc.id === rec.configId ? ': the recommendation itself' : ''}.` : ' The grid has no configuration with exactly that overlap.'}</p></div>`;
 }
 
 /** How many entries the Warnings section lists: the missing recommendation, the findings not stated, the sweep's warnings. */

@@ -1,4 +1,4 @@
-import type { ReportConfig, ReportTimeModelError, ReportTimePrediction } from './reportData';
+import type { ReportConfig, ReportTimeModelError, ReportTimePrediction } from './reportTypes';
 
 type Rec = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFilesAtomic, type FileToWrite } from '../fs/atomicWrite';
 import { assertNoInputOverwrite, OutputRefusedError, resolveReal, type GuardWording } from '../fs/outputGuard';
-import { loadReportData, REPORT_DATA_FORMAT, SWEEP_FILES, type ReportData } from './reportData';
+import { loadReportData, SWEEP_FILES } from './reportData';
+import { REPORT_DATA_FORMAT, type ReportData } from './reportTypes';
 import { renderHtml } from './renderHtml';
 import { renderPdf, type PrintToPdf } from './renderPdf';
 

@@ -1,6 +1,6 @@
 import { compareTimes, describeDice, describeTime, type TimeComparison } from '../../shared/sweep/noise';
 import type { ConfigSummary, Saving, SweepSummary } from '../../shared/sweep/types';
-import { percent, seconds } from './format';
+import { percent, seconds } from '../../shared/format/number';
 
 /**
  * What the explorer states about a comparison (issue 12, item 3): only what exceeds the measured

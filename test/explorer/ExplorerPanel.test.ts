@@ -52,7 +52,10 @@ describe('ExplorerPanel', () => {
     // The Pareto front: one line through the front's configurations.
     expect(diceTime.querySelectorAll('g.pareto-front path')).toHaveLength(1);
     expect(summary.pareto.length).toBeGreaterThanOrEqual(2);
-    expect(diceTime.querySelectorAll('g.recommended circle')).toHaveLength(1);
+    // The recommendation: a star (the report's mark too, shared/charts) with its label.
+    expect(diceTime.querySelectorAll('g.recommended-star path')).toHaveLength(1);
+    expect(diceTime.querySelectorAll('g.recommended-label text')).toHaveLength(1);
+    expect(diceTime.querySelectorAll('g.pareto-ring circle')).toHaveLength(summary.pareto.length);
 
     const overlap = screen.getByTestId('chart-overlap-time');
     expect(overlap.querySelectorAll('g.config-dot circle')).toHaveLength(summary.configs.length);
@@ -102,7 +105,8 @@ describe('ExplorerPanel', () => {
     await fireEvent.change(screen.getByTestId('map-source'), { target: { value: 'training' } });
     await waitFor(() => expect(screen.getByTestId('patch-map-caption').textContent).toContain('(training)'));
     expect(api.calls.some((c) => c.channel === 'model:trainingMap')).toBe(true);
-    expect(screen.getByTestId('border-profile').querySelectorAll('g.profile-line path').length).toBe(1 + 3);
+    // The border profile (3 axes + the nearest border, as in the report) and the 3 central lines.
+    expect(screen.getByTestId('border-profile').querySelectorAll('g.profile-line path').length).toBe(3 + 1 + 3);
   });
 
   it('starts a sweep with the form values', async () => {

@@ -23,8 +23,8 @@ describe('PatchMapView', () => {
     expect(screen.queryByTestId('map-slice')).toBeNull();
     expect(screen.getByTestId('map-colourbar').querySelector('svg')).toBeTruthy();
     const profiles = screen.getByTestId('border-profile');
-    // Nearest-face distances 0..2 (6×8 map): one line with 3 points; central lines along 2 axes.
-    expect(within(profiles).getByTestId('profile-face').querySelectorAll('g.profile-line path')).toHaveLength(1);
+    // The border profile (the report's): along each of the 2 axes and to the nearest border (distances 0..2); central lines along 2 axes.
+    expect(within(profiles).getByTestId('profile-face').querySelectorAll('g.profile-line path')).toHaveLength(3);
     expect(within(profiles).getByTestId('profile-lines').querySelectorAll('g.profile-line path')).toHaveLength(2);
     expect(screen.getByTestId('patch-map-caption').textContent).toContain('range 0 to 5');
   });
@@ -33,7 +33,8 @@ describe('PatchMapView', () => {
     const map = trainingMap();
     expect(map.shape).toEqual([24, 24, 24]);
     render(PatchMapView, { map });
-    expect(screen.getByTestId('map-slice-index').textContent).toBe('11');
+    // The central slice of 24 planes is plane 12 (centreIndex: n/2, where nnU-Net's gaussian peaks).
+    expect(screen.getByTestId('map-slice-index').textContent).toBe('12');
     const cells = () => [...screen.getByTestId('map-heatmap').querySelectorAll('g.map-cells rect')].map((r) => r.getAttribute('fill'));
     expect(cells()).toHaveLength(24 * 24);
     const central = cells();

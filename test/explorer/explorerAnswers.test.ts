@@ -12,7 +12,11 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import ExplorerPanel from '../../src-renderer/explorer/ExplorerPanel.svelte';
 import RecommendationCard from '../../src-renderer/explorer/RecommendationCard.svelte';
 import SweepFormPanel from '../../src-renderer/explorer/SweepFormPanel.svelte';
-import { diceTimePlot, linearTicks, overlapTimePlot } from '../../src-renderer/explorer/charts';
+import { diceTimeChart } from '../../shared/charts/diceTimeChart';
+import { linearTicks } from '../../shared/charts/linearTicks';
+import { overlapTimeChart } from '../../shared/charts/overlapTimeChart';
+import { SCREEN_THEME } from '../../shared/charts/theme';
+import { sweepView } from '../../shared/view/sweepView';
 import { defaultSweepPatch, sweepPatchWarnings } from '../../src-renderer/explorer/sweepForm';
 import type { RunSettings, SweepPlanInfo, SweepRecord } from '../../shared/api/contract';
 import { compareDice, compareTimes } from '../../shared/sweep/noise';
@@ -179,7 +183,7 @@ describe('Dice axis ticks', () => {
   it('label the chart\'s Dice axis without duplicates when every Dice is within 0.0004', () => {
     const s = clone();
     s.configs.forEach((c, i) => (c.dice = 0.9351 + i * 0.0001));
-    const svg = diceTimePlot(document, s);
+    const svg = diceTimeChart(document, sweepView(s), SCREEN_THEME);
     const yTicks = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
     expect(yTicks.length).toBeGreaterThanOrEqual(3);
     expect(new Set(yTicks).size).toBe(yTicks.length);
@@ -188,7 +192,7 @@ describe('Dice axis ticks', () => {
   it('label a sweep of one overlap with short overlap ticks (not "0.000000")', () => {
     const s = clone();
     s.configs.forEach((c) => (c.config = { ...c.config, overlap: c.config.overlap.map(() => 0) }));
-    const svg = overlapTimePlot(document, s);
+    const svg = overlapTimeChart(document, sweepView(s), SCREEN_THEME);
     const xTicks = [...svg.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent);
     expect(xTicks).toEqual(['0.00', '0.02', '0.04', '0.06', '0.08', '0.10']);
   });

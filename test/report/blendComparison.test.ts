@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWeightedWithGaussian } from '../../src-node/report/blendComparison';
-import type { ReportConfig } from '../../src-node/report/reportData';
+import type { ReportConfig } from '../../src-node/report/reportTypes';
 
 const config = (id: string, blend: string, overlap: number, dice: number, ms: number): ReportConfig => ({
   id,

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { colourBarSvg, heatmapFigure, VECTOR_CELL_LIMIT } from '../../src-node/report/heatmap';
-import { describeRule, esc } from '../../src-node/report/format';
+import { describeRule } from '../../shared/format/text';
+import { esc } from '../../src-node/report/html';
 import { mapReport } from '../../src-node/report/mapReport';
-import { paretoFront } from '../../src-node/report/pareto';
+import { paretoFront } from '../../shared/sweep/pareto';
 import { loadReportData } from '../../src-node/report/reportData';
 import { renderHtml } from '../../src-node/report/renderHtml';
 import { externalRefs } from './externalRefs';
@@ -131,17 +132,18 @@ describe('loadReportData', () => {
 });
 
 describe('mapReport', () => {
-  it('slices a 3-D map through the patch centre (mean of the two central planes for an even size)', () => {
+  it('slices a 3-D map through the patch centre (plane n/2 for an even size, centreIndex)', () => {
     const r = mapReport({ shape: [PATCH, PATCH, PATCH], data: fixtureMap(), measure: 'crossEntropy', count: 7 });
     expect(r.performanceMap.slices.map((s) => [s.fixedAxis, s.rowAxis, s.colAxis, s.rows, s.cols, s.position])).toEqual([
-      [0, 1, 2, 16, 16, 7.5],
-      [1, 0, 2, 16, 16, 7.5],
-      [2, 0, 1, 16, 16, 7.5],
+      [0, 1, 2, 16, 16, 8],
+      [1, 0, 2, 16, 16, 8],
+      [2, 0, 1, 16, 16, 8],
     ]);
+    expect(r.performanceMap.slices[0].label).toBe('axis 0 at the patch centre (plane 8)');
     const m = fixtureMap();
     const at = (z: number, y: number, x: number) => m[(z * 16 + y) * 16 + x];
-    expect(r.performanceMap.slices[0].values[3 * 16 + 5]).toBeCloseTo((at(7, 3, 5) + at(8, 3, 5)) / 2, 5);
-    expect(r.performanceMap.slices[2].values[3 * 16 + 5]).toBeCloseTo((at(3, 5, 7) + at(3, 5, 8)) / 2, 5);
+    expect(r.performanceMap.slices[0].values[3 * 16 + 5]).toBeCloseTo(at(8, 3, 5), 5);
+    expect(r.performanceMap.slices[2].values[3 * 16 + 5]).toBeCloseTo(at(3, 5, 8), 5);
     expect(r.margin).toMatchObject({ margin: [2, 2, 2], overlap: [0.25, 0.25, 0.25] });
     expect(r.borderProfile.perAxis[2].mean[0]).toBeGreaterThan(r.borderProfile.perAxis[0].mean[0]);
   });

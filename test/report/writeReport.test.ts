@@ -90,7 +90,7 @@ describe('writeReport', () => {
     for (const p of Array.from(panels)) {
       // 256 cells + the dashed crop outline (+ the frame is a rect too).
       expect(p.querySelectorAll('svg rect').length).toBeGreaterThanOrEqual(256);
-      expect(p.textContent).toMatch(/at the patch centre \(mean of planes 7 and 8\)/);
+      expect(p.textContent).toMatch(/at the patch centre \(plane 8\)/);
     }
     expect(fig.querySelector('.colourbar svg')).not.toBeNull();
     expect(fig.querySelector('.colourbar')!.textContent).toMatch(/Colormap: viridis/);
