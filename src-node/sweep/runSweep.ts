@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelRunner } from '../../shared/engine/inference/modelRunner';
 import { checkReference } from '../../shared/engine/inference/referenceCheck';
@@ -19,12 +17,15 @@ import { performanceWeights } from '../../shared/sweep/performanceWeights';
 import { patchShapedMap } from '../../shared/sweep/summarize';
 import { measureStitchCosts } from '../../shared/sweep/timeModel';
 import { PerformanceMap } from '../../shared/performance/PerformanceMap';
-import type { CaseResult, ConfigTiming, SweepCase, SweepConfig, SweepFile, SweepGrid, SweepModelInfo, SweepProvenance, SweepSettings } from '../../shared/sweep/types';
-import { readImageFile } from '../readInputFile';
+import type { CaseResult, SweepCase, SweepConfig, SweepFile, SweepGrid, SweepModelInfo, SweepProvenance, SweepSettings } from '../../shared/sweep/types';
+import { DEFAULT_SWEEP_SETTINGS } from '../../shared/settings/sweepDefaults';
+import { normalizeWindowSettings } from '../../shared/settings/windowSettings';
 import type { GuardWording } from '../fs/outputGuard';
 import { writeJsonAtomic } from '../fs/atomicWrite';
 import { readResultFile, resultFileName, SWEEP_LAYOUT, writeResult } from './sweepFolder';
 import { assertSweepInputsSafe, claimSweepFolder } from './sweepGuard';
+import { checkCases, defaultMachineId, fingerprintCases, loadNiftiCase } from './sweepCases';
+import { timingOf } from './sweepTiming';
 
 /** The model a sweep runs: a runner (tfjs on a backend, or a test double), its spec and identity. */
 export interface SweepModel {
@@ -106,45 +107,16 @@ export interface RunSweepReport {
   movedAside: string | null;
 }
 
-/** Default settings (see {@link SweepSettings}). */
-export const DEFAULT_SWEEP_SETTINGS: SweepSettings = { repeats: 3, warmup: 'patch', batchSize: 1, measure: 'absoluteError', diceMode: 'auto', crop: true };
+/** Default settings (see {@link SweepSettings}): `shared/settings`'s, re-exported for the compute worker. */
+export { DEFAULT_SWEEP_SETTINGS };
 
 const FN = 'runSweep';
 const SPATIAL_AXES = 3;
-
-/** The machine id results carry by default: the host name. */
-export function defaultMachineId(): string {
-  return hostname() || 'unknown-host';
-}
-
-function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** Checks case ids: file-name safe, no `__`, unique. */
-export function checkCases(cases: readonly SweepCase[]): void {
-  if (!Array.isArray(cases) || cases.length === 0) throw new RangeError(`${FN}: cases must be a non-empty array`);
-  const seen = new Set<string>();
-  cases.forEach((c, i) => {
-    if (!c || typeof c.id !== 'string' || !/^[A-Za-z0-9._-]+$/.test(c.id) || c.id.includes('__')) {
-      throw new RangeError(`${FN}: cases[${i}].id must use letters, digits, '.', '_' and '-' without '__', got ${JSON.stringify(c?.id)}`);
-    }
-    if (seen.has(c.id)) throw new RangeError(`${FN}: cases[${i}].id ${JSON.stringify(c.id)} is used twice`);
-    seen.add(c.id);
-    if (typeof c.image !== 'string' || typeof c.label !== 'string') throw new RangeError(`${FN}: cases[${i}] needs an image and a label file`);
-  });
-}
 
 function checkSettings(s: SweepSettings): void {
   if (!(Number.isInteger(s.repeats) && s.repeats >= 1)) throw new RangeError(`${FN}: settings.repeats must be a positive integer, got ${s.repeats}`);
   if (!(Number.isInteger(s.batchSize) && s.batchSize >= 1)) throw new RangeError(`${FN}: settings.batchSize must be a positive integer, got ${s.batchSize}`);
   if (!['patch', 'each', 'none'].includes(s.warmup)) throw new RangeError(`${FN}: settings.warmup must be patch, each or none, got ${JSON.stringify(s.warmup)}`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /**
@@ -186,26 +158,14 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
   const settings: SweepSettings = { ...DEFAULT_SWEEP_SETTINGS, ...options.settings };
   checkSettings(settings);
   const plan = planSweep(options.grid, { spatialAxes: SPATIAL_AXES });
+  // Every configuration within the limits every face checks, before anything runs or is written.
+  for (const config of plan.configs) normalizeWindowSettings(`${FN}: configuration ${config.id}`, config, config.patchSize);
   const machine = options.machine ?? defaultMachineId();
   const resume = options.resume !== false;
   const cases = options.cases.map((c) => ({ ...c }));
 
   // sweep.json: the same for every shard and every restart of the same sweep.
-  const fingerprints: Record<string, string> = {};
-  for (const c of cases) {
-    const hash = (what: string, path: string) => {
-      try {
-        return sha256Hex(readFileSync(path));
-      } catch (e) {
-        throw new Error(`${FN}: case ${c.id}: cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
-    };
-    // The files' SHA-256 as `infer` records them (sha256 of the bytes), kept in sweep.json's cases.
-    c.imageSha256 = hash('image', c.image);
-    c.labelSha256 = hash('label', c.label);
-    const inputs = { model: model.info.sha256, image: c.imageSha256, label: c.labelSha256, batchSize: settings.batchSize, measure: settings.measure, diceMode: settings.diceMode, crop: settings.crop };
-    fingerprints[c.id] = sha256Hex(JSON.stringify(inputs));
-  }
+  const fingerprints = fingerprintCases(cases, model.info.sha256, settings);
   // Never over an input; into an existing folder only for the same sweep (or, forced, after
   // moving the other one aside).
   assertSweepInputsSafe(dir, cases, model.info.path ?? null, options.wording);
@@ -393,30 +353,3 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
   return report;
 }
 
-/** Median total and split over the timed runs, with the spread. */
-function timingOf(runs: InferenceResult[]): ConfigTiming {
-  const totals = runs.map((r) => r.timing.totalMs);
-  const fastest = runs[totals.indexOf(Math.min(...totals))].timing;
-  return {
-    medianMs: median(totals),
-    minMs: Math.min(...totals),
-    maxMs: Math.max(...totals),
-    runs: runs.length,
-    preprocessMs: median(runs.map((r) => r.timing.preprocessMs)),
-    modelMs: median(runs.map((r) => r.timing.modelMs)),
-    stitchMs: median(runs.map((r) => r.timing.stitchMs)),
-    postprocessMs: median(runs.map((r) => r.timing.postprocessMs)),
-    runsMs: totals,
-    fastest: { preprocessMs: fastest.preprocessMs, modelMs: fastest.modelMs, stitchMs: fastest.stitchMs, postprocessMs: fastest.postprocessMs },
-  };
-}
-
-/** Reads a case's NIfTI image and labels (3-D; `runSweep` checks the labels with `assertLabelMap`). */
-export function loadNiftiCase(c: SweepCase, options: { maxBytes?: number } = {}): { image: Volume; label: Volume } {
-  const read = options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
-  const image = readImageFile(`case ${c.id} image`, c.image, read).volume;
-  const label = readImageFile(`case ${c.id} label`, c.label, read).volume;
-  if (image.shape.length !== 3) throw new RangeError(`case ${c.id}: the image ${c.image} must be 3-D, got shape [${image.shape}]`);
-  if (label.shape.length !== 3) throw new RangeError(`case ${c.id}: the label ${c.label} must be 3-D, got shape [${label.shape}]`);
-  return { image, label };
-}
