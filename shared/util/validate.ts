@@ -10,14 +10,11 @@ export function assertPositiveInteger(fn: string, name: string, value: unknown):
   }
 }
 
-/** Throws unless `value` is an integer ≥ 0. */
-export function assertNonNegativeInteger(fn: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${fn}: ${name} must be a non-negative integer, got ${describe(value)}`);
-  }
-}
-
-/** Throws unless `value` is a finite number in [0, 1). */
+/**
+ * Throws unless `value` is a finite number in [0, 1): where the window geometry is defined (1
+ * never advances). The limit a run may ask for is narrower, `OVERLAP_LIMITS` of
+ * `shared/settings`, which every face (and the engine's `runOnGrid`) checks.
+ */
 export function assertOverlap(fn: string, name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
     throw new RangeError(`${fn}: ${name} must be a number in [0, 1), got ${describe(value)}`);
