@@ -28,7 +28,11 @@ export type SelectionRule =
   | { kind: 'max-dice' }
   | { kind: 'custom'; name: string; select: (rows: readonly RankRow[]) => number | null };
 
-/** The default rule: fastest within 0.5 % (relative) of the best measured Dice. */
+/**
+ * The default rule: fastest within 0.5 % (relative) of the best measured Dice. Relative, not an
+ * absolute 0.005 Dice: the same tolerance then means the same share of the quality whatever the
+ * task's Dice level. The report applies this rule too when its data names no recommendation.
+ */
 export const DEFAULT_RULE: SelectionRule = { kind: 'fastest-within', tolerance: 0.005, mode: 'relative' };
 
 /** The rule syntax `parseRule` understands (for help texts). */
@@ -37,7 +41,10 @@ export const RULE_SYNTAX = ['fastest-within:<x>%', 'fastest-within-abs:<dice>', 
 /**
  * Whether each row is on the Pareto front of Dice against time: a row is dominated when another
  * row is at least as fast and at least as good and strictly better in one of the two; rows that
- * tie exactly are all on the front.
+ * tie exactly are all on the front. This is the one Pareto function (the summary, the explorer
+ * and the report all use it). Exact ties stay on the front because neither is better: dropping
+ * one would hide an equal choice (e.g. another blend at the same cost); which of them the rule
+ * picks is `applyRule`'s tie order (fewer windows, then the earlier row), not the front's.
  */
 export function paretoFront(rows: readonly Pick<RankRow, 'timeMs' | 'dice'>[]): boolean[] {
   return rows.map((r, i) => !rows.some((o, j) => j !== i && o.timeMs <= r.timeMs && o.dice >= r.dice && (o.timeMs < r.timeMs || o.dice > r.dice)));

@@ -1,16 +1,17 @@
 import { PerformanceMap, type PerformanceMapJSON } from '../../shared/performance/PerformanceMap';
+import { patchShapedMap } from '../../shared/sweep/summarize';
 import { mapReport, type MapReport } from './mapReport';
 import { num, str, strs, type Rec } from './readLenient';
 import type { ResultLite } from './readResult';
 import type { ReportPerformanceMap } from './reportTypes';
 
-/** The patch-shaped mean of an accumulator (`diceError` keeps [I, U] in a trailing axis: 1 − 2·I/U). */
-export function accumulatorMean(m: PerformanceMap): { shape: number[]; data: Float64Array } {
-  const mean = m.mean();
-  if (m.measure !== 'diceError' || m.shape[m.shape.length - 1] !== 2) return { shape: m.shape, data: mean };
-  const out = new Float64Array(mean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = mean[2 * i + 1] > 0 ? 1 - (2 * mean[2 * i]) / mean[2 * i + 1] : 0;
-  return { shape: m.shape.slice(0, -1), data: out };
+/**
+ * The patch-shaped mean of an accumulator, as the sweep summary reads it (`patchShapedMap`,
+ * shared/sweep/summarize.ts): `diceError` keeps [I, U] in a trailing axis of 2 (1 − 2·I/U).
+ */
+function accumulatorMean(m: PerformanceMap): { shape: number[]; data: Float64Array } {
+  const shape = m.measure === 'diceError' && m.shape[m.shape.length - 1] === 2 ? m.shape.slice(0, -1) : m.shape;
+  return { shape, data: patchShapedMap(m, shape) };
 }
 
 /** A mean map in any accepted form → slices, profile and margin; else the results' maps merged. */

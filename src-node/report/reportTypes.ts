@@ -123,7 +123,7 @@ export interface ReportRecommendation {
   dice: number;
   timeMs: number;
   windows: number;
-  /** The rule that chose it, one sentence (e.g. "the fastest configuration within 0.005 Dice of the best"). */
+  /** The rule that chose it: the sweep's rule syntax (e.g. `fastest-within:0.5%`, `describeRule` puts it in words) or a sentence. */
   rule: string;
   /** Why this configuration, one line (optional). */
   reason: string | null;
