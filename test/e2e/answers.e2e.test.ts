@@ -4,20 +4,21 @@
  * the runs list names it, opening another image removes the first image's run layers from the
  * viewer and reopening the first shows them again (item 6); a wrong file gets a notice in the
  * user's words with the technical message behind "Details", at once (item 9); the run panel's
- * "Queued" notice follows the job list (item 11). Screenshots at 1280×800 and 1920×1080
+ * "Queued" notice follows the job list (item 11). The demo image's run is the fixture, made in
+ * `beforeAll` from the run panel (not by a test). Screenshots at 1280×800 and 1920×1080
  * (receptive-field-warning*.png, runs-two-images*.png, error-details*.png) go to out/e2e/, or to
  * docs/screenshots/ with PATCHLENS_DOCS_SCREENSHOTS=1.
  * Before the issue: no advice (`run-patch-advice` missing), the first image's heatmap row stayed
  * in the overlay list over the second image, the notice was "file:open: image ch2.txt:
  * readNiftiHeader: not a NIfTI file (sizeof_hdr is …)" without details.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionState } from '../../shared/api/contract';
+import type { RunRecord, SessionState } from '../../shared/api/contract';
 import { chromium } from '../browser/enginePage';
 import { requireTools } from '../helpers/requireTool';
-import { docsScreenshotDir, openApp, repo, waitRendered, type AppPage } from './appPage';
+import { docsScreenshotDir, openApp, repo, showRun, waitRendered, type AppPage } from './appPage';
 
 const shots = docsScreenshotDir();
 /** The second image: the demo's mirrored ch2, on the very same grid as the first (same shape, other bytes). */
@@ -47,12 +48,19 @@ const RUN_WAIT_MS = 420_000;
 
 describe.skipIf(!requireTools('answers.e2e', [chromium]))('answers a careful expert would sign (app)', { timeout: 600_000 }, () => {
   let app: AppPage;
+  /** The fixture: the demo image's run from the run panel (overlap 0). */
+  let first: RunRecord;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     app = await openApp({ width: 1280, height: 800 }, { compute: 'node' });
     await waitRendered(app.page);
-  }, 240_000);
+    const { page } = app;
+    await page.getByTestId('run-overlap').fill('0'); // 80 windows instead of 441: the tests are about what is shown, not the run
+    await page.getByTestId('run-inference').click();
+    await page.waitForSelector('[data-testid="job"][data-state="done"]', { timeout: RUN_WAIT_MS });
+    first = (await app.call<SessionState>('session:get', {})).runs[0];
+  }, 240_000 + RUN_WAIT_MS);
 
   afterAll(async () => {
     if (app?.log.some((l) => l.startsWith('[pageerror]'))) console.log(app.log.filter((l) => l.startsWith('[pageerror]')).join('\n'));
@@ -77,9 +85,7 @@ describe.skipIf(!requireTools('answers.e2e', [chromium]))('answers a careful exp
 
   it('runs on the demo image: "Queued" goes away when the job is done, the run shows its heatmap', async () => {
     const { page } = app;
-    await page.getByTestId('run-overlap').fill('0'); // 80 windows instead of 441: the test is about what is shown, not the run
-    await page.getByTestId('run-inference').click();
-    await page.waitForSelector('[data-testid="job"][data-state="done"]', { timeout: RUN_WAIT_MS });
+    await showRun(page, first.id);
     await expect.poll(() => page.getByTestId('run-queued').count()).toBe(0);
     await waitRendered(page);
     await expect.poll(() => overlayIds(app)).toContain('tiledPerformance');
@@ -87,7 +93,7 @@ describe.skipIf(!requireTools('answers.e2e', [chromium]))('answers a careful exp
 
   it('a second image: the first image\'s run is not drawn over it, the list names each run\'s image; reopening the first shows it again', async () => {
     const { page } = app;
-    const first = (await app.call<SessionState>('session:get', {})).runs[0];
+    await showRun(page, first.id);
     await page.getByTestId('upload-image').setInputFiles(mirrored);
     await expect.poll(async () => (await app.call<SessionState>('session:get', {})).image?.name, { timeout: 60_000 }).toBe('ch2-2mm-mirrored_t1.nii.gz');
     await expect.poll(() => page.getByTestId('viewer-workspace').getAttribute('data-run')).toBe('');
@@ -114,8 +120,8 @@ describe.skipIf(!requireTools('answers.e2e', [chromium]))('answers a careful exp
 
   it('a wrong file: its name in the user\'s words, the reader\'s message behind "Details", nothing left in uploads/', async () => {
     const { page } = app;
-    const uploads = () => readdirSync(join(app.projectDir, 'uploads')).sort();
-    const before = uploads(); // the second image's upload, opened above, is kept
+    const uploads = () => (existsSync(join(app.projectDir, 'uploads')) ? readdirSync(join(app.projectDir, 'uploads')).sort() : []);
+    const before = uploads(); // what is there is kept (the second image's upload, when the test before ran)
     // Named like NIfTI, starts like gzip: it passes the page's first-bytes check and is refused by the services.
     await page.getByTestId('upload-image').setInputFiles({ name: 'ch2.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8]) });
     const alert = page.locator('[data-testid="notices"] [role="alert"]').last();

@@ -1,21 +1,23 @@
 /**
  * End-to-end: the real PatchLens UI in Debian's Chromium (SwiftShader WebGL) through the browser
  * transport (HTTP + WebSocket, token), with the real service host, compute worker, demo model and
- * demo data. Opens the demo, runs one inference from the run panel (measuring the page's frame
- * gaps while it runs), checks the patch performance heatmap's pixels against the run's own layer,
- * changes opacity and colormap, inspects a voxel, runs a small sweep, reads the chart and the
- * recommendation, and exports the report (the PDF exists, downloads and renders with pdftoppm).
+ * demo data. The fixture every test stands on is made in `beforeAll`, not by a test: one
+ * inference from the run panel (recording the page's frame gaps while it runs; `npm run bench`
+ * prints their numbers) and one small sweep from the explorer. The tests check the run, the patch
+ * performance heatmap's pixels against the run's own layer, opacity and colormap, a voxel's
+ * windows, the viewer tools, the sweep's chart and recommendation, and the exported report (the
+ * PDF exists, downloads and renders with pdftoppm).
  * Screenshots go to out/e2e/ (gitignored); docs/app-*.png are copies of them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
+import type { SessionState, VolumeData } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
 import { chromium } from '../browser/enginePage';
 import { commandTool, requireTools } from '../helpers/requireTool';
-import { colorsAt, openApp, repo, setRange, startFrameGaps, stopFrameGaps, waitRendered, type AppPage } from './appPage';
+import { colorsAt, JOB_WAIT_MS, openApp, repo, runFromPanel, setRange, showRun, waitRendered, waitUntil, type AppPage, type PanelRun } from './appPage';
 
 const shots = resolve(repo, 'out', 'e2e');
 const hasPdftoppm = requireTools('app.e2e (the report rendered with pdftoppm)', [commandTool('pdftoppm', 'apt-get install -y poppler-utils')]);
@@ -24,12 +26,46 @@ const call = <T>(app: AppPage, channel: string, args: unknown): Promise<T> => ap
 
 describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end (browser transport, real services)', { timeout: 300_000 }, () => {
   let app: AppPage;
-  let run: RunRecord;
+  /** The fixture run: one inference from the run panel with the demo's default settings. */
+  let first: PanelRun;
+  /** The fixture sweep: patch 24, overlaps 0 and 0.5, from the explorer's form. */
+  let sweepId: string;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     app = await openApp();
-  }, 240_000);
+    await waitRendered(app.page);
+    first = await runFromPanel(app);
+    sweepId = await sweepFromExplorer();
+  }, 240_000 + 2 * JOB_WAIT_MS);
+
+  /** Fills the explorer's sweep form, runs it and answers the sweep's id once it is recorded. */
+  async function sweepFromExplorer(): Promise<string> {
+    const { page } = app;
+    await page.getByTestId('tab-explorer').click();
+    await page.getByTestId('sweep-patches').fill('24');
+    await page.getByTestId('sweep-overlaps').fill('0, 0.5');
+    await page.getByTestId('sweep-repeats').fill('1');
+    await page.getByTestId('sweep-cases').selectOption('current');
+    await page.getByTestId('run-sweep').click();
+    await page.waitForSelector('[data-testid="sweep-queued"]', { timeout: 30_000 });
+    const sweeps = async () => (await call<SessionState>(app, 'session:get', {})).sweeps;
+    await waitUntil('the explorer sweep', async () => (await sweeps()).length === 1, JOB_WAIT_MS, 1000);
+    return (await sweeps())[0].id;
+  }
+
+  /** The viewer on the fixture run: only its heatmap (no reference labels), in `hot` at `opacity`. */
+  async function viewFirstRunHeatmap(opacity: number): Promise<void> {
+    const { page } = app;
+    await showRun(page, first.run.id);
+    const reference = page.getByTestId('overlay-visible-reference');
+    if (await reference.isChecked()) await reference.uncheck();
+    const heat = page.getByTestId('overlay-visible-tiledPerformance');
+    if (!(await heat.isChecked())) await heat.check();
+    await page.getByTestId('overlay-colormap-tiledPerformance').selectOption('hot');
+    await setRange(page, 'overlay-opacity-tiledPerformance', opacity);
+    await waitRendered(page);
+  }
 
   afterAll(async () => {
     if (app?.log.some((l) => l.startsWith('[pageerror]'))) console.log(app.log.filter((l) => l.startsWith('[pageerror]')).join('\n'));
@@ -38,6 +74,7 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
 
   it('opens on the bundled demo: image, labels and model, three rendered views', async () => {
     const { page } = app;
+    await page.getByTestId('tab-viewer').click();
     const files = await page.getByTestId('open-files').innerText();
     expect(files).toContain('ch2-2mm_t1.nii.gz');
     expect(files).toContain('ch2-2mm_brain.nii.gz');
@@ -56,12 +93,8 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
 
   it('runs one inference from the run panel with progress, and the page keeps drawing frames', async () => {
     const { page } = app;
-    // Frame gaps while the run goes (the compute runs in main's worker thread, not in the page).
-    await startFrameGaps(page);
-    await page.getByTestId('run-inference').click();
-    await page.waitForSelector('[data-testid="job"][data-state="running"], [data-testid="job"][data-state="done"]', { timeout: 30_000 });
-    await page.waitForSelector('[data-testid="job"][data-state="done"]', { timeout: 180_000 });
-    const gaps = await stopFrameGaps(page);
+    // Frame gaps while the fixture run went (the compute runs in main's worker thread, not in the page).
+    const { gaps, session, run } = first;
     const maxGap = gaps[gaps.length - 1];
     const p99 = gaps[Math.floor(gaps.length * 0.99)];
     console.log(`app.e2e: ${gaps.length} frames while the run was going, frame gap p99 ${p99.toFixed(1)} ms, max ${maxGap.toFixed(1)} ms`);
@@ -69,9 +102,9 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
     // speed measurement: `npm run bench` prints them, a test on a busy machine must not judge them).
     expect(gaps.length).toBeGreaterThan(0);
 
-    const session = await call<SessionState>(app, 'session:get', {});
     expect(session.runs).toHaveLength(1);
-    run = session.runs[0];
+    expect(session.runs[0]).toEqual(run);
+    await page.getByTestId('tab-viewer').click();
     expect(run.settings).toEqual({ patchSize: [24, 24, 24], overlap: 0.5, placement: 'stride', blend: 'gaussian', measure: 'absoluteError' });
     expect(run.dice).toBeGreaterThan(0.9);
     const row = page.getByTestId('run-row');
@@ -82,17 +115,12 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
 
   it('shows the patch performance heatmap where the run has it, and follows opacity and colormap', async () => {
     const { page } = app;
+    const { run } = first;
     const layer = await call<VolumeData>(app, 'run:layer', { runId: run.id, layer: 'tiledPerformance' });
     const [nk, nj, ni] = layer.shape;
     expect(layer.shape).toEqual([91, 109, 91]);
     // Only the heatmap: reference labels off.
-    const reference = page.getByTestId('overlay-visible-reference');
-    if (await reference.isChecked()) await reference.uncheck();
-    const heat = page.getByTestId('overlay-visible-tiledPerformance');
-    if (!(await heat.isChecked())) await heat.check();
-    await page.getByTestId('overlay-colormap-tiledPerformance').selectOption('hot');
-    await setRange(page, 'overlay-opacity-tiledPerformance', 0.6);
-    await waitRendered(page);
+    await viewFirstRunHeatmap(0.6);
 
     // Probe a grid of points in the axial view (off the centre, where the crosshair lines are):
     // which voxel the readout names there and the run's map value at that voxel.
@@ -154,6 +182,8 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
 
   it('inspects a voxel: the windows that covered it, each with its own prediction', async () => {
     const { page } = app;
+    const { run } = first;
+    await showRun(page, run.id);
     const box = (await page.getByTestId('viewport-axial').boundingBox())!;
     await page.keyboard.down('Alt');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -182,6 +212,7 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
     };
     const meanGrey = (cs: number[][]) => cs.reduce((a, c) => a + (c[0] + c[1] + c[2]) / 3, 0) / cs.length;
     const reddish = (cs: number[][]) => cs.filter((c) => c[0] - c[2] > 20).length / cs.length;
+    await viewFirstRunHeatmap(0.5);
 
     // H (focus in the viewer, not in a text field) toggles the heatmap overlay.
     await page.getByTestId('viewer-workspace').focus();
@@ -241,15 +272,8 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
   it('runs a small sweep from the explorer and shows the charts, the Pareto front and the recommendation', async () => {
     const { page } = app;
     await page.getByTestId('tab-explorer').click();
-    await page.getByTestId('sweep-patches').fill('24');
-    await page.getByTestId('sweep-overlaps').fill('0, 0.5');
-    await page.getByTestId('sweep-repeats').fill('1');
-    await page.getByTestId('sweep-cases').selectOption('current');
-    await page.getByTestId('run-sweep').click();
-    await page.waitForSelector('[data-testid="sweep-queued"]', { timeout: 30_000 });
-    await expect.poll(async () => (await call<SessionState>(app, 'session:get', {})).sweeps.length, { timeout: 240_000, interval: 1000 }).toBe(1);
-    const session = await call<SessionState>(app, 'session:get', {});
-    const summary = await call<SweepSummary>(app, 'sweep:summary', { sweepId: session.sweeps[0].id });
+    expect((await call<SessionState>(app, 'session:get', {})).sweeps.map((s) => s.id)).toEqual([sweepId]);
+    const summary = await call<SweepSummary>(app, 'sweep:summary', { sweepId });
     expect(summary.configs.length).toBe(4);
     await page.waitForSelector('[data-testid="chart-dice-time"] svg', { timeout: 60_000 });
     expect(await page.locator('[data-testid="chart-dice-time"] g.config-dot circle').count()).toBe(summary.configs.length);
@@ -263,6 +287,9 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
 
   it('shows a configuration clicked in the explorer in the viewer (runs it when there is no run yet)', async () => {
     const { page } = app;
+    const { run } = first;
+    await page.getByTestId('tab-explorer').click();
+    await page.getByTestId('sweep-picker').selectOption(sweepId);
     await page.locator('[data-testid="config-row"][data-config-id="p24-o0-stride-constant-tta0"]').click();
     await expect.poll(async () => (await call<SessionState>(app, 'session:get', {})).runs.length, { timeout: 120_000, interval: 500 }).toBe(2);
     const session = await call<SessionState>(app, 'session:get', {});

@@ -1,18 +1,20 @@
 /**
- * The real PatchLens UI in Debian's Chromium through the browser transport: builds the renderer
- * (vite.renderer.config.ts) into a temporary folder, starts the real service host on a temporary
- * project folder and the HTTP + WebSocket server, and opens the tokenized URL. Nothing is faked.
+ * The real PatchLens UI in Debian's Chromium through the browser transport: serves the renderer
+ * built once per test run (test/helpers/rendererGlobalSetup.ts), starts the real service host on
+ * a temporary project folder and the HTTP + WebSocket server, and opens the tokenized URL.
+ * Nothing is faked.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { Envelope } from '../../shared/api/contract';
+import type { Envelope, RunRecord, SessionState } from '../../shared/api/contract';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceConnection, ServiceHost } from '../../src-node/app/serviceHost';
 import { DOWNLOAD_BASE, startServer, type RunningServer } from '../../src-server/startServer';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../browser/enginePage';
+import { rendererDir } from '../helpers/rendererGlobalSetup';
 
 export const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -45,11 +47,13 @@ export interface OpenAppOptions {
   compute?: 'auto' | 'node' | 'page';
   /** The backend page compute tasks must use (the service host's `pageBackend`). */
   pageBackend?: 'auto' | 'webgl' | 'wasm' | 'cpu';
+  /** The renderer build to serve (default: this test run's, from the e2e project's global setup). */
+  rendererDir?: string;
 }
 
-/** Builds the renderer, starts services + server (demo opened) and opens the page at `viewport`. */
+/** Starts services + server (demo opened) on the renderer build and opens the page at `viewport`. */
 export async function openApp(viewport = { width: 1600, height: 1000 }, options: OpenAppOptions = {}): Promise<AppPage> {
-  const outDir = mkdtempSync(join(tmpdir(), 'patchlens-e2e-renderer-'));
+  const staticDir = options.rendererDir ?? rendererDir();
   const projectDir = mkdtempSync(join(tmpdir(), 'patchlens-e2e-project-'));
   let services: ServiceHost | undefined;
   let server: RunningServer | undefined;
@@ -58,15 +62,12 @@ export async function openApp(viewport = { width: 1600, height: 1000 }, options:
     await browser?.close();
     await server?.close();
     await services?.close();
-    rmSync(outDir, { recursive: true, force: true });
     rmSync(projectDir, { recursive: true, force: true });
   };
   try {
-    const { build } = await import('vite');
-    await build({ configFile: resolve(repo, 'vite.renderer.config.ts'), logLevel: 'warn', build: { outDir } });
     services = await createServiceHost({ projectDir, transport: 'http', downloadBase: DOWNLOAD_BASE, ...(options.compute ? { compute: options.compute } : {}), ...(options.pageBackend ? { pageBackend: options.pageBackend } : {}) });
     await services.openInitial([]);
-    server = await startServer({ services, staticDir: outDir });
+    server = await startServer({ services, staticDir });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     const context = await browser.newContext({ viewport, acceptDownloads: true });
@@ -211,4 +212,52 @@ export async function stopFrameGaps(page: Page): Promise<number[]> {
  */
 export function docsScreenshotDir(): string {
   return process.env.PATCHLENS_DOCS_SCREENSHOTS === '1' ? resolve(repo, 'docs', 'screenshots') : resolve(repo, 'out', 'e2e');
+}
+
+/**
+ * Polls `probe` every `intervalMs` until it answers true; throws naming `what` after `timeoutMs`.
+ * For fixtures made in `beforeAll`, where `expect.poll` does not work.
+ */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await probe()); await new Promise((r) => setTimeout(r, intervalMs))) {
+    if (Date.now() > end) throw new Error(`waitUntil: ${what} did not happen within ${timeoutMs} ms`);
+  }
+}
+
+/** A run made from the run panel (a fixture): its record, the session right after it, and the frame gaps while it went. */
+export interface PanelRun {
+  run: RunRecord;
+  /** The session as it was when the run was done. */
+  session: SessionState;
+  /** Gaps (ms, ascending) of the page's frames that ended while the job was running. */
+  gaps: number[];
+}
+
+/**
+ * How long a fixture waits for a run or a sweep: a limit, not a judged time. The demo's default
+ * run (441 windows) took over 180 s on the shared 2-core machine with two busy loops beside it.
+ */
+export const JOB_WAIT_MS = 420_000;
+
+/** Clicks Run in the run panel with its current settings, recording frame gaps, and waits for the job to be done. */
+export async function runFromPanel(app: AppPage, timeoutMs = JOB_WAIT_MS): Promise<PanelRun> {
+  const { page } = app;
+  await startFrameGaps(page);
+  await page.getByTestId('run-inference').click();
+  await page.waitForSelector('[data-testid="job"][data-state="running"], [data-testid="job"][data-state="done"]', { timeout: timeoutMs });
+  await page.waitForSelector('[data-testid="job"][data-state="done"], [data-testid="job"][data-state="failed"]', { timeout: timeoutMs });
+  const gaps = await stopFrameGaps(page);
+  const session = await app.call<SessionState>('session:get', {});
+  const job = session.jobs[0];
+  if (job?.state !== 'done') throw new Error(`runFromPanel: the run's job ended ${job?.state}: ${job?.error?.message ?? ''}`);
+  const run = session.runs.find((r) => r.id === job.resultId);
+  if (!run) throw new Error(`runFromPanel: no run record ${job.resultId}`);
+  return { run, session, gaps };
+}
+
+/** Shows `runId` in the viewer: selects its row in the runs list and waits until the viewer has drawn it. */
+export async function showRun(page: Page, runId: string): Promise<void> {
+  await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
+  await page.waitForSelector(`[data-testid="viewer-workspace"][data-run="${runId}"]`, { timeout: 60_000 });
+  await waitRendered(page);
 }

@@ -3,7 +3,8 @@
  * transport with the service host in compute mode `page`: the page's compute agent probes its
  * module Worker's backends (webgl on OffscreenCanvas under SwiftShader, wasm, cpu), attaches, and
  * every inference job runs there (`compute:task` → `compute:input` → engine worker →
- * `compute:done`), main writing the run folder. Checks that the run from the run panel completes
+ * `compute:done`), main writing the run folder. The run from the run panel is the fixture of
+ * every test (made in `beforeAll`, with the page's frame gaps while it went). Checks that it completes
  * on the page's backend, that its Dice is the Dice of the same settings in main's Node compute
  * worker, and that the run's heatmap layer renders.
  */
@@ -16,7 +17,7 @@ import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceConnection } from '../../src-node/app/serviceHost';
 import { chromium } from '../browser/enginePage';
 import { requireTools } from '../helpers/requireTool';
-import { colorsAt, openApp, startFrameGaps, stopFrameGaps, waitRendered, type AppPage } from './appPage';
+import { colorsAt, JOB_WAIT_MS, openApp, runFromPanel, showRun, waitRendered, type AppPage, type PanelRun } from './appPage';
 
 async function call<T>(conn: Pick<ServiceConnection, 'handle'>, channel: string, args: unknown): Promise<T> {
   const envelope = await conn.handle(channel, args);
@@ -49,11 +50,14 @@ const hasChromium = requireTools('pageCompute.e2e', [chromium]);
 
 describe.skipIf(!hasChromium)('page compute end to end (browser transport, compute mode page)', { timeout: 300_000 }, () => {
   let app: AppPage;
-  let run: RunRecord;
+  /** The fixture: one inference from the run panel, in the page's engine worker. */
+  let first: PanelRun;
 
   beforeAll(async () => {
     app = await openApp(undefined, { compute: 'page' });
-  }, 240_000);
+    await waitRendered(app.page);
+    first = await runFromPanel(app);
+  }, 240_000 + JOB_WAIT_MS);
 
   afterAll(async () => {
     const errors = app?.log.filter((l) => l.startsWith('[pageerror]') || /page compute/.test(l)) ?? [];
@@ -62,21 +66,15 @@ describe.skipIf(!hasChromium)('page compute end to end (browser transport, compu
   });
 
   it('runs the inference from the run panel in the page\'s engine worker', async () => {
-    const { page, session: services } = app;
-    await waitRendered(page);
-    // Frame gaps while the run goes: the tensor work is in the page's module Worker, not on the UI thread.
-    await startFrameGaps(page);
-    await page.getByTestId('run-inference').click();
-    await page.waitForSelector('[data-testid="job"][data-state="done"], [data-testid="job"][data-state="failed"]', { timeout: 180_000 });
-    const gaps = await stopFrameGaps(page);
-    const session = await call<SessionState>(services, 'session:get', {});
+    // Frame gaps while the fixture run went: the tensor work is in the page's module Worker, not on the UI thread.
+    const { gaps, session, run } = first;
     const job = session.jobs[0];
     expect(job.error, JSON.stringify(job.error)).toBeNull();
     expect(job.state).toBe('done');
     // The job went to the page's own agent, and the run is the page's.
     expect(job.label).toMatch(/ on the page \((wasm|webgl|cpu)\)$/);
     expect(session.runs).toHaveLength(1);
-    run = session.runs[0];
+    expect(session.runs[0]).toEqual(run);
     expect(run.id).toBe(job.resultId);
     console.log(`pageCompute.e2e: page run ${run.id} on ${run.backend.name} (${run.backend.reason}); Dice ${run.dice}; ${run.windows} windows in ${run.timing.totalMs.toFixed(0)} ms`);
     expect(['webgl', 'wasm', 'cpu']).toContain(run.backend.name);
@@ -93,7 +91,7 @@ describe.skipIf(!hasChromium)('page compute end to end (browser transport, compu
   });
 
   it('gives the Dice of the same settings in main\'s Node compute worker (within 1e-3)', async () => {
-    expect(run).toBeDefined();
+    const { run } = first;
     const node = await nodeWorkerRun(run.settings);
     console.log(`pageCompute.e2e: node worker run on ${node.backend.name}: Dice ${node.dice} (page ${run.dice})`);
     expect(node.backend.reason).not.toMatch(/webgl/);
@@ -103,6 +101,8 @@ describe.skipIf(!hasChromium)('page compute end to end (browser transport, compu
 
   it('renders the page run\'s patch performance heatmap', async () => {
     const { page, session: services } = app;
+    const { run } = first;
+    await showRun(page, run.id);
     const layer = await call<VolumeData>(services, 'run:layer', { runId: run.id, layer: 'tiledPerformance' });
     expect(layer.shape).toEqual([91, 109, 91]);
     expect(Array.from(layer.data).some((v) => v > 0)).toBe(true);
