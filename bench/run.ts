@@ -14,6 +14,9 @@
  *   4. recommend_margin  recommendMargin on the real 32×128×128×1 reference map.
  *   5. conv3d_*       the CPU Conv3D kernels against tfjs-backend-cpu (bench/conv3dBench.ts).
  *   6. engine_model, peak_memory_256  a real model on real MRI per backend (bench/engineBench.ts).
+ *   6b. cancel_within_window  an aborted 128³ pass against a whole one (bench/cancelBench.ts).
+ *   7. frame_gaps     the app page's frame gaps while a run goes, compute in main and in the page
+ *                     (Chromium; bench/frameGapsBench.ts).
  *
  * Every timed scenario runs once to warm up, then `repeats` times; the reported numbers come from
  * the run with the median total time (so total = predictor + outside holds within that run).
@@ -232,6 +235,8 @@ main()
   .then(() => conv3dBench(emit))
   .then(() => engineBench(emit))
   .then(async () => (await import('./niftiBomb')).niftiBombBench(emit))
+  .then(async () => (await import('./cancelBench')).cancelBench(emit))
+  .then(async () => (await import('./frameGapsBench')).frameGapsBench(emit))
   .catch((e: unknown) => {
   emit({ bench: 'error', message: e instanceof Error ? e.message : String(e) });
   process.exitCode = 1;
