@@ -1,6 +1,6 @@
 /**
  * The compute agent with the real engine loop (cpu, over a MessageChannel) on the demo data and
- * model: what it hands to `compute:done` passes the contract's validator, and its Dice is the
+ * the tiny fixture model (test/fixtures/tiny-model: the agent's plumbing needs a model, not a good one): what it hands to `compute:done` passes the contract's validator, and its Dice is the
  * Dice of the same settings run the way the Node compute worker runs them (prepareModel +
  * runInference with runInferenceJob's options).
  */
@@ -16,21 +16,22 @@ import { readModelFolder } from '../../src-node/readModelFolder';
 import { startComputeAgent } from '../../src-renderer/compute/computeAgent';
 import { createEngineClient } from '../../src-renderer/engine/engineClient';
 import { engineChannel } from './engineChannel';
+import { TINY_MODEL_DIR } from '../fixtures/tiny-model/makeTinyModel';
 import { fakeApi } from './fakes';
 
 const demo = resolve(import.meta.dirname, '../../demo');
 const settings: RunSettings = { patchSize: [24, 24, 24], overlap: 0.25, placement: 'stride', blend: 'gaussian', measure: 'absoluteError' };
 
 function input(): ComputeTaskInput {
-  const bytes = (p: string) => Uint8Array.from(readFileSync(join(demo, p)));
+  const bytes = (p: string) => Uint8Array.from(readFileSync(resolve(demo, p)));
   return {
     image: { name: 'ch2-2mm_t1.nii.gz', bytes: bytes('data/ch2-2mm_t1.nii.gz') },
     label: { name: 'ch2-2mm_brain.nii.gz', bytes: bytes('data/ch2-2mm_brain.nii.gz') },
     model: {
-      name: 'demo',
-      modelJson: bytes('model/model.json'),
-      weights: { 'group1-shard1of1.bin': bytes('model/group1-shard1of1.bin') },
-      sidecar: JSON.parse(readFileSync(join(demo, 'model/patchlens.json'), 'utf8')),
+      name: 'tiny',
+      modelJson: bytes(join(TINY_MODEL_DIR, 'model.json')),
+      weights: { 'group1-shard1of1.bin': bytes(join(TINY_MODEL_DIR, 'group1-shard1of1.bin')) },
+      sidecar: JSON.parse(readFileSync(join(TINY_MODEL_DIR, 'patchlens.json'), 'utf8')),
     },
     settings,
     backend: 'cpu',
@@ -80,7 +81,7 @@ describe('compute agent with the real engine (Node, cpu)', { timeout: 120_000 },
     expect(progress.every((x, i) => i === 0 || x >= progress[i - 1])).toBe(true);
 
     // The same settings the way the Node compute worker runs them.
-    const prepared = await prepareModel(await readModelFolder(join(demo, 'model')), { backend: 'cpu' });
+    const prepared = await prepareModel(await readModelFolder(TINY_MODEL_DIR), { backend: 'cpu' });
     try {
       const node = await runInference({
         image: readNifti(readFileSync(join(demo, 'data/ch2-2mm_t1.nii.gz'))),
