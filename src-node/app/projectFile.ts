@@ -12,7 +12,7 @@ import { RUN_FILES } from '../compute/runFiles';
 /** Most entries of the recent list. */
 export const MAX_RECENT = 20;
 
-/** The file beside a run's own files that says which inputs made it (`RunInputs` of runJobs.ts). */
+/** The file beside a run's own files that says which inputs made it (`RunInputs` of runJob.ts). */
 export const RUN_INPUTS_FILE = 'app-inputs.json';
 
 /** `project.json`: the recent list and the files open when the project was last used. */

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_RECENT, ProjectStore } from '../../src-node/app/projectStore';
 import { intensityStats, volumeInfo } from '../../src-node/app/volumeInfo';
 import { readNifti, writeNifti } from '../../shared/io/nifti';
-import { caseIdOf } from '../../src-node/app/runJobs';
+import { caseIdOf } from '../../src-node/app/sweepJob';
 
 describe('ProjectStore', () => {
   const root = mkdtempSync(join(tmpdir(), 'patchlens-store-'));

@@ -1,6 +1,6 @@
 import type { RequestChannel } from '../../../shared/api/contract';
 import type { HostContext } from '../hostContext';
-import { exportReport } from '../runJobs';
+import { exportReport } from '../exportReport';
 import type { HandlerTable } from './callContext';
 
 /** The channels of sweep reports (HTML + PDF + JSON). */

@@ -1,7 +1,7 @@
 import type { RequestChannel, RunRecord } from '../../../shared/api/contract';
 import { readRunLayer, readRunMaps } from '../../compute/index';
 import type { HostContext } from '../hostContext';
-import { readRunInputs, startRun } from '../runJobs';
+import { readRunInputs, startRun } from '../runJob';
 import { fail } from '../serviceError';
 import type { Session } from '../session';
 import { volumeData } from '../volumeInfo';

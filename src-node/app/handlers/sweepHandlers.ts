@@ -1,6 +1,6 @@
 import type { RequestChannel, SweepRecord } from '../../../shared/api/contract';
 import type { HostContext } from '../hostContext';
-import { openSweepCase, startSweep, sweepPlan } from '../runJobs';
+import { openSweepCase, startSweep, sweepPlan } from '../sweepJob';
 import { fail } from '../serviceError';
 import type { Session } from '../session';
 import { readSweepMap, sweepSummary } from '../sweepRecords';

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ReportExport } from '../../shared/api/contract';
+import { REPORT_FILES, reportTargetsFor, writeReport } from '../report/writeReport';
+import type { HostContext } from './hostContext';
+import { PROJECT_LAYOUT } from './projectStore';
+import { fail, ServiceError } from './serviceError';
+import type { Session } from './session';
+import { sweepSummary } from './sweepRecords';
+
+/**
+ * Exports a sweep's report. Electron: a save dialog, then a confirmation listing every file when
+ * any would be replaced (null: cancelled or declined). Browser transport: the sweep's own folder;
+ * when report files exist there and `replace` is not true, answers `conflict` listing them.
+ */
+export async function exportReport(ctx: HostContext, session: Session, sweepId: string, replace: boolean): Promise<ReportExport | null> {
+  session.assertWritable('report:export');
+  const sweep = ctx.records.sweeps.get(sweepId);
+  if (!sweep || !session.sweepIds.has(sweepId)) throw fail('not-found', `report:export: no sweep ${sweepId}`);
+  const dialogs = ctx.options.dialogs;
+  let target: string | null = null;
+  if (dialogs) {
+    target = await dialogs.saveReport(`patchlens-report-${sweepId}.pdf`);
+    if (target === null) return null;
+  }
+  const out = target ? reportTargetsFor(target) : { pdf: join(sweep.dir, REPORT_FILES.pdf), html: join(sweep.dir, REPORT_FILES.html), json: join(sweep.dir, REPORT_FILES.json) };
+  const writes = [out.html, out.pdf, out.json];
+  const existing = writes.filter((f) => existsSync(f));
+  if (existing.length > 0 && !replace) {
+    if (dialogs) {
+      if (!(await dialogs.confirmReplace(writes, existing))) return null;
+    } else {
+      throw fail('conflict', `report:export: the report of sweep ${sweepId} exists: exporting writes ${writes.map((f) => basename(f)).join(', ')} into ${dirname(out.pdf)} and replaces ${existing.map((f) => basename(f)).join(', ')}`);
+    }
+  }
+  let written: ReportExport | null = null;
+  const job = ctx.queue.add({
+    kind: 'report',
+    label: `Report of sweep ${sweepId}`,
+    owner: session.id,
+    run: async ({ progress }) => {
+      progress({ fraction: 0.05, phase: 'report', etaMs: null, message: 'summarizing' });
+      sweepSummary(sweep.dir);
+      // Nothing is written until the PDF printed; then the three files are renamed into place (report.json last).
+      await writeReport(sweep.dir, {
+        files: out,
+        // The user said yes to replacing (or nothing exists): the report of this sweep, or the files they confirmed.
+        force: true,
+        printToPdf: ctx.options.printToPdf,
+        onProgress: (m) => progress({ fraction: m.startsWith('printing') ? 0.5 : 0.2, phase: 'report', etaMs: null, message: m }),
+      });
+      const rel = [PROJECT_LAYOUT.sweeps, sweepId, REPORT_FILES.pdf].join('/');
+      written = { ...out, files: writes, pdfUrl: !dialogs && ctx.options.downloadBase !== undefined ? `${ctx.options.downloadBase.replace(/\/+$/, '')}/${rel}` : null };
+      return sweepId;
+    },
+  });
+  const done = await ctx.queue.settled(job.id);
+  if (done.state === 'cancelled') throw fail('cancelled', `report:export: cancelled`);
+  if (done.state === 'failed') throw new ServiceError(done.error?.code ?? 'internal', done.error?.message ?? 'report:export failed');
+  return written;
+}
