@@ -72,28 +72,11 @@ export class Connections {
     if (open >= this.maxConnections) {
       throw fail('forbidden', `PatchLens serves at most ${this.maxConnections} windows or tabs at once (${open} are open): close one, then reload this page`);
     }
-    let session: Session | undefined;
-    let resumed = false;
-    if (connectOptions.role === 'compute') {
-      const of = connectOptions.computeFor ? connections.get(connectOptions.computeFor.id) : undefined;
-      if (!of) throw fail('bad-request', 'connect: a compute connection must name the open ui connection it computes for');
-      session = of.sessionRef;
-    } else if (connectOptions.resume) {
-      const candidate = sessions.get(connectOptions.resume.sessionId);
-      // A session another page serves right now (a duplicated tab copies sessionStorage) is not shared: that tab gets its own.
-      if (candidate && !candidate.ended && (candidate.listeners.size === 0 || connectOptions.share === true) && keyMatches(candidate.key, connectOptions.resume.key)) {
-        session = candidate;
-        resumed = true;
-        if (session.graceTimer) clearTimeout(session.graceTimer);
-        session.graceTimer = null;
-      }
-    }
-    const fresh = !session;
-    if (!session) {
-      session = new Session(ctx, `s${++this.sessionCounter}`);
-      sessions.set(session.id, session);
-    }
-    const s = session;
+    const joined = this.joinedSession(connectOptions);
+    const resumed = joined?.resumed ?? false;
+    const fresh = !joined;
+    const s = joined?.session ?? new Session(ctx, `s${++this.sessionCounter}`);
+    if (fresh) sessions.set(s.id, s);
     const id = `c${++this.connectionCounter}`;
     const listeners = new Set<SessionListener>();
     const role = connectOptions.role;
@@ -174,6 +157,25 @@ export class Connections {
   closeAll(): void {
     for (const c of [...this.connections.values()]) c.close('closed');
     for (const s of [...this.sessions.values()]) this.endSession(s);
+  }
+
+  /**
+   * The session a new connection joins: a compute page its ui page's; a ui page the session its
+   * `resume` names when the key matches and no other page serves it (unless `share`); else none.
+   */
+  private joinedSession(connectOptions: ConnectOptions): { session: Session; resumed: boolean } | null {
+    if (connectOptions.role === 'compute') {
+      const of = connectOptions.computeFor ? this.connections.get(connectOptions.computeFor.id) : undefined;
+      if (!of) throw fail('bad-request', 'connect: a compute connection must name the open ui connection it computes for');
+      return { session: of.sessionRef, resumed: false };
+    }
+    if (!connectOptions.resume) return null;
+    const candidate = this.sessions.get(connectOptions.resume.sessionId);
+    // A session another page serves right now (a duplicated tab copies sessionStorage) is not shared: that tab gets its own.
+    if (!candidate || candidate.ended || (candidate.listeners.size > 0 && connectOptions.share !== true) || !keyMatches(candidate.key, connectOptions.resume.key)) return null;
+    if (candidate.graceTimer) clearTimeout(candidate.graceTimer);
+    candidate.graceTimer = null;
+    return { session: candidate, resumed: true };
   }
 
   /** Forgets a session and ends it (its jobs are cancelled, its uploads deleted). */
