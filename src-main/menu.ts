@@ -1,5 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { AppCommand } from '../shared/api/contract';
+import { menuCommands, type CommandMenu } from '../shared/commands';
 
 /** Options of {@link buildMenuTemplate}. */
 export interface MenuOptions {
@@ -11,12 +12,10 @@ export interface MenuOptions {
 
 /**
  * The application menu. Every PatchLens item sends an {@link AppCommand} (main passes
- * `services.command`); the renderer carries it out. Accelerators: Open Image CmdOrCtrl+O, Open
- * Labels CmdOrCtrl+L, Open Model CmdOrCtrl+Shift+M (Cmd+M minimizes on macOS), Export Report
- * CmdOrCtrl+E, Run Inference CmdOrCtrl+Enter, Run Sweep CmdOrCtrl+Shift+Enter, Viewer
- * CmdOrCtrl+1, Explorer CmdOrCtrl+2. The single keys H (toggle heatmap), R (reset view) and Esc
- * (cancel job) are shown in the menu but not registered (`registerAccelerator: false`), so
- * typing in a text field is never swallowed: the renderer handles those keys itself.
+ * `services.command`); the renderer carries it out. The PatchLens items, their labels, order and
+ * accelerators come from the command registry (shared/commands); single keys (H, R, Esc) are
+ * shown but not registered (`registerAccelerator: false`), so typing in a text field is never
+ * swallowed: the renderer handles those keys itself.
  *
  * @param send called with the command of a clicked item
  * @param platform process.platform
@@ -25,13 +24,18 @@ export interface MenuOptions {
 export function buildMenuTemplate(send: (command: AppCommand) => void, platform: NodeJS.Platform, options: MenuOptions): MenuItemConstructorOptions[] {
   if (typeof send !== 'function') throw new Error('buildMenuTemplate: send must be a function');
   const mac = platform === 'darwin';
-  const item = (label: string, command: AppCommand, accelerator?: string, registerAccelerator = true): MenuItemConstructorOptions => ({
-    id: command,
-    label,
-    ...(accelerator ? { accelerator } : {}),
-    ...(accelerator && !registerAccelerator ? { registerAccelerator: false } : {}),
-    click: () => send(command),
-  });
+  /** The registry's items of one menu, a separator between order groups (each hundred). */
+  const items = (menu: CommandMenu): MenuItemConstructorOptions[] =>
+    menuCommands(menu).flatMap((c, i, all) => [
+      ...(i > 0 && Math.floor(all[i - 1].order / 100) !== Math.floor(c.order / 100) ? [{ type: 'separator' as const }] : []),
+      {
+        id: c.id,
+        label: c.label,
+        ...(c.accelerator ? { accelerator: c.accelerator } : {}),
+        ...(c.accelerator && !c.registerAccelerator ? { registerAccelerator: false } : {}),
+        click: () => send(c.id),
+      },
+    ]);
   const template: MenuItemConstructorOptions[] = [];
   if (mac) {
     template.push({
@@ -52,12 +56,7 @@ export function buildMenuTemplate(send: (command: AppCommand) => void, platform:
   template.push({
     label: '&File',
     submenu: [
-      item('Open Image…', 'open-image', 'CmdOrCtrl+O'),
-      item('Open Labels…', 'open-label', 'CmdOrCtrl+L'),
-      item('Open Model…', 'open-model', 'CmdOrCtrl+Shift+M'),
-      item('Open Demo', 'open-demo'),
-      { type: 'separator' },
-      item('Export Report…', 'export-report', 'CmdOrCtrl+E'),
+      ...items('&File'),
       ...(mac ? [{ type: 'separator' as const }, { role: 'close' as const }] : [{ type: 'separator' as const }, { role: 'quit' as const }]),
     ],
   });
@@ -76,20 +75,13 @@ export function buildMenuTemplate(send: (command: AppCommand) => void, platform:
   template.push({
     label: '&Run',
     submenu: [
-      item('Run Inference', 'run-inference', 'CmdOrCtrl+Enter'),
-      item('Run Sweep', 'run-sweep', 'CmdOrCtrl+Shift+Enter'),
-      { type: 'separator' },
-      item('Cancel Job', 'cancel-job', 'Escape', false),
+      ...items('&Run'),
     ],
   });
   template.push({
     label: '&View',
     submenu: [
-      item('Toggle Heatmap', 'toggle-heatmap', 'H', false),
-      item('Reset View', 'reset-view', 'R', false),
-      { type: 'separator' },
-      item('Viewer', 'show-viewer', 'CmdOrCtrl+1'),
-      item('Explorer', 'show-explorer', 'CmdOrCtrl+2'),
+      ...items('&View'),
       { type: 'separator' },
       { role: 'resetZoom' },
       { role: 'zoomIn' },

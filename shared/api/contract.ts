@@ -13,6 +13,7 @@ import type { InferenceMeasure } from '../engine/inference/inferencePerformance'
 import type { SweepBlend, SweepSummary } from '../sweep/types';
 import type { BackendPreference, BackendProbe } from '../engine/backend/selectBackend';
 import type { DiceReport } from '../engine/postprocess/dice';
+import { COMMAND_IDS, type CommandId } from '../commands/commandIds';
 
 /** What a file to open is used as. A model is a folder (model.json, weight shards, optional patchlens.json). */
 export type FileKind = 'image' | 'label' | 'model';
@@ -348,20 +349,8 @@ export interface ComputeTaskResult {
   warnings: string[];
 }
 
-/** Application commands (menu items and their accelerators) the renderer carries out. */
-export type AppCommand =
-  | 'open-image'
-  | 'open-label'
-  | 'open-model'
-  | 'open-demo'
-  | 'run-inference'
-  | 'run-sweep'
-  | 'cancel-job'
-  | 'export-report'
-  | 'toggle-heatmap'
-  | 'reset-view'
-  | 'show-explorer'
-  | 'show-viewer';
+/** Application commands (menu items and their accelerators) the renderer carries out: the ids of shared/commands. */
+export type AppCommand = CommandId;
 
 /**
  * Every request: `args` the renderer sends, `result` main answers. A failure answers
@@ -508,21 +497,8 @@ export const EVENT_NAMES = ['session:changed', 'job:progress', 'app:command', 'c
 /** Every run layer name. */
 export const RUN_LAYERS = ['labels', 'probability', 'coverage', 'tiledPerformance', 'tiledConsistency', 'gridOutline'] as const satisfies readonly RunLayer[];
 
-/** Every app command. */
-export const APP_COMMANDS = [
-  'open-image',
-  'open-label',
-  'open-model',
-  'open-demo',
-  'run-inference',
-  'run-sweep',
-  'cancel-job',
-  'export-report',
-  'toggle-heatmap',
-  'reset-view',
-  'show-explorer',
-  'show-viewer',
-] as const satisfies readonly AppCommand[];
+/** Every app command (the registry's id list). */
+export const APP_COMMANDS = COMMAND_IDS;
 
 // Compile-time check that the runtime lists name every channel/event (and nothing else).
 type Missing<A extends string, B extends string> = Exclude<A, B>;

@@ -2,6 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { APP_COMMANDS, type AppCommand } from '../../shared/api/contract';
 import { buildMenuTemplate } from '../../src-main/menu';
+import { COMMANDS } from '../../shared/commands';
 
 /** Every item of a template, depth first. */
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
@@ -80,5 +81,16 @@ describe('buildMenuTemplate', () => {
 
   it('rejects a missing send', () => {
     expect(() => buildMenuTemplate(undefined as never, 'linux', { isPackaged: true })).toThrow(/buildMenuTemplate: send/);
+  });
+});
+
+describe('buildMenuTemplate and the command registry', () => {
+  it('takes every command item, its label and accelerator from the registry', () => {
+    const { items } = commandItems('linux');
+    for (const c of COMMANDS) {
+      const item = items.get(c.id)!;
+      expect(item.label, c.id).toBe(c.label);
+      expect(item.accelerator, c.id).toBe(c.accelerator);
+    }
   });
 });
