@@ -20,7 +20,7 @@ import { planInferOutput, type InferIdentity } from '../src-node/fs/inferOutputP
 import { assertNoInputOverwrite, modelFolderOf, OutputRefusedError, resolveReal, type GuardWording } from '../src-node/fs/outputGuard';
 import { INFERENCE_FILES, INFERENCE_SIDECARS, writeInferenceFolder } from '../src-node/writeInferenceOutputs';
 import type { InferArgs } from './inferArgs';
-import type { Io } from './main';
+import type { Io } from './io';
 import { progressPrinter } from './progress';
 import { InputError, asInputError } from './usageError';
 import { assertOutWritable } from './outProbe';

@@ -5,6 +5,7 @@ import { INFER_HELP, parseInferArgs } from './inferArgs';
 import { SWEEP_HELP, parseSweepArgs } from './sweepArgs';
 import { installStopSignals, SIGNAL_EXIT_CODES } from './stopSignals';
 import { UsageError } from './usageError';
+import type { Io } from './io';
 
 /** Top-level help. */
 export const HELP = `Usage: patchlens <command> [options]
@@ -22,15 +23,6 @@ Options:
   -h, --help     help (also after a command)
   --version      print the version
 `;
-
-/** Where the CLI writes (injectable for tests), and what stops it. */
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  isTTY: boolean;
-  /** Cancels the command (SIGINT/SIGTERM in the real CLI: see stopSignals.ts). */
-  signal?: AbortSignal;
-}
 
 const defaultIo: Io = {
   out: (s) => process.stdout.write(s),

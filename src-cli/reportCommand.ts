@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PrintToPdf } from '../src-node/report/renderPdf';
-import type { Io } from './main';
+import type { Io } from './io';
 import { InputError, UsageError } from './usageError';
 import { assertOutWritable } from './outProbe';
 

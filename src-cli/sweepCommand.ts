@@ -13,7 +13,7 @@ import { runSweep, type SweepProgress } from '../src-node/sweep/runSweep';
 import { OutputRefusedError, type GuardWording } from '../src-node/fs/outputGuard';
 import { readResults, SWEEP_LAYOUT } from '../src-node/sweep/sweepFolder';
 import { mergeSweeps, summarizeSweep } from '../src-node/sweep/summarizeSweep';
-import type { Io } from './main';
+import type { Io } from './io';
 import type { SweepArgs } from './sweepArgs';
 import { InputError, UsageError, asInputError } from './usageError';
 import { assertOutWritable } from './outProbe';
