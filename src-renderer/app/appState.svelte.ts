@@ -1,6 +1,7 @@
 import type { AppCommand, JobInfo, SessionState } from '@shared/api/contract';
 import { ApiError, type Api } from '@shared/api/transport';
 import { isRunOfImage } from '../jobs/runImages';
+import { CommandService } from '../commands/commandService.svelte';
 import { userError, type UserError } from './userError';
 
 /** A message shown in the app's notice area. */
@@ -27,13 +28,10 @@ export class AppState {
   jobs = $state.raw<JobInfo[]>([]);
   selectedRunId = $state<string | null>(null);
   tab = $state<AppTab>('viewer');
-  heatmapVisible = $state(true);
-  resetToken = $state(0);
   notices = $state<Notice[]>([]);
+  /** Who carries out each command of the registry (menu, keyboard, palette); the panels register with it. */
+  readonly commands: CommandService;
   // Plain (non-reactive) collections on purpose: nothing renders from them.
-  /** Command handlers registered by the UI (menu items / accelerators). */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private commandHandlers = new Map<AppCommand, () => void>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private knownRuns = new Set<string>();
   /** The run last selected over each image (by SHA-256): reopening an image shows its run again. */
@@ -44,7 +42,11 @@ export class AppState {
   private nextNotice = 1;
   private unsubscribe: (() => void)[] = [];
 
-  constructor(readonly api: Api) {}
+  constructor(readonly api: Api) {
+    this.commands = new CommandService({ jobActive: () => this.jobs.some((j) => j.state === 'running' || j.state === 'queued') }, isMac());
+    this.commands.register('show-explorer', () => (this.tab = 'explorer'));
+    this.commands.register('show-viewer', () => (this.tab = 'viewer'));
+  }
 
   /** Loads the session and follows main's events. */
   async start(): Promise<void> {
@@ -105,28 +107,12 @@ export class AppState {
 
   /** Registers what a command does (returns the unregister function). */
   onCommand(command: AppCommand, handler: () => void): () => void {
-    this.commandHandlers.set(command, handler);
-    return () => this.commandHandlers.delete(command);
+    return this.commands.register(command, handler);
   }
 
-  /** Carries out a command: built-in view commands here, the rest through registered handlers. */
+  /** Carries out a command through the command service (nothing happens when it is not enabled). */
   run(command: AppCommand): void {
-    switch (command) {
-      case 'toggle-heatmap':
-        this.heatmapVisible = !this.heatmapVisible;
-        return;
-      case 'reset-view':
-        this.resetToken++;
-        return;
-      case 'show-explorer':
-        this.tab = 'explorer';
-        return;
-      case 'show-viewer':
-        this.tab = 'viewer';
-        return;
-      default:
-        this.commandHandlers.get(command)?.();
-    }
+    this.commands.run(command);
   }
 
   /**
@@ -161,4 +147,9 @@ export class AppState {
   dismiss(id: number): void {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
+}
+
+/** Whether the page runs on macOS (shortcuts read Cmd there). */
+function isMac(): boolean {
+  return typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 }

@@ -110,10 +110,13 @@ describe('AppState', () => {
     const { api, fire } = fakeApi(session([]));
     const app = new AppState(api);
     await app.start();
+    // The viewer registers its commands (toggle-heatmap, reset-view) with the command service.
+    const viewer: string[] = [];
+    app.onCommand('toggle-heatmap', () => viewer.push('heatmap'));
+    app.onCommand('reset-view', () => viewer.push('reset'));
     fire('app:command', { command: 'toggle-heatmap' });
-    expect(app.heatmapVisible).toBe(false);
     fire('app:command', { command: 'reset-view' });
-    expect(app.resetToken).toBe(1);
+    expect(viewer).toEqual(['heatmap', 'reset']);
     fire('app:command', { command: 'show-explorer' });
     expect(app.tab).toBe('explorer');
     const opened: string[] = [];
