@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { COMPUTE_MODES, type ComputeMode } from '../shared/api/contract';
 
 /** Usage of `npm run serve`. */
 export const SERVE_USAGE = `Usage: npm run serve -- [--project DIR] [--port N] [--no-build] [files...]
@@ -22,7 +23,7 @@ export interface ServeArgs {
   files: string[];
   help: boolean;
   /** `--compute`: where inference jobs run (absent: the service host's default, `auto`). */
-  compute?: 'auto' | 'node' | 'page';
+  compute?: ComputeMode;
 }
 
 /**
@@ -56,8 +57,7 @@ export function parseServeArgs(argv: string[], cwd: string, home: string = homed
     port = Number(values.port);
   }
   if (values.project !== undefined && values.project.trim() === '') throw new Error('serve: --project needs a folder');
-  const modes = ['auto', 'node', 'page'] as const;
-  if (values.compute !== undefined && !(modes as readonly string[]).includes(values.compute)) throw new Error(`serve: --compute must be one of ${modes.join(', ')}, got ${JSON.stringify(values.compute)}`);
+  if (values.compute !== undefined && !(COMPUTE_MODES as readonly string[]).includes(values.compute)) throw new Error(`serve: --compute must be one of ${COMPUTE_MODES.join(', ')}, got ${JSON.stringify(values.compute)}`);
   return {
     projectDir: values.project !== undefined ? resolve(cwd, values.project) : resolve(home, 'PatchLens'),
     port,

@@ -21,7 +21,7 @@ import type { NiftiVolume } from '../../shared/io/nifti';
 import type { ModelSpec } from '../../shared/engine/modelSpec';
 import { resolveSpec } from '../../shared/engine/model/resolveSpec';
 import { modelHash } from '../../shared/engine/model/modelHash';
-import type { RunRecord } from '../../shared/api/contract';
+import { isApiErrorCode, type RunRecord } from '../../shared/api/contract';
 import { finishPageRun, inspectRunVoxel, runInferenceJob, RUN_FILES, type ComputeModel } from '../compute/index';
 import { writeJsonAtomic } from '../fs/atomicWrite';
 import { fileProbeCache } from '../probeCache';
@@ -204,7 +204,7 @@ function post(reply: WorkerReply): void {
 function toWorkerError(e: unknown, signal?: AbortSignal): WorkerError {
   if (signal?.aborted) return { name: 'AbortError', message: 'cancelled', code: 'cancelled' };
   const err = e as { name?: string; message?: string; code?: unknown };
-  const code = typeof err?.code === 'string' && ['bad-request', 'not-found', 'bad-input', 'precondition', 'unsupported', 'forbidden', 'cancelled', 'internal'].includes(err.code) ? (err.code as WorkerError['code']) : undefined;
+  const code = isApiErrorCode(err?.code) ? err.code : undefined;
   // The engine's argument checks (patch size, overlap against the image / model) are RangeErrors.
   return { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: code ?? (err?.name === 'RangeError' ? 'bad-request' : undefined) };
 }

@@ -6,15 +6,9 @@
  * the connection they attached on: a session's jobs run only on its own agent, and a connection
  * that goes away takes its agents (and their tasks) with it at once.
  */
-import type { ApiErrorPayload, ComputeAgentOffer, ComputeTaskInput, ComputeTaskResult, Events, JobInfo } from '../../shared/api/contract';
+import type { ApiErrorPayload, ComputeAgentOffer, ComputeMode, ComputeTaskInput, ComputeTaskResult, Events, JobInfo } from '../../shared/api/contract';
 import type { BackendProbe } from '../../shared/engine/backend/selectBackend';
 import { fail, ServiceError } from './serviceError';
-
-/** Where inference jobs run: `node` the compute worker, `page` a page compute context, `auto` the page when its WebGL is clearly faster. */
-export type ComputeMode = 'auto' | 'node' | 'page';
-
-/** Every compute mode (for flags). */
-export const COMPUTE_MODES: readonly ComputeMode[] = ['auto', 'node', 'page'];
 
 /** Timing of page compute tasks (tests shorten them). */
 export interface PageComputeLimits {

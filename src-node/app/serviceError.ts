@@ -1,7 +1,5 @@
-import { API_ERROR_CODES, type ApiErrorCode, type ApiErrorPayload } from '../../shared/api/contract';
+import { isApiErrorCode, type ApiErrorCode, type ApiErrorPayload } from '../../shared/api/contract';
 import { ArgsError } from '../../shared/api/validateArgs';
-
-export { API_ERROR_CODES };
 
 /** An error a service raises on purpose, with the contract's code. */
 export class ServiceError extends Error {
@@ -30,7 +28,7 @@ export function toErrorPayload(e: unknown): ApiErrorPayload {
   if (e instanceof ServiceError) return { code: e.code, message: e.message };
   // ComputeError (src-node/compute) and errors rebuilt from the worker carry a contract code.
   const code = (e as { code?: unknown } | null)?.code;
-  if (e instanceof Error && typeof code === 'string' && (API_ERROR_CODES as readonly string[]).includes(code)) return { code: code as ApiErrorCode, message: e.message };
+  if (e instanceof Error && isApiErrorCode(code)) return { code, message: e.message };
   if (e instanceof ArgsError) return { code: 'bad-request', message: e.message };
   // An output that would overwrite an input or files PatchLens did not write (src-node/fs/outputGuard.ts).
   if (e instanceof Error && e.name === 'OutputRefusedError') return { code: 'bad-input', message: e.message };

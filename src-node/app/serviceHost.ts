@@ -1,4 +1,4 @@
-import type { Envelope, EventName, Events } from '../../shared/api/contract';
+import type { ComputeMode, Envelope, EventName, Events } from '../../shared/api/contract';
 import type { PrintToPdf } from '../report/renderPdf';
 import type { BackendPreference } from '../../shared/engine/backend/selectBackend';
 
@@ -35,7 +35,7 @@ export interface ServiceHostOptions {
    * within 10 s), `auto` (default) the page when its hardware WebGL probe is clearly faster than the
    * worker's, else the worker. Sweeps always run in the worker.
    */
-  compute?: 'auto' | 'node' | 'page';
+  compute?: ComputeMode;
   /**
    * The tfjs backend a page compute context must use (default `auto`: the page's own measured
    * choice, where software WebGL never wins). `webgl` forces WebGL, e.g. to exercise the WebGL

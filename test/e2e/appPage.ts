@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { Envelope, RunRecord, SessionState } from '../../shared/api/contract';
+import type { ComputeMode, Envelope, RunRecord, SessionState } from '../../shared/api/contract';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceConnection, ServiceHost } from '../../src-node/app/serviceHost';
 import { DOWNLOAD_BASE, startServer, type RunningServer } from '../../src-server/startServer';
@@ -44,7 +44,7 @@ export interface AppPage {
 /** Options of {@link openApp}. */
 export interface OpenAppOptions {
   /** Where inference jobs run (the service host's `compute`; default its own, `auto`). */
-  compute?: 'auto' | 'node' | 'page';
+  compute?: ComputeMode;
   /** The backend page compute tasks must use (the service host's `pageBackend`). */
   pageBackend?: 'auto' | 'webgl' | 'wasm' | 'cpu';
   /** The renderer build to serve (default: this test run's, from the e2e project's global setup). */

@@ -1,0 +1,34 @@
+/**
+ * The files domain of the contract: uploads, opening and closing files, their voxels and the
+ * model's training map. One comment line per request.
+ */
+import type { SessionState } from '../contract/session';
+import type { CLOSABLE_FILE_KINDS, FileKind, OpenSource, PatchMapData, UploadTicket, VolumeData, VOLUME_FILE_KINDS } from '../contract/files';
+
+/** The files domain's requests. */
+export interface FileRequests {
+  /** Starts an upload of files the user picked (browser transport): names and sizes; answers its id and the chunk size. */
+  'upload:begin': { args: { files: { name: string; size: number }[] }; result: UploadTicket };
+  /** The next bytes of one file of an upload (in order: `offset` is the bytes of that file sent so far). */
+  'upload:chunk': { args: { uploadId: string; file: number; offset: number; bytes: Uint8Array }; result: { received: number } };
+  /** Drops an unfinished upload and deletes what it wrote. */
+  'upload:cancel': { args: { uploadId: string }; result: null };
+  /** Opens an image, a label map or a model from a trusted source; null when a dialog was cancelled. */
+  'file:open': { args: { kind: FileKind; source: OpenSource }; result: SessionState | null };
+  /** Closes the label map or model (the image cannot be closed, only replaced). */
+  'file:close': { args: { kind: (typeof CLOSABLE_FILE_KINDS)[number] }; result: SessionState };
+  /** Voxel data of the open image or label map. */
+  'volume:get': { args: { kind: (typeof VOLUME_FILE_KINDS)[number] }; result: VolumeData };
+  /** The model's training-time patch performance map (null when its folder has none). */
+  'model:trainingMap': { args: Record<string, never>; result: PatchMapData | null };
+}
+
+/** A request channel of the files domain. */
+export type FileChannel = keyof FileRequests;
+
+/** The files domain's channels, in contract order. */
+export const FILE_CHANNELS = ['upload:begin', 'upload:chunk', 'upload:cancel', 'file:open', 'file:close', 'volume:get', 'model:trainingMap'] as const satisfies readonly FileChannel[];
+
+// Compile-time check: the list names every channel of FileRequests.
+const _everyFileChannel: Exclude<FileChannel, (typeof FILE_CHANNELS)[number]> extends never ? true : false = true;
+void _everyFileChannel;

@@ -1,0 +1,117 @@
+/**
+ * The files domain's data: what a file to open is and where it comes from, uploads, a volume's
+ * voxels and description, a model's description, the recent list.
+ */
+
+/** Every kind of file to open (see {@link FileKind}). */
+export const FILE_KINDS = ['image', 'label', 'model'] as const;
+
+/** What a file to open is used as. A model is a folder (model.json, weight shards, optional patchlens.json). */
+export type FileKind = (typeof FILE_KINDS)[number];
+
+/** The kinds of file `file:close` closes (the image cannot be closed, only replaced). */
+export const CLOSABLE_FILE_KINDS = ['label', 'model'] as const satisfies readonly FileKind[];
+
+/** The kinds of file `volume:get` answers the voxels of. */
+export const VOLUME_FILE_KINDS = ['image', 'label'] as const satisfies readonly FileKind[];
+
+/** Every `from` of an {@link OpenSource}. */
+export const OPEN_SOURCE_KINDS = ['dialog', 'recent', 'drop', 'upload'] as const;
+
+/**
+ * Where a file comes from. Main accepts paths only from its own dialogs, drag-and-drop in
+ * Electron (sent by the preload itself, never by page script; refused over the browser
+ * transport), the project's recent list, or bytes the page uploaded (`upload:begin` /
+ * `upload:chunk`, written into the project folder by main: the browser transport never opens a
+ * path the page names).
+ */
+export type OpenSource =
+  | { from: 'dialog' }
+  | { from: 'recent'; path: string }
+  | { from: 'drop'; path: string }
+  | { from: 'upload'; uploadId: string };
+
+
+// Compile-time check: OPEN_SOURCE_KINDS names every `from` of OpenSource and nothing else.
+type SourceKind = (typeof OPEN_SOURCE_KINDS)[number];
+const _everySource: [Exclude<OpenSource['from'], SourceKind>, Exclude<SourceKind, OpenSource['from']>] extends [never, never] ? true : false = true;
+void _everySource;
+
+/** Largest chunk of one `upload:chunk`, bytes (8 MiB). */
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** An upload in progress (`upload:begin`). */
+export interface UploadTicket {
+  uploadId: string;
+  /** Send the files in chunks of at most this many bytes, in order. */
+  chunkBytes: number;
+  /** The most bytes one upload may hold. */
+  maxBytes: number;
+}
+
+/** Voxel data of a volume for display: row-major, shape slowest axis first (`[nk, nj, ni]`), affine index → RAS+ mm (see shared/io/volume.ts). */
+export interface VolumeData {
+  shape: number[];
+  spacing: number[];
+  affine: number[][];
+  data: Float32Array | Uint8Array | Int16Array | Uint16Array | Int32Array;
+}
+
+/** A patch-shaped map (patch performance or consistency): mean per position in the patch. */
+export interface PatchMapData {
+  /** Patch shape, slowest axis first (spatial only, e.g. `[24, 24, 24]`). */
+  shape: number[];
+  data: Float32Array;
+  /** Measure name (`absoluteError`, `crossEntropy`, `diceError`, `consistency`, training loss name). */
+  measure: string;
+  /** Patches accumulated. */
+  count: number;
+  /** Where it comes from, one line (e.g. "run r3", "training", "sweep s1 calibration p24-o0-…"). */
+  source: string;
+}
+
+/** A loaded image or label map. */
+export interface VolumeInfo {
+  /** File name (no directory). */
+  name: string;
+  /** Absolute path on the machine running the services (null for the bundled demo's in-memory copy). */
+  path: string | null;
+  shape: number[];
+  spacing: number[];
+  /** NIfTI datatype name (`uint8`, `int16`, `float32`, ...). */
+  dtype: string;
+  /** Minimum and maximum voxel value. */
+  range: [number, number];
+  /** Robust display range: 0.5th and 99.5th percentiles (MR auto window/level). */
+  percentiles: [number, number];
+  /** Modality guessed from the header / values, for window presets. */
+  modality: 'CT' | 'MR' | 'unknown';
+  /**
+   * SHA-256 of the file's bytes: what the image is (two files of the same name or shape are not
+   * the same image). A run belongs to the image whose hash it recorded ({@link RunRecord.imageSha256}).
+   * Absent where the services did not hash the file (test doubles).
+   */
+  sha256?: string | null;
+}
+
+/** A loaded model. */
+export interface ModelInfo {
+  name: string;
+  path: string | null;
+  sha256: string;
+  classes: { name: string; color: [number, number, number] }[];
+  trainedPatchSize: number[] | null;
+  receptiveField: number[] | null;
+  translationEquivariant: boolean;
+  /** Whether the model folder has a training-time patch performance map. */
+  hasTrainingMap: boolean;
+}
+
+/** An entry of the project's recent-files list (the only paths `from: 'recent'` accepts). */
+export interface RecentEntry {
+  kind: FileKind;
+  path: string;
+  name: string;
+  /** ISO date last opened. */
+  openedAt: string;
+}
