@@ -1,5 +1,5 @@
-/** How windows are placed along an axis. */
-export type Placement = 'stride' | 'spread';
+/** The placements `patchStarts` understands (the one list: {@link Placement} is derived from it). */
+export const PLACEMENTS = ['stride', 'spread'] as const;
 
-/** The placements `patchStarts` understands. */
-export const PLACEMENTS: readonly Placement[] = ['stride', 'spread'];
+/** How windows are placed along an axis. */
+export type Placement = (typeof PLACEMENTS)[number];

@@ -1,10 +1,15 @@
 import { PLACEMENTS, type Placement } from '../grid/placement';
 import { BLEND_MODES } from '../stitching/types';
+import { intervalText, isOverlap, OVERLAP_LIMITS } from '../settings/limits';
 import { describe } from '../util/validate';
 import type { SweepBlend, SweepConfig, SweepGrid } from './types';
 
-/** Every blend a sweep understands: the core's modes plus `performance-weighted`. */
-export const SWEEP_BLENDS: readonly SweepBlend[] = [...BLEND_MODES, 'performance-weighted'];
+/** Every blend a sweep understands: the core's modes plus `performance-weighted` (shared/settings re-exports this list). */
+export const SWEEP_BLENDS = [...BLEND_MODES, 'performance-weighted'] as const satisfies readonly SweepBlend[];
+
+// Compile-time check: SWEEP_BLENDS names every SweepBlend.
+const _everyBlend: Exclude<SweepBlend, (typeof SWEEP_BLENDS)[number]> extends never ? true : false = true;
+void _everyBlend;
 
 /** Options of {@link expandGrid}. */
 export interface GridOptions {
@@ -78,7 +83,7 @@ export function normalizeGrid(grid: SweepGrid, options: GridOptions = {}): Sweep
     perAxisEntry('patchSizes', i, p, nd, (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1, 'a positive integer'),
   );
   const overlaps = list<unknown>(grid, 'overlaps').map((o, i) =>
-    perAxisEntry('overlaps', i, o, nd, (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1, 'a number in [0, 1)'),
+    perAxisEntry('overlaps', i, o, nd, isOverlap, `a number in ${intervalText(OVERLAP_LIMITS)}`),
   );
   const placements = list<Placement>(grid, 'placements');
   placements.forEach((p, i) => {
@@ -105,7 +110,7 @@ export function normalizeGrid(grid: SweepGrid, options: GridOptions = {}): Sweep
  * placement × blend × mirror, in that order (the last varies fastest), each with its stable
  * {@link configId}.
  * @throws RangeError naming the field: an empty list, a patch size that is not a positive
- * integer, an overlap outside [0, 1), an unknown placement or blend, a per-axis entry with the
+ * integer, an overlap outside `OVERLAP_LIMITS` ([0, 0.9]), an unknown placement or blend, a per-axis entry with the
  * wrong number of axes, a value listed twice
  */
 export function expandGrid(grid: SweepGrid, options: GridOptions = {}): SweepConfig[] {

@@ -30,8 +30,11 @@ describe('expandGrid', () => {
 
   it('names the field in every error', () => {
     const bad = (patch: Partial<SweepGrid>) => () => expandGrid({ ...grid, ...patch } as SweepGrid);
-    expect(bad({ overlaps: [[1]] })).toThrow(/expandGrid: overlaps\[0\] must be a number in \[0, 1\), got 1/);
-    expect(bad({ overlaps: [[0.5], [-0.1]] })).toThrow(/overlaps\[1\] must be a number in \[0, 1\), got -0.1/);
+    expect(bad({ overlaps: [[1]] })).toThrow(/expandGrid: overlaps\[0\] must be a number in \[0, 0.9\], got 1/);
+    expect(bad({ overlaps: [[0.5], [-0.1]] })).toThrow(/overlaps\[1\] must be a number in \[0, 0.9\], got -0.1/);
+    // The shared overlap limit (shared/settings OVERLAP_LIMITS): 0.9 is in, 0.91 out.
+    expect(bad({ overlaps: [[0.91]] })).toThrow(/overlaps\[0\] must be a number in \[0, 0.9\], got 0.91/);
+    expect(expandGrid({ ...grid, overlaps: [[0.9]] })[0].overlap).toEqual([0.9, 0.9, 0.9]);
     expect(bad({ overlaps: [[0.5, 0.5]] })).toThrow(/overlaps\[0\] has 2 entries; give one \(every axis\) or 3/);
     expect(bad({ patchSizes: [[0]] })).toThrow(/patchSizes\[0\] must be a positive integer, got 0/);
     expect(bad({ patchSizes: [[64, 32.5, 64]] })).toThrow(/patchSizes\[0\]\[1\] must be a positive integer, got 32.5/);
