@@ -8,7 +8,7 @@ export { SWEEP_BLENDS, configId, patchKey, expandGrid, normalizeGrid, calibratio
 export { parseShard, sweepPairs, type Shard, type SweepPair } from './pairs';
 export { performanceWeights, type PerformanceWeightOptions } from './performanceWeights';
 export { mirrorRunner, type MirrorOptions, type MirrorRunner } from './mirrorRunner';
-export { fitTimeModel, predictTime, calibrationTiming, measureStitchCosts, type TimeModel, type TimePrediction, type CalibrationTiming, type LatencyFit } from './timeModel';
+export { fitTimeModel, predictTime, calibrationTiming, measureStitchCosts, type TimePrediction, type CalibrationTiming } from './timeModel';
 export { paretoFront, parseRule, formatRule, applyRule, DEFAULT_RULE, RULE_SYNTAX, type SelectionRule, type RankRow } from './pareto';
 export { buildSummary, patchShapedMap, type SummaryOptions, type BuiltSummary } from './summarize';
 export { compareTimes, compareDice, describeTime, describeDice, spreadOf, t975, formatMs, DICE_MIN_DIFFERENCE, TIME_MIN_DIFFERENCE_FRACTION, type TimeVerdict, type DiceVerdict, type Spread, type TimeComparison, type DiceComparison } from './noise';

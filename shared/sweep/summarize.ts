@@ -4,7 +4,7 @@ import { recommendMargin } from '../recommend/recommendMargin';
 import { compareBlends, compareConfigResults, DICE_FLOOR, referenceImages, savingFindings, tiesWithRecommendation } from './findings';
 import { patchKey } from './grid';
 import { applyRule, DEFAULT_RULE, formatRule, paretoFront, type SelectionRule } from './pareto';
-import { calibrationTiming, fitTimeModel, predictTime, type TimeModel } from './timeModel';
+import { calibrationTiming, fitTimeModel, predictTime } from './timeModel';
 import type {
   CaseResult,
   ClassDiceSummary,
@@ -15,6 +15,7 @@ import type {
   SweepConfig,
   SweepFile,
   SweepSummary,
+  TimeModel,
   TimeModelSummary,
   TimePredictionRow,
 } from './types';

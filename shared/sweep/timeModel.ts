@@ -4,7 +4,7 @@ import type { BlendMode } from '../stitching/types';
 import { now } from '../util/clock';
 import { describe, product } from '../util/validate';
 import { patchKey } from './grid';
-import type { CaseResult, SweepBlend, SweepConfig } from './types';
+import type { CaseResult, LatencyFit, SweepBlend, SweepConfig, TimeModel } from './types';
 
 /** What the time model needs from a calibration run (a {@link CaseResult} has all of it). */
 export interface CalibrationTiming {
@@ -17,40 +17,6 @@ export interface CalibrationTiming {
   timing: { preprocessMs: number; modelMs: number; stitchMs: number; postprocessMs: number };
   /** Stitching ms per window by blend at this patch size (see {@link measureStitchCosts}). */
   stitchProbe?: Partial<Record<SweepBlend, number>>;
-}
-
-/** Per-window latency as a function of patch voxels. */
-export interface LatencyFit {
-  /** Measured ms per window by patch voxels (mean where a patch size was calibrated more than once). */
-  points: { voxels: number; msPerWindow: number }[];
-  /** The line ms = intercept + perVoxel · voxels used between and beyond the points. */
-  intercept: number;
-  perVoxel: number;
-}
-
-/**
- * A time model fitted from calibration runs:
- *
- *     time ≈ fixed + windows · (modelLatency(V) · flips + stitchLatency(V) + blendExtra(blend) · V)
- *
- * with V the patch voxels, flips = 2^spatialAxes with mirroring (else 1) and windows from the
- * core's `planWindows` on the inference box.
- */
-export interface TimeModel {
-  /** preprocess + postprocess, ms (mean over the calibrations): independent of the configuration. */
-  fixedMs: number;
-  /** Model ms per window (one prediction, no mirroring). */
-  model: LatencyFit;
-  /** Stitching ms per window (the calibration's blend). */
-  stitch: LatencyFit;
-  /**
-   * Extra stitching cost of each blend over the calibration's blend, ms per window per patch voxel
-   * (negative when cheaper, e.g. crop), from the calibrations' `stitchProbe` (mean over them);
-   * absent blends cost the same.
-   */
-  blendExtra?: Partial<Record<SweepBlend, number>>;
-  /** The calibration configurations it was fitted on. */
-  calibrations: string[];
 }
 
 /** A predicted run time and its parts. */

@@ -5,7 +5,6 @@ import type { PerformanceMapJSON } from '../performance/PerformanceMap';
 import type { MarginRecommendation } from '../recommend/recommendMargin';
 import type { ReferenceCheck } from '../engine/inference/referenceCheck';
 import type { DiceComparison, TimeComparison } from './noise';
-import type { TimeModel } from './timeModel';
 
 /** Blending modes a sweep can try: the core's, plus the measured patch performance map turned into weights. */
 export type SweepBlend = BlendMode | 'performance-weighted';
@@ -73,6 +72,40 @@ export interface SweepModelInfo {
   sha256: string;
   /** Where it was loaded from, when it came from disk. */
   path?: string;
+}
+
+/** Per-window latency as a function of patch voxels. */
+export interface LatencyFit {
+  /** Measured ms per window by patch voxels (mean where a patch size was calibrated more than once). */
+  points: { voxels: number; msPerWindow: number }[];
+  /** The line ms = intercept + perVoxel · voxels used between and beyond the points. */
+  intercept: number;
+  perVoxel: number;
+}
+
+/**
+ * A time model fitted from calibration runs:
+ *
+ *     time ≈ fixed + windows · (modelLatency(V) · flips + stitchLatency(V) + blendExtra(blend) · V)
+ *
+ * with V the patch voxels, flips = 2^spatialAxes with mirroring (else 1) and windows from the
+ * core's `planWindows` (fitted and used by `fitTimeModel` and `predictTime` in timeModel.ts) on the inference box.
+ */
+export interface TimeModel {
+  /** preprocess + postprocess, ms (mean over the calibrations): independent of the configuration. */
+  fixedMs: number;
+  /** Model ms per window (one prediction, no mirroring). */
+  model: LatencyFit;
+  /** Stitching ms per window (the calibration's blend). */
+  stitch: LatencyFit;
+  /**
+   * Extra stitching cost of each blend over the calibration's blend, ms per window per patch voxel
+   * (negative when cheaper, e.g. crop), from the calibrations' `stitchProbe` (mean over them);
+   * absent blends cost the same.
+   */
+  blendExtra?: Partial<Record<SweepBlend, number>>;
+  /** The calibration configurations it was fitted on. */
+  calibrations: string[];
 }
 
 /** Timing of one configuration on one case: repeated runs after a warm-up. */
