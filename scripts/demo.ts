@@ -14,7 +14,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main, type Io } from '../src-cli/main';
+import { main } from '../src-cli/main';
+import type { Io } from '../src-cli/io';
 import { isTempName } from '../src-node/fs/atomicWrite';
 import { SWEEP_OUTPUTS } from '../src-node/sweep/sweepGuard';
 

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import { main, type Io } from '../../src-cli/main';
+import { main } from '../../src-cli/main';
+import type { Io } from '../../src-cli/io';
 import { writeNifti } from '../../shared/io/nifti';
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-outputs-'));

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../src-cli/main';
+import { main } from '../../src-cli/main';
+import type { Io } from '../../src-cli/io';
 import { repoRoot } from '../helpers/sharedData';
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-traps-'));

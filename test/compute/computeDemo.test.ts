@@ -19,7 +19,8 @@ import type { Volume } from '../../shared/io/volume';
 import { prepareModel } from '../../shared/engine/prepareModel';
 import { runInference } from '../../shared/engine/inference/runInference';
 import { readModelFolder } from '../../src-node/readModelFolder';
-import { main, type Io } from '../../src-cli/main';
+import { main } from '../../src-cli/main';
+import type { Io } from '../../src-cli/io';
 import {
   inspectRunVoxel,
   readRunLayer,

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src-cli/main';
+import type { Io } from '../../src-cli/io';
 import { parseReportArgs, REPORT_HELP, runReportCommand } from '../../src-cli/reportCommand';
 import { InputError, UsageError } from '../../src-cli/usageError';
 import { chromiumPrinter, ChromiumNotFoundError } from '../../src-node/report/renderPdf';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import type { Io } from '../../src-cli/main';
+import type { Io } from '../../src-cli/io';
 import { parseCase, parseSweepArgs, SWEEP_HELP } from '../../src-cli/sweepArgs';
 import { runSweepCommand, sweepProgressPrinter } from '../../src-cli/sweepCommand';
 import { UsageError } from '../../src-cli/usageError';
