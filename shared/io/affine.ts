@@ -6,16 +6,6 @@
 /** A 4×4 matrix as row-major nested arrays. */
 export type Matrix4 = number[][];
 
-/** The 4×4 identity. */
-export function identity4(): Matrix4 {
-  return [
-    [1, 0, 0, 0],
-    [0, 1, 0, 0],
-    [0, 0, 1, 0],
-    [0, 0, 0, 1],
-  ];
-}
-
 /** Deep copy of a 4×4 matrix. */
 export function copy4(m: readonly (readonly number[])[]): Matrix4 {
   return m.map((row) => [...row]);

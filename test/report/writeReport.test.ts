@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPdfAttachments } from '../../src-node/report/readPdfAttachments';
+import { readPdfAttachments } from '../helpers/readPdfAttachments';
 import { DEFAULT_CHROMIUM } from '../../src-node/report/renderPdf';
 import { writeReport, type WrittenReport } from '../../src-node/report/writeReport';
 import { chromiumTool, commandTool, requireTools } from '../helpers/requireTool';

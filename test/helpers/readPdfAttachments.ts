@@ -11,7 +11,7 @@ const text = (v: unknown): string | null => (v instanceof PDFHexString || v inst
 
 /**
  * The files attached to a PDF (the document-level `EmbeddedFiles` name tree, flat or with
- * kids), e.g. the report's JSON sidecar.
+ * kids), e.g. the report's JSON sidecar. A test helper: the app writes attachments, only tests read them.
  */
 export async function readPdfAttachments(pdf: Uint8Array): Promise<ReadAttachment[]> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
