@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import { COMMANDS, commandForKeyEvent, shortcutLabel, type CommandId, type CommandSpec, type KeyLike } from '@shared/commands';
+import { COMMANDS, commandForKeyEvent, commandSpec, shortcutLabel, type CommandId, type CommandSpec, type KeyLike } from '@shared/commands';
 
 /** What a registered command does. */
 export type CommandHandler = () => void;
@@ -100,8 +100,14 @@ export class CommandService {
     return options.typing ? null : commandForKeyEvent(e, 'single');
   }
 
+  /** A command's shortcut as a person reads it (`Ctrl+Shift+Enter`, `H`; Cmd on macOS), empty when it has none. */
+  keyFor(id: CommandId): string {
+    const accelerator = commandSpec(id).accelerator;
+    return accelerator ? shortcutLabel(accelerator, this.mac) : '';
+  }
+
   /** Every command of the registry with its shortcut and whether it can run now. */
   views(): CommandView[] {
-    return COMMANDS.map((spec) => ({ spec, shortcut: spec.accelerator ? shortcutLabel(spec.accelerator, this.mac) : '', enabled: this.enabled(spec.id) }));
+    return COMMANDS.map((spec) => ({ spec, shortcut: this.keyFor(spec.id), enabled: this.enabled(spec.id) }));
   }
 }

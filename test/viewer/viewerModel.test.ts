@@ -133,6 +133,8 @@ describe('overlays', () => {
   it('keyboard shortcuts', () => {
     expect(shortcutFor('ArrowUp')).toEqual({ kind: 'slice', delta: 1 });
     expect(shortcutFor('h')).toEqual({ kind: 'heatmap' });
+    expect(shortcutFor('R')).toEqual({ kind: 'reset' }); // the registry's reset-view key, either case
+    expect(shortcutFor('Escape')).toBeNull(); // a registry single key, but not the viewer's
     expect(shortcutFor('3')).toEqual({ kind: 'focus', view: 2 });
     expect(shortcutFor('x')).toBeNull();
   });

@@ -59,6 +59,13 @@ describe('CommandService', () => {
     expect(service.commandForKey(e('Escape'), { typing: false, modifiedKeys: false })).toBe('cancel-job');
   });
 
+  it('names each command\'s shortcut from the registry (Cmd on macOS), empty when it has none', () => {
+    expect(service.keyFor('run-sweep')).toBe('Ctrl+Shift+Enter');
+    expect(service.keyFor('toggle-heatmap')).toBe('H');
+    expect(service.keyFor('open-demo')).toBe('');
+    expect(new CommandService(undefined, true).keyFor('show-viewer')).toBe('Cmd+1');
+  });
+
   it('filters the enabled commands by every word of the query', () => {
     const labels = (q: string) => filterCommands(service.views(), q).map((v) => v.spec.label);
     expect(labels('run')).toEqual(['Run Inference', 'Run Sweep']);
@@ -105,6 +112,7 @@ describe('ShortcutHelp', () => {
     const rows = [...help.querySelectorAll('dt')].map((dt) => `${dt.textContent} ${dt.nextElementSibling?.textContent}`);
     expect(rows).toEqual(expect.arrayContaining(['Ctrl+O Open Image…', 'Ctrl+Shift+Enter Run Sweep', 'Escape Cancel Job', 'H Toggle Heatmap', 'R Reset View', 'Ctrl+Shift+P Command palette']));
     expect(rows.some((r) => r.includes('Open Demo'))).toBe(false); // no shortcut
+    expect(screen.getByTestId('shortcut-help-typing').textContent).toBe('Escape, H and R do nothing while you type in a field.');
     await fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('shortcut-help')).toBeNull();
     expect(ran).toEqual([]);
