@@ -1,7 +1,7 @@
 /**
  * Pure argument validators for every request channel of the contract. Main runs them before a
  * request reaches a service; a failure throws {@link ArgsError} whose message names the channel
- * and the argument ("run:start: settings.overlap must be in [0, 1), got 1.2"). Unknown keys are
+ * and the argument ("run:start: settings.overlap must be in [0, 0.9], got 1.2"). Unknown keys are
  * refused, so nothing the renderer sends goes unchecked.
  *
  * One table per domain (`validate/<domain>.ts`, the domains of the contract's `channels/`); the

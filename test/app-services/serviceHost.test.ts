@@ -42,7 +42,7 @@ describe('createServiceHost', () => {
     const info = result<{ transport: string; nativeDialogs: boolean; name: string }>(await conn.handle('app:info', {}));
     expect(info).toMatchObject({ name: 'PatchLens', transport: 'http', nativeDialogs: false });
     expect(errorOf(await conn.handle('fs:readFile', { path: '/etc/passwd' })).code).toBe('bad-request');
-    expect(errorOf(await conn.handle('run:start', { settings: { ...settings, overlap: 1.2 } }))).toEqual({ code: 'bad-request', message: 'run:start: settings.overlap must be in [0, 1), got 1.2' });
+    expect(errorOf(await conn.handle('run:start', { settings: { ...settings, overlap: 1.2 } }))).toEqual({ code: 'bad-request', message: 'run:start: settings.overlap must be in [0, 0.9], got 1.2' });
   });
 
   it('preconditions: no image open', async () => {

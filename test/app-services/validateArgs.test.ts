@@ -77,8 +77,8 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
   'run:start': {
     good: [{ settings }, { settings: { ...settings, patchSize: [32], overlap: 0, blend: 'crop', placement: 'spread', measure: 'crossEntropy' } }],
     bad: [
-      [{ settings: { ...settings, overlap: 1.2 } }, 'run:start: settings.overlap must be in [0, 1), got 1.2'],
-      [{ settings: { ...settings, overlap: -0.1 } }, 'run:start: settings.overlap must be in [0, 1), got -0.1'],
+      [{ settings: { ...settings, overlap: 1.2 } }, 'run:start: settings.overlap must be in [0, 0.9], got 1.2'],
+      [{ settings: { ...settings, overlap: -0.1 } }, 'run:start: settings.overlap must be in [0, 0.9], got -0.1'],
       [{ settings: { ...settings, patchSize: [24, 0, 24] } }, 'run:start: settings.patchSize[1] must be an integer in [1, 1024], got 0'],
       [{ settings: { ...settings, patchSize: 24 } }, 'run:start: settings.patchSize must be an array of 1 to 3 positive integers, got 24'],
       [{ settings: { ...settings, blend: 'median' } }, 'run:start: settings.blend must be one of constant, gaussian, gaussian-nnunet, hann, crop, got "median"'],
@@ -109,7 +109,7 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
     good: [{ request }, { request: { ...request, cases: 'demo', blends: ['performance-weighted', 'gaussian'], placements: ['stride', 'spread'], repeats: 5 } }],
     bad: [
       [{ request: { ...request, repeats: 6 } }, 'sweep:start: request.repeats must be an integer in [1, 5], got 6'],
-      [{ request: { ...request, overlaps: [0, 1] } }, 'sweep:start: request.overlaps[1] must be in [0, 1), got 1'],
+      [{ request: { ...request, overlaps: [0, 1] } }, 'sweep:start: request.overlaps[1] must be in [0, 0.9], got 1'],
       [{ request: { ...request, overlaps: [0.5, 0.5] } }, 'sweep:start: request.overlaps[1] repeats 0.5'],
       [{ request: { ...request, patchSizes: [] } }, 'sweep:start: request.patchSizes must be an array of 1 to 16 entries, got []'],
       [{ request: { ...request, blends: ['nearest'] } }, 'sweep:start: request.blends[0] must be one of constant, gaussian, gaussian-nnunet, hann, crop, performance-weighted, got "nearest"'],

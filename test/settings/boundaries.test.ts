@@ -1,10 +1,12 @@
 // Every face accepts and refuses the same boundary values (issue 13: the overlap was ≤ 0.9 in the
 // app, ≤ 0.95 in the CLI and < 1 in the contract and the core; the patch ≤ 512, ≤ 1024 or unbounded).
 // The faces: the app's run and sweep forms, `patchlens infer` and `patchlens sweep`, the settings
-// check of the contract (checkRunSettings) and the engine core (runOnGrid).
+// check (checkRunSettings), the contract's validators of `run:start` and `sweep:start`
+// (validateArgs) and the engine core (runOnGrid).
 import { describe, expect, it } from 'vitest';
 import { checkRunSettings, OVERLAP_LIMITS, PATCH_LIMITS, type RunSettings } from '../../shared/settings/index';
 import { runOnGrid } from '../../shared/engine/inference/runOnGrid';
+import { validateArgs } from '../../shared/api/validateArgs';
 import type { ModelRunner } from '../../shared/engine/inference/modelRunner';
 import { defaultRunForm, validateRunForm } from '../../src-renderer/jobs/runSettingsForm';
 import { defaultSweepForm, validateSweepForm } from '../../src-renderer/explorer/sweepForm';
@@ -40,12 +42,16 @@ async function faces(patch: number, overlap: number): Promise<Record<string, boo
     infer: await attempt(() => parseInferArgs(['--image', 'i.nii', ...cli])),
     sweep: await attempt(() => parseSweepArgs(['--case', 'i.nii:l.nii', ...cli])),
     contract: await attempt(() => checkRunSettings({ ...settings, patchSize: [patch, patch, patch], overlap }, 'run:start')),
+    runRequest: await attempt(() => validateArgs('run:start', { settings: { ...settings, patchSize: [patch, patch, patch], overlap } })),
+    sweepRequest: await attempt(() =>
+      validateArgs('sweep:start', { request: { patchSizes: [patch], overlaps: [overlap], blends: ['gaussian'], placements: ['stride'], repeats: 1, cases: 'current' } }),
+    ),
     // A 1-D image of 4 voxels: the frame is padded up to the patch (1024 values at the most).
     core: await attempt(() => runOnGrid({ data: new Float32Array(4), shape: [4, 1] }, null, ones, { patchSize: patch, overlap, consistency: false })),
   };
 }
 
-const all = (value: boolean) => ({ runForm: value, sweepForm: value, infer: value, sweep: value, contract: value, core: value });
+const all = (value: boolean) => ({ runForm: value, sweepForm: value, infer: value, sweep: value, contract: value, runRequest: value, sweepRequest: value, core: value });
 
 describe('one set of limits on every face', () => {
   it('the overlap: 0 and 0.9 are accepted everywhere, 0.91 and 0.95 refused everywhere', async () => {

@@ -1,9 +1,9 @@
-/** Limits the argument validators enforce. */
+/**
+ * Limits the argument validators enforce. The run and sweep parameters' (patch edge, overlap,
+ * sweep lists, repeats) are shared/settings' (`PATCH_LIMITS`, `OVERLAP_LIMITS`, `MAX_SWEEP_LIST`,
+ * `APP_SWEEP_REPEATS_LIMITS`), not restated here.
+ */
 export const ARG_LIMITS = {
-  /** Largest patch size per axis. */
-  maxPatch: 1024,
-  /** Most entries of each sweep list (patch sizes, overlaps, blends, placements). */
-  maxSweepList: 16,
   /** Most files of one upload, and the longest file name. */
   maxUploadFiles: 64,
   maxNameLength: 255,

@@ -1,6 +1,6 @@
 /**
  * The argument checks every domain's validators are made of. Each names the channel and the
- * argument in its error (`run:start: settings.overlap must be in [0, 1), got 1.2`).
+ * argument in its error (`run:start: settings.overlap must be in [0, 0.9], got 1.2`).
  */
 import { describe } from '../../util/validate';
 import { ARG_LIMITS } from './argLimits';

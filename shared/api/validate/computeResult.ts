@@ -5,6 +5,7 @@
 import type { ComputeMap, ComputeTaskResult, ComputeVolume } from '../contract/compute';
 import type { ClassDice, DiceReport } from '../../engine/postprocess/dice';
 import { describe } from '../../util/validate';
+import { PATCH_LIMITS } from '../../settings/index';
 import { ARG_LIMITS } from './argLimits';
 import { array, bool, fail, finite, int, ints, object, oneOf, product, text } from './checks';
 
@@ -43,11 +44,11 @@ function volume(ch: string, name: string, value: unknown, types: readonly TypedN
 function computeMap(ch: string, name: string, value: unknown): ComputeMap | null {
   if (value === null) return null;
   const o = object(ch, name, value, ['shape', 'count', 'measure', 'accumulator']);
-  const shape = ints(ch, `${name}.shape`, o.shape, 3, 1, ARG_LIMITS.maxPatch);
+  const shape = ints(ch, `${name}.shape`, o.shape, 3, 1, PATCH_LIMITS.max);
   const count = int(ch, `${name}.count`, o.count, 0, 2 ** 31);
   const measure = o.measure === null ? null : text(ch, `${name}.measure`, o.measure, 64, false);
   const ao = object(ch, `${name}.accumulator`, o.accumulator, ['shape', 'sum', 'count']);
-  const accShape = ints(ch, `${name}.accumulator.shape`, ao.shape, [3, 4], 1, ARG_LIMITS.maxPatch);
+  const accShape = ints(ch, `${name}.accumulator.shape`, ao.shape, [3, 4], 1, PATCH_LIMITS.max);
   if (accShape.slice(0, 3).some((s, a) => s !== shape[a]) || (accShape.length === 4 && accShape[3] !== 2)) {
     fail(ch, `${name}.accumulator.shape must be the map's shape [${shape.join(', ')}] or it with a trailing 2, got ${describe(accShape)}`);
   }
