@@ -25,6 +25,27 @@ export const SLOW_TESTS = [
   'test/cli/infer.test.ts', // patchlens infer with brainchop model5_gw_ae
   'test/engine/model/knownModels.test.ts', // the four brainchop models predict
   'test/engine/model/instanceNorm.test.ts', // mindgrab layer by layer
+  // Integration: whole runs of the demo model, child processes, worker threads with time limits,
+  // PDFs printed by Chromium. test:fast is the quick loop; npm test runs these too.
+  'test/compute/computeDemo.test.ts', // demo-model runs through the compute worker
+  'test/compute/pageRun.test.ts', // demo-model runs through the page compute path
+  'test/app-services/sessions.test.ts', // the service host with demo-model jobs in several sessions
+  'test/app-services/runImageIdentity.test.ts', // demo-model runs matched to their image
+  'test/app/runJobsSweep.test.ts', // sweeps through the service host
+  'test/fuzz/fuzz.test.ts', // fuzzes a running server
+  'test/transport/serve.test.ts', // npm run serve as a child process
+  'test/transport/serveStop.test.ts', // stopping npm run serve with signals
+  'test/cli/signals.test.ts', // stopping the CLI with signals mid-run
+  'test/cli/outputs.test.ts', // patchlens infer writing and reusing --out
+  'test/sweep/sweepCli.test.ts', // patchlens sweep on the demo
+  'test/sweep/timeModel.test.ts', // sweeps timed on real cases
+  'test/demo/demo.test.ts', // npm run demo's sweep and report
+  'test/engine/model/noHang.test.ts', // model checks in worker threads up to their 10 s limit
+  'test/engine/model/modelCheck.test.ts', // model checks in worker threads
+  'test/compute-agent/engineProbe.test.ts', // the backend probe's rounds
+  'test/report/writeReport.test.ts', // reports printed to PDF by Chromium
+  'test/report/pdfLayout.test.ts', // PDF pages rendered and measured
+  'test/report/reportCommand.test.ts', // patchlens report to PDF
 ];
 
 /** A test set: `all` (`npm test`), `fast` (`npm run test:fast`) or `slow` (`npm run test:slow`). */
