@@ -22,6 +22,7 @@ import {
   VOLUME_FILE_KINDS,
 } from '../../shared/api/contract';
 import { ARG_VALIDATORS } from '../../shared/api/validateArgs';
+import { BLEND_MODES, INFERENCE_MEASURES, PLACEMENTS, SWEEP_BLENDS } from '../../shared/settings/index';
 
 /** Every list a union of the contract is derived from. */
 const LISTS: Record<string, readonly string[]> = {
@@ -44,6 +45,11 @@ const LISTS: Record<string, readonly string[]> = {
   COMPUTE_EVENTS,
   REQUEST_CHANNELS,
   EVENT_NAMES,
+  // The run parameters' lists the contract's types and validators take from shared/settings.
+  PLACEMENTS,
+  BLEND_MODES,
+  SWEEP_BLENDS,
+  INFERENCE_MEASURES,
 };
 
 describe('contract lists', () => {
@@ -67,6 +73,10 @@ describe('contract lists', () => {
 
   it('the subsets of file kinds are file kinds', () => {
     for (const kind of [...CLOSABLE_FILE_KINDS, ...VOLUME_FILE_KINDS]) expect(FILE_KINDS).toContain(kind);
+  });
+
+  it('a sweep blends what the core blends, plus performance-weighted', () => {
+    expect([...SWEEP_BLENDS]).toEqual([...BLEND_MODES, 'performance-weighted']);
   });
 
   it('isApiErrorCode accepts exactly the listed codes', () => {
