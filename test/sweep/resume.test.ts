@@ -97,6 +97,6 @@ describe('runSweep: resume after a killed sweep', () => {
     await expect(runSweep({ dir, grid, cases: [c, c], model })).rejects.toThrow(/cases\[1\]\.id "bad" is used twice/);
     await expect(runSweep({ dir, grid, cases: [{ ...c, label: join(tmp.dir, 'missing.nii') }], model })).rejects.toThrow(/case bad: cannot read the label .*missing.nii: no such file/);
     await expect(runSweep({ dir, grid, cases: [c], model, settings: { repeats: 0 } })).rejects.toThrow(/settings.repeats must be a positive integer/);
-    await expect(runSweep({ dir, grid: { ...grid, overlaps: [[1]] }, cases: [c], model })).rejects.toThrow(/expandGrid: overlaps\[0\] must be a number in \[0, 1\)/);
+    await expect(runSweep({ dir, grid: { ...grid, overlaps: [[1]] }, cases: [c], model })).rejects.toThrow(/expandGrid: overlaps\[0\] must be a number in \[0, 0\.9\]/);
   });
 });
