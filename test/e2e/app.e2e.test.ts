@@ -202,6 +202,8 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
 
   it('viewer tools: H toggles the heatmap, window presets, arrow keys, the error map and the patch grid', async () => {
     const { page } = app;
+    // The viewer shows the fixture run's heatmap first: the tab and the view do not depend on an earlier test.
+    await viewFirstRunHeatmap(0.5);
     const box = (await page.getByTestId('viewport-axial').boundingBox())!;
     // A dense grid over the axial view, off the centre lines where the crosshairs are.
     const grid = Array.from({ length: 31 * 31 }, (_, n) => ({ x: box.x + box.width * (0.023 + 0.0316 * (n % 31)), y: box.y + box.height * (0.023 + 0.0316 * Math.floor(n / 31)) }));
@@ -212,7 +214,6 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
     };
     const meanGrey = (cs: number[][]) => cs.reduce((a, c) => a + (c[0] + c[1] + c[2]) / 3, 0) / cs.length;
     const reddish = (cs: number[][]) => cs.filter((c) => c[0] - c[2] > 20).length / cs.length;
-    await viewFirstRunHeatmap(0.5);
 
     // H (focus in the viewer, not in a text field) toggles the heatmap overlay.
     await page.getByTestId('viewer-workspace').focus();

@@ -257,6 +257,8 @@ export async function runFromPanel(app: AppPage, timeoutMs = JOB_WAIT_MS): Promi
 
 /** Shows `runId` in the viewer: selects its row in the runs list and waits until the viewer has drawn it. */
 export async function showRun(page: Page, runId: string): Promise<void> {
+  // The run list and the viewer live on the Viewer tab: a test may start on any tab.
+  await page.getByTestId('tab-viewer').click();
   await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
   await page.waitForSelector(`[data-testid="viewer-workspace"][data-run="${runId}"]`, { timeout: 60_000 });
   await waitRendered(page);
