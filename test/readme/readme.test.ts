@@ -70,7 +70,7 @@ const POLICIES: CommandPolicy[] = [
     how: 'not run',
     why: 'it is the suite this test belongs to',
     check: () => {
-      expect(pkg.scripts.test).toBe('npm run typecheck && npm run lint && npm run test:unit');
+      expect(pkg.scripts.test).toBe('npm run typecheck && npm run lint && npm run check:cycles && npm run test:unit');
       expect(readFileSync(resolve(repoRoot, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
     },
   },
