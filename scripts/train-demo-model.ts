@@ -29,6 +29,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { modelFolderFiles } from './modelFolderFiles';
 import { readNifti } from '../shared/io/nifti';
 import { writeNpy } from '../shared/io/npy';
 import { axisCodes } from '../shared/io/orientation';
@@ -36,7 +37,6 @@ import type { Volume } from '../shared/io/volume';
 import { PatchPerformance } from '../shared/performance/PatchPerformance';
 import { normalizeIntensity } from '../shared/engine/inference/normalizeIntensity';
 import { enableFastCpuKernels, prepareModel } from '../shared/engine/prepareModel';
-import { modelHash } from '../shared/engine/model/modelHash';
 import { runInference, type InferenceOptions } from '../shared/engine/inference/runInference';
 import { mulberry32 } from '../shared/util/mulberry32';
 import { writeFileAtomic } from '../src-node/fs/atomicWrite';
@@ -493,33 +493,12 @@ export async function trainDemoModel(outDir: string = DEFAULT_MODEL_DIR, options
   const exported = buildDemoModel(o.channels, o.dilations, o.seed, 'softmax', o.activation);
   exported.setWeights(model.getWeights());
   model.dispose();
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await exported.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
-    }),
-  );
+  const { modelJsonBytes, weights, sha256 } = await modelFolderFiles(exported, DEMO_MODEL_FILES.weights, fn);
   exported.dispose();
-  if (!artifacts?.weightData || !artifacts.weightSpecs) throw new Error(`${fn}: tfjs-layers saved no weights`);
-  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
-  const modelJson = {
-    modelTopology: artifacts.modelTopology,
-    format: artifacts.format,
-    generatedBy: artifacts.generatedBy,
-    convertedBy: null,
-    weightsManifest: [{ paths: [DEMO_MODEL_FILES.weights], weights: artifacts.weightSpecs }],
-  };
-  const modelJsonBytes = new TextEncoder().encode(JSON.stringify(modelJson));
-  const hash = modelHash({
-    modelJson,
-    modelJsonBytes,
-    weights: new Map([[DEMO_MODEL_FILES.weights, weights.slice().buffer]]),
-  });
 
   const sidecar = {
     name: `PatchLens demo brain mask (${o.dilations.length + 1}-layer dilated 3-D CNN, ${o.channels} channels, 2 mm)`,
-    sha256: hash.sha256,
+    sha256,
     orientation: axisCodes(image.affine),
     voxelSize: [...image.spacing],
     normalization,
@@ -570,7 +549,7 @@ export async function trainDemoModel(outDir: string = DEFAULT_MODEL_DIR, options
   const finalLoss = epochLosses[epochLosses.length - 1];
   const result: TrainDemoResult = {
     files,
-    sha256: hash.sha256,
+    sha256,
     receptiveField,
     parameters,
     weightBytes: weights.length,
