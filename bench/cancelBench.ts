@@ -1,7 +1,7 @@
 /**
  * Cancellation inside one window (`npm run bench` calls it): brainchop model5_gw_ae on the cpu
  * backend, one whole 128³ pass, then the same pass aborted after its first layer. Prints how long
- * the aborted pass took to reject against the whole pass (test/engine/cancelWithinWindow.test.ts
+ * the aborted pass took to reject against the whole pass (test/shared/engine/inference/cancelWithinWindow.slow.test.ts
  * checks that it rejects with the reason and leaks nothing; the times are printed here).
  */
 import { existsSync } from 'node:fs';

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, chromium } from '../test/browser/enginePage';
+import { CHROMIUM, chromium } from '../test/helpers/enginePage';
 import { openApp, runFromPanel, waitRendered } from '../test/e2e/appPage';
 import { buildRenderer } from '../test/helpers/buildRenderer';
 

@@ -1,4 +1,4 @@
-// A tour of the core API (the README shows this file verbatim; test/docs checks that it runs).
+// A tour of the core API (the README shows this file verbatim; test/repo/readme.test.ts checks that it runs).
 import { blendingWeights, patchGrid, patchStarts, PerformanceMap, recommendMargin, slidingWindow } from '../shared/index';
 
 export async function apiTour(): Promise<string[]> {

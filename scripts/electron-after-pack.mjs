@@ -1,7 +1,7 @@
 // electron-builder `afterPack` hook (electron-builder.yml): flips the Electron fuses of the packed
 // app's binary with @electron/fuses before electron-builder signs it and builds the installers.
 // Fuses are bits compiled into the Electron binary; flipped here, no command-line switch or
-// environment variable can turn the features back on. test/app/electronFuses.test.ts runs this hook
+// environment variable can turn the features back on. test/scripts/electronFuses.test.ts runs this hook
 // on a fake binary and reads every fuse back.
 import { join } from 'node:path';
 import { flipFuses, FuseV1Options, FuseVersion } from '@electron/fuses';

@@ -7,7 +7,7 @@ import { createPreloadApi } from './preloadApi';
 // The only object the page sees: versions, invoke/on restricted to the contract, openDropped
 // (the path of a dropped file is read here, never handed to page script). No ipcRenderer and no
 // IPC event objects. Its type is declared for the renderer in src-renderer/env.d.ts
-// (PatchLensApi); test/app checks both agree.
+// (PatchLensApi); test/src-main/preloadApi.test.ts checks both agree.
 const api = createPreloadApi(ipcRenderer, (file) => webUtils.getPathForFile(file), {
   app: version,
   electron: process.versions.electron,

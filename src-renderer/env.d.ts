@@ -11,7 +11,7 @@ export interface PatchLensVersions {
 
 /**
  * What the preload (src-main/preload.ts) exposes as `window.patchlens`.
- * Keep in step with the preload; test/app/electron-build.test.ts checks the built preload's shape.
+ * Keep in step with the preload; test/src-main/electronBuild.slow.test.ts checks the built preload's shape.
  */
 export interface PatchLensApi {
   versions: PatchLensVersions;

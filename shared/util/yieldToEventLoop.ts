@@ -7,7 +7,7 @@
  * signals and sockets are read); an immediate set from an immediate waits for the next iteration.
  * With a zero-delay timer, `patchlens infer` with model5 at patch 64 (cpu backend) never ran its
  * SIGINT handler: strace showed the signal written to libuv's pipe and never read
- * (test/slow/stopRealModel.test.ts). Why the timer kept the loop from polling there is not
+ * (test/src-cli/stopRealModel.slow.test.ts). Why the timer kept the loop from polling there is not
  * understood: a small loop of busy steps and zero-delay timers does poll.
  */
 export function yieldToEventLoop(): Promise<void> {

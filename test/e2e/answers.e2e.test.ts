@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, SessionState } from '../../shared/api/contract';
-import { chromium } from '../browser/enginePage';
+import { chromium } from '../helpers/enginePage';
 import { requireTools } from '../helpers/requireTool';
 import { docsScreenshotDir, openApp, repo, showRun, waitRendered, type AppPage } from './appPage';
 

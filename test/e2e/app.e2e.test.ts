@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionState, VolumeData } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
-import { chromium } from '../browser/enginePage';
+import { chromium } from '../helpers/enginePage';
 import { commandTool, requireTools } from '../helpers/requireTool';
 import { colorsAt, JOB_WAIT_MS, openApp, repo, runFromPanel, setRange, showRun, waitRendered, waitUntil, type AppPage, type PanelRun } from './appPage';
 

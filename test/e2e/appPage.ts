@@ -13,7 +13,7 @@ import type { ComputeMode, Envelope, RunRecord, SessionState } from '../../share
 import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceConnection, ServiceHost } from '../../src-node/app/serviceHost';
 import { DOWNLOAD_BASE, startServer, type RunningServer } from '../../src-server/startServer';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../browser/enginePage';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../helpers/enginePage';
 import { rendererDir } from '../helpers/rendererGlobalSetup';
 
 export const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');

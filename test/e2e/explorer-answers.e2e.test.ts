@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
-import { chromium } from '../browser/enginePage';
+import { chromium } from '../helpers/enginePage';
 import { requireTools } from '../helpers/requireTool';
 import { openUpload, result } from '../helpers/hostEnvelopes';
 import { docsScreenshotDir, openApp, repo, type AppPage } from './appPage';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceConnection } from '../../src-node/app/serviceHost';
-import { chromium } from '../browser/enginePage';
+import { chromium } from '../helpers/enginePage';
 import { requireTools } from '../helpers/requireTool';
 import { colorsAt, JOB_WAIT_MS, openApp, runFromPanel, showRun, waitRendered, type AppPage, type PanelRun } from './appPage';
 

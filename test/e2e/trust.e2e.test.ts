@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo, SessionState } from '../../shared/api/contract';
 import type { ServiceConnection } from '../../src-node/app/serviceHost';
-import { chromium } from '../browser/enginePage';
+import { chromium } from '../helpers/enginePage';
 import { requireTools } from '../helpers/requireTool';
 import { openApp, repo, shareSession, waitRendered, type AppPage } from './appPage';
 

@@ -1,4 +1,4 @@
-/** Runs the real `patchlens` command in a child process and stops it with a signal (test/cli/signals.test.ts, test/slow). */
+/** Runs the real `patchlens` command in a child process and stops it with a signal (test/src-cli/signals.slow.test.ts, test/src-cli/stopRealModel.slow.test.ts). */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './sharedData';
