@@ -1,6 +1,6 @@
 import { PLACEMENTS, type Placement } from '../grid/placement';
 import { BLEND_MODES } from '../stitching/types';
-import { intervalText, isOverlap, OVERLAP_LIMITS } from '../settings/limits';
+import { intervalText, isOverlap, isPatchEdge, OVERLAP_LIMITS, PATCH_LIMITS } from '../settings/limits';
 import { describe } from '../util/validate';
 import type { SweepBlend, SweepConfig, SweepGrid } from './types';
 
@@ -80,7 +80,7 @@ export function normalizeGrid(grid: SweepGrid, options: GridOptions = {}): Sweep
   const nd = options.spatialAxes ?? 3;
   if (!Number.isInteger(nd) || nd < 1) fail(`spatialAxes must be a positive integer, got ${describe(nd)}`);
   const patchSizes = list<unknown>(grid, 'patchSizes').map((p, i) =>
-    perAxisEntry('patchSizes', i, p, nd, (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1, 'a positive integer'),
+    perAxisEntry('patchSizes', i, p, nd, isPatchEdge, `an integer in ${intervalText(PATCH_LIMITS)}`),
   );
   const overlaps = list<unknown>(grid, 'overlaps').map((o, i) =>
     perAxisEntry('overlaps', i, o, nd, isOverlap, `a number in ${intervalText(OVERLAP_LIMITS)}`),

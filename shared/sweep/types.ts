@@ -1,5 +1,5 @@
 import type { BlendMode, Placement } from '../index';
-import type { DiceReport } from '../engine/postprocess/dice';
+import type { DiceReport, LabelMode } from '../engine/postprocess/dice';
 import type { InferenceMeasure } from '../engine/inference/inferencePerformance';
 import type { PerformanceMapJSON } from '../performance/PerformanceMap';
 import type { MarginRecommendation } from '../recommend/recommendMargin';
@@ -60,7 +60,7 @@ export interface SweepSettings {
   /** Measure of the patch performance map (default `absoluteError`). */
   measure: InferenceMeasure;
   /** Dice and the map: class by class, label > 0, or auto (default auto). */
-  diceMode: 'classes' | 'foreground' | 'auto';
+  diceMode: LabelMode | 'auto';
   /** Crop to the head's bounding box when the model asks for it (default true). */
   crop: boolean;
 }

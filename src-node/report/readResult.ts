@@ -1,6 +1,7 @@
 import type { PerformanceMapJSON } from '../../shared/performance/PerformanceMap';
 import { arr, isRec, mean, num, nums, rec, str, strs, type Rec } from './readLenient';
 import type { ReportCaseRow, ReportClassDice } from './reportTypes';
+import type { LabelMode } from '../../shared/engine/postprocess/dice';
 
 /** A `CaseResult` (shared/sweep/types.ts), read leniently. */
 export interface ResultLite {
@@ -14,7 +15,7 @@ export interface ResultLite {
   runsMs: number[] | null;
   dice: number;
   perClass: ReportClassDice[];
-  diceMode: 'classes' | 'foreground' | null;
+  diceMode: LabelMode | null;
   machine: string | null;
   backend: string | null;
   calibration: boolean;

@@ -1,6 +1,7 @@
 import type { DiceComparison, TimeComparison } from '../../shared/sweep/noise';
 import type { BorderProfile, DistanceCurve } from '../../shared/view/borderProfile';
 import type { MapSlice } from '../../shared/view/mapSlice';
+import type { LabelMode } from '../../shared/engine/postprocess/dice';
 
 /**
  * The report's data (types and format constants; `loadReportData` in reportData.ts reads a sweep
@@ -73,7 +74,7 @@ export interface ReportSummary {
   /** What the patch performance map measures (e.g. `crossEntropy`). */
   measure: string | null;
   /** How Dice was computed: label by label, or foreground against background. */
-  diceMode: 'classes' | 'foreground' | null;
+  diceMode: LabelMode | null;
   /** Wall-clock time of the whole sweep, ms. */
   sweepWallMs: number | null;
 }

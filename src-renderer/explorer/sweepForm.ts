@@ -1,4 +1,4 @@
-import type { SweepPlanInfo, SweepRequest } from '../../shared/api/contract';
+import type { SweepCases, SweepPlanInfo, SweepRequest } from '../../shared/api/contract';
 import { patchAdvice } from '../../shared/recommend/patchAdvice';
 import {
   APP_SWEEP_REPEATS_LIMITS,
@@ -27,7 +27,7 @@ export interface SweepForm {
   placements: Placement[];
   /** As typed (a number input's binding gives a number, null when empty). */
   repeats: string | number | null;
-  cases: 'current' | 'demo';
+  cases: SweepCases;
 }
 
 /**

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { ComputeMode, Envelope, RunRecord, SessionState } from '../../shared/api/contract';
+import type { BackendPreference } from '../../shared/engine/backend/selectBackend';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
 import type { ServiceConnection, ServiceHost } from '../../src-node/app/serviceHost';
 import { DOWNLOAD_BASE, startServer, type RunningServer } from '../../src-server/startServer';
@@ -46,7 +47,7 @@ export interface OpenAppOptions {
   /** Where inference jobs run (the service host's `compute`; default its own, `auto`). */
   compute?: ComputeMode;
   /** The backend page compute tasks must use (the service host's `pageBackend`). */
-  pageBackend?: 'auto' | 'webgl' | 'wasm' | 'cpu';
+  pageBackend?: BackendPreference;
   /** The renderer build to serve (default: this test run's, from the e2e project's global setup). */
   rendererDir?: string;
 }

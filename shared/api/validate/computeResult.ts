@@ -3,7 +3,7 @@
  * maps with their accumulators, Dice reports, timing, backend and grid.
  */
 import type { ComputeMap, ComputeTaskResult, ComputeVolume } from '../contract/compute';
-import type { ClassDice, DiceReport } from '../../engine/postprocess/dice';
+import { LABEL_MODES, type ClassDice, type DiceReport } from '../../engine/postprocess/dice';
 import { describe } from '../../util/validate';
 import { PATCH_LIMITS } from '../../settings/index';
 import { ARG_LIMITS } from './argLimits';
@@ -75,7 +75,7 @@ function dice(ch: string, name: string, value: unknown): DiceReport | null {
   });
   // The mean of no foreground class is NaN (it crosses JSON as null).
   const mean = o.mean === null || (typeof o.mean === 'number' && Number.isNaN(o.mean)) ? NaN : finite(ch, `${name}.mean`, o.mean, 0, 1);
-  return { mode: oneOf(ch, `${name}.mode`, o.mode, ['classes', 'foreground'] as const), perClass, mean };
+  return { mode: oneOf(ch, `${name}.mode`, o.mode, LABEL_MODES), perClass, mean };
 }
 
 /** `result` of `compute:done`, checked (a fresh object; typed arrays are kept, not copied). */

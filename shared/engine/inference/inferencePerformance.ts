@@ -7,8 +7,8 @@ export const INFERENCE_MEASURES = ['crossEntropy', 'absoluteError', 'diceError']
 /** Elementwise measures between a predicted window and the same window of the reference labels. */
 export type InferenceMeasure = (typeof INFERENCE_MEASURES)[number];
 
-/** How predicted classes are compared with reference labels. */
-export type LabelMode = 'classes' | 'foreground';
+export type { LabelMode } from '../postprocess/dice';
+import type { LabelMode } from '../postprocess/dice';
 
 /**
  * The patch performance map measured at inference: every predicted window (probabilities,

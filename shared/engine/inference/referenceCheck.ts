@@ -3,11 +3,12 @@
  * patch performance map compare against it (issue 12, item 2). The CLI, the app and the sweep all
  * call {@link checkReference}: the same fallbacks, the same words.
  */
+import type { LabelMode } from '../postprocess/dice';
 
 /** What PatchLens concludes about a reference volume. */
 export interface ReferenceCheck {
   /** How Dice and the map compare: class by class, or label > 0 vs reference > 0. */
-  mode: 'classes' | 'foreground';
+  mode: LabelMode;
   /** The single warning about the comparison (binary reference / more labels than classes), or null. */
   warning: string | null;
   /**
@@ -117,7 +118,7 @@ function valueStats(values: ArrayLike<number>): ValueStats {
  * @param requested the Dice mode asked for
  * @param datatype the reference's datatype name (`'int16'`, `'float32'`, …), for the message
  */
-export function checkReference(values: ArrayLike<number>, classes: number, requested: 'classes' | 'foreground' | 'auto', datatype?: string): ReferenceCheck {
+export function checkReference(values: ArrayLike<number>, classes: number, requested: LabelMode | 'auto', datatype?: string): ReferenceCheck {
   const s = valueStats(values);
   let mode: ReferenceCheck['mode'] = requested === 'auto' ? 'classes' : requested;
   let warning: string | null = null;

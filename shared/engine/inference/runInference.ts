@@ -24,7 +24,7 @@ export interface InferenceOptions extends Omit<GridRunOptions, 'labelMode' | 'pa
   /** Patch size per spatial axis, one for all, or `'whole'` (default: the model's trained patch size, else whole). */
   patchSize?: number | number[] | 'whole';
   /** Dice and the patch performance map: class by class, label > 0 vs reference > 0, or `auto` (foreground when the reference is binary and the model has more classes). */
-  diceMode?: 'classes' | 'foreground' | 'auto';
+  diceMode?: LabelMode | 'auto';
   /** Crop to the head's bounding box when the model asks for it (default true). */
   crop?: boolean;
   /** Run only inside this box of the model grid (overrides the crop); Dice is also reported inside it. */
@@ -210,7 +210,7 @@ function argmax(probs: Float32Array, classes: number): Uint8Array {
 }
 
 /** The reference check's mode; its warning and "looks like an image" reason go to the run's warnings (one rule, one message: `checkReference`). */
-function resolveDiceMode(mode: 'classes' | 'foreground' | 'auto', label: Volume | null, classes: number, warnings: string[], known?: ReferenceCheck): LabelMode {
+function resolveDiceMode(mode: LabelMode | 'auto', label: Volume | null, classes: number, warnings: string[], known?: ReferenceCheck): LabelMode {
   if (!label) return mode === 'auto' ? 'classes' : mode;
   if (known) {
     if (known.warning) warnings.push(known.warning);

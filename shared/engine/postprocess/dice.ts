@@ -1,5 +1,11 @@
 import type { NumericArray } from '../../stitching/types';
 
+/** How predicted classes are compared with reference labels: label by label, or label > 0 against reference > 0. */
+export const LABEL_MODES = ['classes', 'foreground'] as const;
+
+/** One of {@link LABEL_MODES}. */
+export type LabelMode = (typeof LABEL_MODES)[number];
+
 /** Dice of one class (or of the foreground). */
 export interface ClassDice {
   /** Class index (0 = background); -1 for the foreground (every label > 0). */
@@ -16,7 +22,7 @@ export interface ClassDice {
 /** Per-class Dice and their mean over the foreground classes. */
 export interface DiceReport {
   /** `'classes'`: label by label; `'foreground'`: label > 0 against reference > 0. */
-  mode: 'classes' | 'foreground';
+  mode: LabelMode;
   perClass: ClassDice[];
   /** Mean over the foreground classes present in either volume (the foreground Dice in foreground mode). */
   mean: number;
@@ -31,7 +37,7 @@ export interface DiceReport {
 export function diceReport(
   predicted: NumericArray,
   reference: NumericArray,
-  options: { mode?: 'classes' | 'foreground'; numClasses?: number; classNames?: string[]; mask?: NumericArray } = {},
+  options: { mode?: LabelMode; numClasses?: number; classNames?: string[]; mask?: NumericArray } = {},
 ): DiceReport {
   if (predicted.length !== reference.length) {
     throw new RangeError(`diceReport: predicted has ${predicted.length} voxels but the reference has ${reference.length}`);

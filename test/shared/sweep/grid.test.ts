@@ -36,8 +36,9 @@ describe('expandGrid', () => {
     expect(bad({ overlaps: [[0.91]] })).toThrow(/overlaps\[0\] must be a number in \[0, 0.9\], got 0.91/);
     expect(expandGrid({ ...grid, overlaps: [[0.9]] })[0].overlap).toEqual([0.9, 0.9, 0.9]);
     expect(bad({ overlaps: [[0.5, 0.5]] })).toThrow(/overlaps\[0\] has 2 entries; give one \(every axis\) or 3/);
-    expect(bad({ patchSizes: [[0]] })).toThrow(/patchSizes\[0\] must be a positive integer, got 0/);
-    expect(bad({ patchSizes: [[64, 32.5, 64]] })).toThrow(/patchSizes\[0\]\[1\] must be a positive integer, got 32.5/);
+    expect(bad({ patchSizes: [[0]] })).toThrow(/patchSizes\[0\] must be an integer in \[1, 1024\], got 0/);
+    expect(bad({ patchSizes: [[64], [1025]] })).toThrow(/patchSizes\[1\] must be an integer in \[1, 1024\], got 1025/);
+    expect(bad({ patchSizes: [[64, 32.5, 64]] })).toThrow(/patchSizes\[0\]\[1\] must be an integer in \[1, 1024\], got 32.5/);
     expect(bad({ patchSizes: [] })).toThrow(/patchSizes must be a non-empty array/);
     expect(bad({ placements: ['middle' as never] })).toThrow(/placements\[0\] must be one of stride, spread, got "middle"/);
     expect(bad({ blends: ['gaussian', 'median' as never] })).toThrow(/blends\[1\] must be one of constant, gaussian, gaussian-nnunet, hann, crop, performance-weighted, got "median"/);
