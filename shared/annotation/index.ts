@@ -20,7 +20,7 @@ export {
   type Voxel,
 } from './labelGrid';
 export { DEFAULT_LABEL_COLOURS, LabelTable, defaultColour, type ClassLike, type LabelEntry, type LabelTableJSON, type Rgb } from './labelTable';
-export { STEP_OVERHEAD_BYTES, composeDiffs, diffBytes, invertDiff, valueAt, writeDiff, type VoxelDiff } from './voxelDiff';
+export { STEP_OVERHEAD_BYTES, compactValues, composeDiffs, diffBytes, invertDiff, valueAt, writeDiff, type VoxelDiff } from './voxelDiff';
 export {
   DEFAULT_HISTORY_BUDGET_BYTES,
   EditHistory,
