@@ -29,7 +29,7 @@ const paths = new Map<number, string>();
 let manifestRenames = 0;
 const blocking: AtomicFs = {
   ...NODE_FS,
-  openSync: ((path: fs.PathLike, flags?: fs.OpenMode, m?: fs.Mode | null) => {
+  openSync: ((path: fs.PathLike, flags: fs.OpenMode, m?: fs.Mode | null) => {
     const fd = NODE_FS.openSync(path, flags, m);
     paths.set(fd, String(path));
     return fd;
