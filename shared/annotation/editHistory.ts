@@ -11,8 +11,8 @@
  *   re-evaluation and a step list with sizes all read the same diff;
  * - it undoes/redoes `n` items; we also `jumpTo` any position of the list.
  * `startGroupRecording`/`endGroupRecording` (one undo for several memos) corresponds to
- * `mergeSince` (several applied steps become one). A renderer that wants cornerstone's own undo UI can push one Memo per step
- * whose `restoreMemo(undo)` calls our `undo()` or `redo()`.
+ * `mergeSince` (several applied steps become one). A renderer that wants cornerstone's own
+ * undo UI can push one Memo per step whose `restoreMemo(undo)` calls our `undo()` or `redo()`.
  */
 import { describe } from '../util/validate';
 import { assertLabelArray, labelDatatypeOf, LABEL_DATATYPES, type LabelArray, type LabelDatatype } from './labelGrid';
