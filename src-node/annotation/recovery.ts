@@ -67,6 +67,14 @@ function compare(projectDir: string, imageKey: string, m: AutosaveManifest): Rec
   };
 }
 
+/** The recoverable autosave of one image, or null when it has none or it adds nothing to the saved files. */
+export function recoverableOf(projectDir: string, imageKey: string): Recoverable | null {
+  const read = readAutosaveManifest(annotationPaths(projectDir, imageKey));
+  if (!read.manifest) return null;
+  const entry = compare(projectDir, imageKey, read.manifest);
+  return entry.labels || entry.findings ? entry : null;
+}
+
 /**
  * Lists the autosaves in `projectDir` that hold edits not in the saved files, newest first, and
  * the annotation folders whose `autosave.json` could not be used.

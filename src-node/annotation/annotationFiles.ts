@@ -1,0 +1,78 @@
+/**
+ * Opening and saving an image's annotation as a handler does it: both files read with their
+ * versions, both checked for conflicts before either is written, then written through the one
+ * writer and the autosave discarded.
+ */
+import { mkdirSync } from 'node:fs';
+import type { NiftiHeaderInfo } from '../../shared/io/nifti';
+import { annotationPaths, imageKeyOf, type AnnotationPaths } from './annotationFolder';
+import { findingsBytes } from './autosaveFiles';
+import { assertUnchanged, readVersioned, saveChecked, type FileVersion } from './fileVersion';
+import { decodeLabelNifti, encodeLabelNifti, type LabelData } from './labelNifti';
+import { discard, recoverableOf } from './recovery';
+
+/** The image an annotation belongs to. */
+export interface AnnotatedImage {
+  path: string;
+  header: NiftiHeaderInfo;
+  /** SHA-256 of the image file (its annotation folder's key). */
+  sha256: string;
+}
+
+/** An annotation as opened: the saved labels and findings (null when not saved yet) and the versions to save against. */
+export interface OpenedAnnotation {
+  paths: AnnotationPaths;
+  labels: LabelData | null;
+  findings: unknown;
+  versions: { labels: FileVersion; findings: FileVersion };
+}
+
+/** Reads the saved annotation of an image (labels checked to lie on its grid). */
+export function openAnnotation(projectDir: string, image: AnnotatedImage): OpenedAnnotation {
+  const paths = annotationPaths(projectDir, imageKeyOf(image.sha256));
+  const labels = readVersioned(paths.labels);
+  const findings = readVersioned(paths.findings);
+  let parsed: unknown = null;
+  if (findings.bytes) {
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(findings.bytes));
+    } catch (e) {
+      throw new SyntaxError(`openAnnotation: ${paths.findings} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  return {
+    paths,
+    labels: labels.bytes ? decodeLabelNifti(paths.labels, labels.bytes, image.header).labels : null,
+    findings: parsed,
+    versions: { labels: labels.version, findings: findings.version },
+  };
+}
+
+/** What to save: either part may be left out (it is then neither checked nor written). */
+export interface AnnotationToSave {
+  labels?: LabelData;
+  findings?: unknown;
+}
+
+/**
+ * Saves labels and/or findings over the versions that were opened: both are checked first, so
+ * a conflict on either writes neither; then each is written atomically, and the autosave is
+ * discarded when it holds nothing the saved files do not.
+ * @returns the new versions (the opened ones for a part not saved)
+ * @throws FileConflictError naming the file that changed
+ */
+export function saveAnnotation(projectDir: string, image: AnnotatedImage, opened: OpenedAnnotation['versions'], what: AnnotationToSave): OpenedAnnotation['versions'] {
+  const key = imageKeyOf(image.sha256);
+  const paths = annotationPaths(projectDir, key);
+  const labelBytes = what.labels ? encodeLabelNifti(what.labels, image.header).bytes : null;
+  const findingBytes = what.findings !== undefined ? findingsBytes(what.findings) : null;
+  if (labelBytes) assertUnchanged('saveAnnotation', opened.labels);
+  if (findingBytes) assertUnchanged('saveAnnotation', opened.findings);
+  mkdirSync(paths.dir, { recursive: true });
+  const inputs = [{ what: 'image', path: image.path }];
+  const labels = labelBytes ? saveChecked(paths.labels, labelBytes, opened.labels, { inputs }) : opened.labels;
+  const findings = findingBytes ? saveChecked(paths.findings, findingBytes, opened.findings, { inputs }) : opened.findings;
+  // The autosave goes only when it adds nothing any more (saving the findings alone keeps autosaved label edits).
+  if (!recoverableOf(projectDir, key)) discard(projectDir, key);
+  return { labels, findings };
+}
