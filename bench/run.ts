@@ -15,6 +15,8 @@
  *   5. conv3d_*       the CPU Conv3D kernels against tfjs-backend-cpu (bench/conv3dBench.ts).
  *   6. engine_model, peak_memory_256  a real model on real MRI per backend (bench/engineBench.ts).
  *   6b. cancel_within_window  an aborted 128³ pass against a whole one (bench/cancelBench.ts).
+ *   6c. reevaluate_full, reevaluate_incremental  re-evaluation from a uint8 prediction cache after a
+ *                     reference edit, demo and 256³ run sizes (bench/reevaluateBench.ts).
  *   7. frame_gaps     the app page's frame gaps while a run goes, compute in main and in the page
  *                     (Chromium; bench/frameGapsBench.ts).
  *
@@ -236,6 +238,7 @@ main()
   .then(() => engineBench(emit))
   .then(async () => (await import('./niftiBomb')).niftiBombBench(emit))
   .then(async () => (await import('./cancelBench')).cancelBench(emit))
+  .then(async () => (await import('./reevaluateBench')).reevaluateBench(emit))
   .then(async () => (await import('./frameGapsBench')).frameGapsBench(emit))
   .catch((e: unknown) => {
   emit({ bench: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -190,8 +190,8 @@ export async function runInference(input: InferenceInput): Promise<InferenceResu
   };
 }
 
-/** Per-voxel argmax over the class axis. */
-function argmax(probs: Float32Array, classes: number): Uint8Array {
+/** Per-voxel argmax over the class axis (`[...spatial, classes]` → labels; ties go to the lower class). */
+export function argmax(probs: Float32Array, classes: number): Uint8Array {
   const n = probs.length / classes;
   const out = new Uint8Array(n);
   for (let v = 0; v < n; v++) {

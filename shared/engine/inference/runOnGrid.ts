@@ -47,6 +47,12 @@ export interface GridRunOptions {
   consistencyMaxBytes?: number;
   signal?: AbortSignalLike;
   onProgress?: (p: InferenceProgress) => void;
+  /**
+   * Called with every predicted batch `[b, ...patch, classes]` before it is stitched, its
+   * windows and the run's plan (e.g. `PredictionCollector.add` of `shared/reevaluate`, which
+   * caches the windows for re-evaluation). It must not modify `probs`.
+   */
+  onPrediction?: (probs: Float32Array, windows: readonly PatchWindow[], plan: WindowPlan) => void;
 }
 
 /** What `runOnGrid` produces, on the grid it was given. */
@@ -122,6 +128,7 @@ export async function runOnGrid(image: NdArray<Float32Array>, labels: NumericArr
       throw new RangeError(`${FN}: the model returned ${probs.length} values for ${b} window(s) of ${patchVoxels} voxels, expected ${runner.classes} classes`);
     }
     checkFinitePrediction(probs, windows, patchVoxels, classes);
+    options.onPrediction?.(probs, windows, plan);
     if (performance && labels) {
       const lw = new Int32Array(b * patchVoxels);
       windows.forEach((w, k) => copyLabelWindow(labels, spatial, plan.padLow, plan.patchSize, w.start, lw, k * patchVoxels));

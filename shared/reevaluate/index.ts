@@ -1,0 +1,8 @@
+/** Re-evaluation without the model: prediction caches, the full and incremental recomputation, map comparison. */
+export { CACHE_ENCODINGS, PredictionCollector, decodeValues, defaultCacheEncoding, type CacheEncoding, type CacheGeometry, type PredictionCache } from './predictionCache';
+export { decodePredictionCache, encodePredictionCache } from './cacheCodec';
+export { Reevaluation, reevaluate, type ReevaluateOptions, type ReevaluationUpdate } from './reevaluate';
+export { ERROR_CODES, errorCode, errorMap } from './errorMap';
+export { DiceCounts } from './diceCounts';
+export { compareMaps, type MapComparison, type PatchMap } from './compareMaps';
+export { fromFloat16Bits, toFloat16Bits } from './float16';
