@@ -1,0 +1,109 @@
+/**
+ * The annotation domain's data: the open image's edited labels and findings as main holds them,
+ * the edit diff the page sends after each stroke, the save result and the re-evaluation of a run
+ * against the edited reference. docs/annotation.md and docs/annotation-files.md describe the
+ * model and the files.
+ */
+import type { LabelStatRow } from '../../annotation/labelStats';
+import type { LabelTableJSON } from '../../annotation/labelTable';
+import type { DiceReport } from '../../engine/postprocess/dice';
+import type { FindingsDocument } from '../../findings/types';
+import type { PatchMapData, VolumeData } from './files';
+
+export type { LabelStatRow } from '../../annotation/labelStats';
+export type { LabelTableJSON } from '../../annotation/labelTable';
+export type { FindingsDocument } from '../../findings/types';
+
+/**
+ * Where `annotation:open` starts from: the saved labels of the image, the open reference label
+ * map, a run's predicted labels (needs `runId`), an empty map, or the autosave on offer.
+ */
+export const ANNOTATION_STARTS = ['saved', 'reference', 'prediction', 'empty', 'recovered'] as const;
+
+/** One of {@link ANNOTATION_STARTS}. */
+export type AnnotationStart = (typeof ANNOTATION_STARTS)[number];
+
+/** How `annotation:save` resolves a file changed on disk since it was opened. */
+export const ANNOTATION_RESOLUTIONS = ['overwrite', 'keep-theirs'] as const;
+
+/** One of {@link ANNOTATION_RESOLUTIONS}. */
+export type AnnotationResolution = (typeof ANNOTATION_RESOLUTIONS)[number];
+
+/** An autosave that holds edits the saved files do not (offered for recovery). */
+export interface AnnotationRecoverable {
+  /** ISO time of the autosave. */
+  savedAt: string;
+  /** The edit history's step count when it was written. */
+  edits: number;
+  /** Why it was written: `idle`, `close` or `explicit`. */
+  reason: string;
+}
+
+/** The open image's annotation as main holds it (`annotation:open`). */
+export interface AnnotationInfo {
+  /** The image key (docs/annotation-files.md): first 16 hex digits of the image file's SHA-256. */
+  imageKey: string;
+  /** The working label map on the image grid (`Uint8Array` or `Uint16Array` data). */
+  labels: VolumeData;
+  table: LabelTableJSON;
+  findings: FindingsDocument;
+  /** The start actually used (`saved` falls back to `reference`, then `empty`). */
+  start: AnnotationStart;
+  /** ISO time the saved labels or findings were last written, null when nothing is saved. */
+  savedAt: string | null;
+  /** Edits applied to main's copy since it was opened (0 on open, the autosave's count when recovered). */
+  edits: number;
+  /** The autosave on offer for this image, null when none. */
+  recoverable: AnnotationRecoverable | null;
+  /** Statistics per label of the working map (against the run's prediction when one was named). */
+  stats: LabelStatRow[];
+}
+
+/**
+ * One edit as the page sends it (shared/annotation/voxelDiff.ts `VoxelDiff`): flat indices,
+ * strictly increasing, inside the image; each side one number for every voxel or an array
+ * aligned with `indices`.
+ */
+export interface AnnotationDiff {
+  indices: Uint32Array;
+  before: Uint8Array | Uint16Array | number;
+  after: Uint8Array | Uint16Array | number;
+}
+
+/** Where `annotation:save` wrote, and when. */
+export interface AnnotationSaved {
+  /** ISO time of the save. */
+  savedAt: string;
+  labelsPath: string;
+  findingsPath: string;
+}
+
+/** The payload of the `annotation:changed` event: the open annotation's edit and save state. */
+export interface AnnotationChanged {
+  edits: number;
+  /** Edits not yet in the saved files. */
+  dirty: boolean;
+  /** ISO time of the latest autosave, null when none since the image was opened. */
+  autosavedAt: string | null;
+  /** ISO time of the latest save, null when none. */
+  savedAt: string | null;
+}
+
+/**
+ * A finished run re-evaluated against the edited reference on the run's image grid, from the run
+ * folder's prediction cache (src-node/compute/reevaluateRun.ts).
+ */
+export interface RunReevaluation {
+  runId: string;
+  dice: DiceReport;
+  /** The run's map as saved. */
+  before: PatchMapData;
+  /** The map against the edited reference. */
+  after: PatchMapData;
+  /** after − before. */
+  difference: PatchMapData;
+  /** recommendMargin's margin per axis, null where none. */
+  marginBefore: number[] | null;
+  marginAfter: number[] | null;
+  errorCounts: { falsePositive: number; falseNegative: number; wrongClass: number };
+}
