@@ -13,6 +13,7 @@ import { planWindows } from '../../shared/stitching/planWindows';
 import { normalizeWindowSettings } from '../../shared/settings/windowSettings';
 import { ComputeError } from './computeError';
 import { writeRunFolder } from './writeRunFolder';
+import { PAGE_RUN_NO_CACHE } from './runPredictionCache';
 
 const FN = 'finishPageRun';
 
@@ -97,6 +98,7 @@ export function finishPageRun(input: PageRunInput): Omit<RunRecord, 'dir'> {
       id,
       createdAt: new Date().toISOString(),
       backendReason: `${r.backend.name} in the page`,
+      predictions: { absent: PAGE_RUN_NO_CACHE },
     });
   } catch (e) {
     if (!existed) rmSync(outDir, { recursive: true, force: true });

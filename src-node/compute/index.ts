@@ -7,7 +7,9 @@ export { runInferenceJob, type ComputeModel, type InferenceJobInput, type JobPro
 export { readRunLayer, readRunMaps, readRunRecord, readRunPlan, readTrainingMap } from './readRunFolder';
 export { inspectRunVoxel, type InspectInput } from './inspectRunVoxel';
 export { ComputeError } from './computeError';
-export { RUN_FILES, LAYER_FILES, type RunPlanFile } from './runFiles';
+export { RUN_FILES, LAYER_FILES, type RunCacheInfo, type RunPlanFile } from './runFiles';
 export { writeRunFolder, type RunFolderInput } from './writeRunFolder';
 export { finishPageRun, type PageRunInput } from './finishPageRun';
 export { toComputeTaskResult } from './toComputeTaskResult';
+export { reevaluateRun } from './reevaluateRun';
+export { NoPredictionCacheError, PAGE_RUN_NO_CACHE, boxToImageIndex } from './runPredictionCache';

@@ -2,6 +2,8 @@ import type { RunLayer } from '../../shared/api/contract';
 import type { BlendMode } from '../../shared/stitching/types';
 import type { Placement } from '../../shared/grid/placement';
 import type { Box } from '../../shared/engine/inference/domain';
+import type { InferenceMeasure, LabelMode } from '../../shared/engine/inference/inferencePerformance';
+import type { CacheEncoding } from '../../shared/reevaluate';
 
 /** Files a run folder holds besides `writeInferenceOutputs`'s (relative names). */
 export const RUN_FILES = {
@@ -12,7 +14,17 @@ export const RUN_FILES = {
   gridOutline: 'grid-outline.nii.gz',
   trainingMap: 'training-patch-performance.npy',
   trainingMapJson: 'training-patch-performance.json',
+  /** Every window's predictions (shared/reevaluate's PLPCACHE format), for `reevaluateRun`. */
+  predictionCache: 'prediction-cache.bin',
 } as const;
+
+/**
+ * `plan.json`'s note on the prediction cache: what `reevaluateRun` needs besides the file (the
+ * run's measure, Dice mode and class names), or why the run has none.
+ */
+export type RunCacheInfo =
+  | { present: true; file: string; bytes: number; encoding: CacheEncoding; measure: InferenceMeasure; labelMode: LabelMode; classNames: string[] }
+  | { present: false; reason: string };
 
 /** The file of each layer and the frame of it that the layer shows. */
 export const LAYER_FILES: Record<RunLayer, { file: string; frame: number }> = {
@@ -52,4 +64,6 @@ export interface RunPlanFile {
   classes: number;
   /** Image normalization etc. as the model spec says (inspect checks it re-creates the same grid). */
   model: { name: string; sha256: string };
+  /** The prediction cache (`prediction-cache.bin`) and its size, or why there is none; absent in runs made before PatchLens cached predictions. */
+  predictionCache?: RunCacheInfo;
 }

@@ -10,6 +10,7 @@ import { checkRunSettings, SettingsError } from '../../shared/settings/runSettin
 import { toEngineOptions } from '../../shared/settings/toEngineOptions';
 import { ComputeError } from './computeError';
 import { writeRunFolder } from './writeRunFolder';
+import { PredictionCollector } from '../../shared/reevaluate';
 
 const FN = 'runInferenceJob';
 
@@ -35,13 +36,21 @@ export interface InferenceJobInput {
   id: string;
   signal?: AbortSignal;
   onProgress?: (p: JobProgress) => void;
+  /**
+   * Cache every window's predictions in the run folder (`prediction-cache.bin`, the measure's
+   * encoding: uint8 for the linear measures, float16 for crossEntropy) so that `reevaluateRun`
+   * can re-evaluate the run against an edited reference without the model. Default true: the
+   * app's runs can always get a reference later. False: no cache, and `plan.json` says so.
+   */
+  predictionCache?: boolean;
 }
 
 /**
  * Runs one inference and writes everything the app shows into `outDir` with {@link writeRunFolder}:
  * `writeInferenceOutputs`'s files (labels, probabilities, coverage, patch maps, result.json), the
  * layers on the image grid (`tiled-performance.nii.gz` with labels, `tiled-consistency.nii.gz`
- * when the consistency map exists, `grid-outline.nii.gz`), `plan.json` and `run.json` (the record).
+ * when the consistency map exists, `grid-outline.nii.gz`), `plan.json`, `prediction-cache.bin`
+ * (unless `predictionCache` is false) and `run.json` (the record).
  * A folder it created is removed again when the run fails or is cancelled.
  * @returns the record, without `dir` (the caller adds it)
  */
@@ -59,6 +68,7 @@ export async function runInferenceJob(input: InferenceJobInput): Promise<Omit<Ru
     report(fraction, 'model', `model: ${p.done}/${p.total} windows`, p.done > 0 ? (elapsed * (1 - fraction)) / fraction : null);
   };
   const existed = existsSync(outDir);
+  const collector = input.predictionCache === false ? null : new PredictionCollector({ measure: settings.measure });
   try {
     report(0, 'preprocess', 'starting');
     let result: InferenceResult;
@@ -68,7 +78,7 @@ export async function runInferenceJob(input: InferenceJobInput): Promise<Omit<Ru
         label: label?.volume ?? null,
         runner: model.runner,
         spec: model.model.spec,
-        options: { ...toEngineOptions(settings), signal, onProgress: onEngine },
+        options: { ...toEngineOptions(settings), signal, onProgress: onEngine, onPrediction: collector?.add },
       });
     } catch (e) {
       if (signal?.aborted) throw e;
@@ -87,6 +97,7 @@ export async function runInferenceJob(input: InferenceJobInput): Promise<Omit<Ru
       id,
       createdAt,
       backendReason: model.backend.reason,
+      predictions: collector ?? { absent: 'prediction caching was off for this run (runInferenceJob predictionCache: false)' },
     });
     report(1, 'done', `${result.windows} windows in ${((now() - t0) / 1000).toFixed(1)} s`, 0);
     return record;

@@ -10,7 +10,9 @@ import { tilePatchMap } from '../../shared/engine/inference/tilePatchMap';
 import { windowOutline } from '../../shared/engine/inference/windowOutline';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomicWrite';
 import { writeInferenceFiles } from '../writeInferenceOutputs';
-import { RUN_FILES, type RunPlanFile } from './runFiles';
+import { encodePredictionCache, type PredictionCollector } from '../../shared/reevaluate';
+import { RUN_FILES, type RunCacheInfo, type RunPlanFile } from './runFiles';
+import { finishRunCache } from './runPredictionCache';
 
 /** What {@link writeRunFolder} writes: an inference result (from this process or rebuilt from a page's) and what it was made of. */
 export interface RunFolderInput {
@@ -28,13 +30,20 @@ export interface RunFolderInput {
   createdAt: string;
   /** Why the backend was chosen, when the result's backend does not say. */
   backendReason: string;
+  /**
+   * The run's per-window predictions (the collector passed as `runOnGrid`'s `onPrediction`),
+   * written as `prediction-cache.bin` for `reevaluateRun`; or why the run has none (said in
+   * `plan.json`). Absent: neither file nor note.
+   */
+  predictions?: PredictionCollector | { absent: string };
 }
 
 /**
  * Writes a run folder: `writeInferenceFiles`'s files (labels, probabilities, coverage, patch
  * maps, result.json), the layers on the image grid (`tiled-performance.nii.gz`,
  * `tiled-consistency.nii.gz` when the consistency map exists, `grid-outline.nii.gz`),
- * `plan.json` (see {@link RunPlanFile}) and last `run.json` (the record). The same for a run of
+ * `plan.json` (see {@link RunPlanFile}), `prediction-cache.bin` when `predictions` is a collector
+ * and last `run.json` (the record). The same for a run of
  * the compute worker and one of a page compute context (`finishPageRun`).
  *
  * Every file is written atomically (`writeFileAtomic`) into `outDir` as given: the service host
@@ -55,7 +64,9 @@ export function writeRunFolder(input: RunFolderInput): Omit<RunRecord, 'dir'> {
     settings,
   });
   const layers = writeLayers(outDir, result, image.header);
-  writeFileAtomic(join(outDir, RUN_FILES.plan), JSON.stringify(runPlan(input)));
+  const plan = runPlan(input);
+  if (input.predictions) plan.predictionCache = writeCache(outDir, input.predictions, result, plan);
+  writeFileAtomic(join(outDir, RUN_FILES.plan), JSON.stringify(plan));
   const record: Omit<RunRecord, 'dir'> = {
     id,
     createdAt,
@@ -75,6 +86,16 @@ export function writeRunFolder(input: RunFolderInput): Omit<RunRecord, 'dir'> {
   // run.json last: the record says the folder is complete.
   writeJsonAtomic(join(outDir, RUN_FILES.record), record);
   return record;
+}
+
+/** Writes `prediction-cache.bin` from the collector (when the run's grid allows one); answers `plan.json`'s note. */
+function writeCache(outDir: string, predictions: NonNullable<RunFolderInput['predictions']>, result: InferenceResult, plan: RunPlanFile): RunCacheInfo {
+  if ('absent' in predictions) return { present: false, reason: predictions.absent };
+  const outcome = finishRunCache(predictions, result, plan);
+  if ('absent' in outcome) return { present: false, reason: outcome.absent };
+  const bytes = encodePredictionCache(outcome.cache);
+  writeFileAtomic(join(outDir, RUN_FILES.predictionCache), bytes);
+  return { present: true, file: RUN_FILES.predictionCache, bytes: bytes.length, encoding: outcome.cache.encoding, measure: outcome.measure, labelMode: outcome.labelMode, classNames: outcome.classNames };
 }
 
 /** A box-shaped array onto the model grid (zeros outside the box), then onto the source grid. */

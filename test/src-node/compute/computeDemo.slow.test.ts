@@ -88,6 +88,7 @@ describe('runInferenceJob', () => {
         'patch-performance.json',
         'patch-performance.npy',
         'plan.json',
+        'prediction-cache.bin',
         'probabilities.nii.gz',
         'result.json',
         'run.json',

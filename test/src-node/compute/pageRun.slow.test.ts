@@ -67,12 +67,16 @@ async function compare(name: string, settings: RunSettings, withLabel: boolean) 
   const ra = finishPageRun({ result, image: imageInput(), label: withLabel ? labelInput() : null, model: pageModel(), settings, outDir: a, id: name });
   const rb = await runInferenceJob({ image: imageInput(), label: withLabel ? labelInput() : null, model, settings, outDir: b, id: name });
 
-  expect(readdirSync(a).sort()).toEqual(readdirSync(b).sort());
+  // The page sends no per-window predictions: only the compute worker's folder has a prediction cache.
+  expect(readdirSync(a).sort()).toEqual(readdirSync(b).filter((f) => f !== 'prediction-cache.bin').sort());
+  expect(readdirSync(b)).toContain('prediction-cache.bin');
   const strip = (r: Record<string, unknown>) => ({ ...r, backend: null, timing: null, createdAt: null });
   expect(strip(ra)).toEqual(strip(rb));
   expect(ra.backend).toEqual({ name: 'webgl', reason: 'probe: webgl 2.1 ms' });
   expect(readRunRecord(a)).toEqual(ra);
-  expect(readRunPlan(a)).toEqual(readRunPlan(b));
+  expect(readRunPlan(a).predictionCache).toEqual({ present: false, reason: expect.stringContaining('page compute context') });
+  expect(readRunPlan(b).predictionCache?.present).toBe(true);
+  expect({ ...readRunPlan(a), predictionCache: null }).toEqual({ ...readRunPlan(b), predictionCache: null });
   for (const layer of ra.layers) {
     const la = readRunLayer(a, layer);
     const lb = readRunLayer(b, layer);
