@@ -87,6 +87,20 @@ export function validArgs(channel: RequestChannel): unknown {
           warnings: [],
         },
       };
+    case 'annotation:open':
+      return { start: 'prediction', runId: 'r1' };
+    case 'annotation:edit':
+      return { diff: { indices: Uint32Array.of(0, 5, 9), before: 0, after: Uint8Array.of(1, 2, 1) }, step: 'Brush 2 mm, label 1' };
+    case 'annotation:table':
+      return { table: { datatype: 'uint8', labels: [{ value: 0, name: 'background', colour: [0, 0, 0], locked: false, visible: true }, { value: 1, name: 'brain', colour: [128, 174, 128], locked: true, visible: true }] } };
+    case 'annotation:findings':
+      return { findings: { format: 'patchlens.findings', version: 1, image: { name: 'ch2.nii.gz', shape: [2, 3, 4] }, findings: [{ id: 'finding-1', shape: { kind: 'point', voxel: [1, 2, 3] }, category: 'other', severity: 1, note: '', author: 'A', time: '2026-01-01T00:00:00Z', patch: null }] } };
+    case 'annotation:save':
+      return { resolution: 'overwrite' };
+    case 'annotation:discardRecovery':
+      return {};
+    case 'annotation:reevaluate':
+      return { runId: 'r1' };
   }
   // Every channel has a case: a new channel without one fails the typecheck here (not the fuzz run).
   const missing: never = channel;

@@ -10,6 +10,7 @@
  */
 import { REQUEST_CHANNELS, type RequestArgs, type RequestChannel } from './contract';
 import { describe } from '../util/validate';
+import { ANNOTATION_VALIDATORS } from './validate/annotation';
 import { ArgsError, type Check } from './validate/checks';
 import { COMPUTE_VALIDATORS } from './validate/compute';
 import { FILE_VALIDATORS } from './validate/files';
@@ -34,6 +35,7 @@ export const ARG_VALIDATORS: { readonly [K in RequestChannel]: Check<RequestArgs
   ...SWEEP_VALIDATORS,
   ...REPORT_VALIDATORS,
   ...COMPUTE_VALIDATORS,
+  ...ANNOTATION_VALIDATORS,
 };
 
 /**

@@ -46,6 +46,8 @@ function keyMatches(a: string, b: string): boolean {
 export class Connections {
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Map<string, Connection>();
+  /** Sessions being ended (closeAll waits for them). */
+  private readonly ending = new Set<Promise<void>>();
   private readonly maxConnections: number;
   private readonly graceMs: number;
   private sessionCounter = 0;
@@ -153,10 +155,11 @@ export class Connections {
     return [...this.sessions.values()].filter((s) => !s.ended && s.listeners.size > 0);
   }
 
-  /** Closes every connection for good and ends every session (the services are closing). */
-  closeAll(): void {
+  /** Closes every connection for good and ends every session (the services are closing); resolves once every session ended (its annotation autosaved). */
+  async closeAll(): Promise<void> {
     for (const c of [...this.connections.values()]) c.close('closed');
     for (const s of [...this.sessions.values()]) this.endSession(s);
+    await Promise.all([...this.ending]);
   }
 
   /**
@@ -178,9 +181,11 @@ export class Connections {
     return { session: candidate, resumed: true };
   }
 
-  /** Forgets a session and ends it (its jobs are cancelled, its uploads deleted). */
+  /** Forgets a session and ends it (its jobs are cancelled, its uploads deleted, its annotation autosaved). */
   private endSession(session: Session): void {
     this.sessions.delete(session.id);
-    session.end().catch((e: unknown) => this.ctx.log(`ending session ${session.id}: ${toErrorPayload(e).message}`));
+    const ended = session.end().catch((e: unknown) => this.ctx.log(`ending session ${session.id}: ${toErrorPayload(e).message}`));
+    this.ending.add(ended);
+    void ended.finally(() => this.ending.delete(ended));
   }
 }

@@ -82,7 +82,8 @@ export async function createServiceHost(options: ServiceHostOptions): Promise<Se
       pageCompute.close();
       await queue.close();
       closed = true;
-      connections.closeAll();
+      // Every session's annotation is autosaved before the project's lock goes.
+      await connections.closeAll();
       await ctx.compute.close();
       store.close();
     },

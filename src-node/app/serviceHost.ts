@@ -1,6 +1,7 @@
 import type { ComputeMode, Envelope, EventName, Events } from '../../shared/api/contract';
 import type { PrintToPdf } from '../report/renderPdf';
 import type { BackendPreference } from '../../shared/engine/backend/selectBackend';
+import type { AnnotationAutosaveOptions } from './annotationState';
 
 /** Native dialogs, supplied by Electron main (absent over the browser transport). */
 export interface NativeDialogs {
@@ -50,6 +51,8 @@ export interface ServiceHostOptions {
   maxUploadBytes?: number;
   /** Largest image or label map to read (decoded bytes; default 2 GiB). */
   maxImageBytes?: number;
+  /** When annotations are autosaved (default: 3 s after the last edit, real timers; tests drive the timers by hand). */
+  annotationAutosave?: AnnotationAutosaveOptions;
   /** Warnings that have no request to answer (files of `openInitial` or of the restored session that cannot be opened); default console.warn. */
   log?: (message: string) => void;
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { EventName, Events, FileKind, JobInfo, SessionState } from '../../shared/api/contract';
 import { assertLabelMap } from '../../shared/io/labelMap';
+import type { AnnotationState } from './annotationState';
 import type { HostContext } from './hostContext';
 import type { OpenModel, OpenVolume } from './openFiles';
 import { newestFirst } from './projectRecords';
@@ -31,6 +32,8 @@ export class Session {
   image: OpenVolume | null = null;
   label: OpenVolume | null = null;
   model: OpenModel | null = null;
+  /** The open image's annotation (`annotation:open`), or null: closed when another image opens and when the session ends. */
+  annotation: AnnotationState | null = null;
   /** Runs and sweeps this session shows: the project's when it started, plus its own. */
   readonly runIds: Set<string>;
   readonly sweepIds: Set<string>;
@@ -141,6 +144,8 @@ export class Session {
     }
     const next = this.ctx.files.readVolume('image', path);
     const same = this.image !== null && this.image.identity === next.identity;
+    // The old image's annotation is closed (autosaved) before the new image is open: no edit reaches it any more.
+    if (!same) await this.closeAnnotation();
     this.image = next;
     if (!same) this.label = null;
     this.refreshGrid();
@@ -155,7 +160,22 @@ export class Session {
     if (!this.ctx.store.readOnly) this.ctx.store.setCurrent({ [kind]: null });
   }
 
-  /** Ends the session: cancels its jobs, deletes its unfinished uploads. */
+  /**
+   * Closes the open annotation: no edit reaches it any more, and what is not autosaved yet is
+   * written. A failed autosave is logged (the autosave before it stays on disk).
+   */
+  async closeAnnotation(): Promise<void> {
+    const open = this.annotation;
+    if (!open) return;
+    this.annotation = null;
+    try {
+      await open.close();
+    } catch (e) {
+      this.ctx.log(`the edits of ${open.image.name} could not be autosaved on closing: ${(e as Error).message} (the autosave before them is kept)`);
+    }
+  }
+
+  /** Ends the session: cancels its jobs, deletes its unfinished uploads, autosaves and closes its annotation. */
   async end(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
@@ -163,7 +183,7 @@ export class Session {
     this.graceTimer = null;
     this.listeners.clear();
     this.uploads.close();
-    await this.ctx.queue.cancelOwner(this.id);
+    await Promise.all([this.closeAnnotation(), this.ctx.queue.cancelOwner(this.id)]);
   }
 
   /** Recent list and the project's open files (skipped in a read-only project). */

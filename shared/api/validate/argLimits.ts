@@ -20,4 +20,7 @@ export const ARG_LIMITS = {
   maxList: 256,
   /** Largest JSON of a page compute result's `options`. */
   maxOptionsJson: 65536,
+  /** Most entries of an annotation's label table (every uint16 value), and most findings of one document. */
+  maxLabelEntries: 65536,
+  maxFindings: 100000,
 } as const;

@@ -1,5 +1,6 @@
 import type { RequestChannel } from '../../../shared/api/contract';
 import type { HostContext } from '../hostContext';
+import { annotationHandlers, type AnnotationChannel } from './annotationHandlers';
 import type { HandlerTable } from './callContext';
 import { computeHandlers, type ComputeChannel } from './computeHandlers';
 import { fileHandlers, type FileChannel } from './fileHandlers';
@@ -9,7 +10,7 @@ import { sessionHandlers, type SessionChannel } from './sessionHandlers';
 import { sweepHandlers, type SweepChannel } from './sweepHandlers';
 
 /** Each domain's channels, one entry per handler table. */
-type DomainChannels = [SessionChannel, FileChannel, RunChannel, SweepChannel, ReportChannel, ComputeChannel];
+type DomainChannels = [SessionChannel, FileChannel, RunChannel, SweepChannel, ReportChannel, ComputeChannel, AnnotationChannel];
 
 /** The channels two or more entries of a tuple of channel unions share (never when they are disjoint). */
 type Overlaps<T extends readonly string[]> = T extends readonly [infer H extends string, ...infer R extends string[]] ? (H & R[number]) | Overlaps<R> : never;
@@ -30,5 +31,6 @@ export function requestHandlers(host: HostContext): HandlerTable<RequestChannel>
     ...sweepHandlers(host),
     ...reportHandlers(host),
     ...computeHandlers(host),
+    ...annotationHandlers(host),
   };
 }

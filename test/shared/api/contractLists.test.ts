@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   AGENT_HOSTS,
+  ANNOTATION_CHANNELS,
+  ANNOTATION_EVENTS,
+  ANNOTATION_RESOLUTIONS,
+  ANNOTATION_STARTS,
   API_ERROR_CODES,
   CLOSABLE_FILE_KINDS,
   COMPUTE_CHANNELS,
@@ -43,6 +47,10 @@ const LISTS: Record<string, readonly string[]> = {
   COMPUTE_CHANNELS,
   SESSION_EVENTS,
   COMPUTE_EVENTS,
+  ANNOTATION_CHANNELS,
+  ANNOTATION_EVENTS,
+  ANNOTATION_STARTS,
+  ANNOTATION_RESOLUTIONS,
   REQUEST_CHANNELS,
   EVENT_NAMES,
   // The run parameters' lists the contract's types and validators take from shared/settings.
@@ -61,9 +69,9 @@ describe('contract lists', () => {
   }
 
   it('the domains together name every request channel once, and every event once', () => {
-    const domains = [SESSION_CHANNELS, FILE_CHANNELS, RUN_CHANNELS, SWEEP_CHANNELS, REPORT_CHANNELS, COMPUTE_CHANNELS].flat();
+    const domains = [SESSION_CHANNELS, FILE_CHANNELS, RUN_CHANNELS, SWEEP_CHANNELS, REPORT_CHANNELS, COMPUTE_CHANNELS, ANNOTATION_CHANNELS].flat();
     expect([...domains].sort()).toEqual([...REQUEST_CHANNELS].sort());
-    expect([...SESSION_EVENTS, ...COMPUTE_EVENTS].sort()).toEqual([...EVENT_NAMES].sort());
+    expect([...SESSION_EVENTS, ...COMPUTE_EVENTS, ...ANNOTATION_EVENTS].sort()).toEqual([...EVENT_NAMES].sort());
   });
 
   it('every request channel has a validator, and every validator a channel', () => {

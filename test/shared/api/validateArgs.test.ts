@@ -172,6 +172,55 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
     good: [{ ...task, error: { code: 'cancelled', message: 'cancelled' } }, { ...task, error: { code: 'internal', message: 'WebGL context lost' } }],
     bad: [[{ ...task, error: { code: 'oops', message: 'x' } }, 'compute:failed: error.code must be one of bad-request, not-found, bad-input, precondition, unsupported, forbidden, conflict, cancelled, internal, got "oops"']],
   },
+  'annotation:open': {
+    good: [{ start: 'saved' }, { start: 'reference', runId: 'r1' }, { start: 'prediction', runId: 'r1' }, { start: 'empty' }, { start: 'recovered' }],
+    bad: [
+      [{ start: 'disk' }, 'annotation:open: start must be one of saved, reference, prediction, empty, recovered, got "disk"'],
+      [{ start: 'prediction' }, "annotation:open: runId is required with start 'prediction'"],
+      [{ start: 'saved', runId: '../r' }, 'annotation:open: runId must be an id'],
+      [{ start: 'saved', path: '/tmp/x' }, 'annotation:open: unknown argument path'],
+    ],
+  },
+  'annotation:edit': {
+    good: [
+      { diff: { indices: Uint32Array.of(3, 7), before: 0, after: 1 }, step: 'Brush 5 mm, label 1' },
+      { diff: { indices: Uint32Array.of(3, 7), before: Uint16Array.of(300, 2), after: Uint8Array.of(0, 0) }, step: 'Undo', imageKey: '0123456789abcdef' },
+    ],
+    bad: [
+      [{ diff: { indices: [3, 7], before: 0, after: 1 }, step: 's' }, 'annotation:edit: diff.indices must be a Uint32Array of flat voxel indices, got [3, 7]'],
+      [{ diff: { indices: new Uint32Array(0), before: 0, after: 1 }, step: 's' }, 'annotation:edit: diff.indices must name at least one voxel'],
+      [{ diff: { indices: Uint32Array.of(3, 7), before: Uint8Array.of(0), after: 1 }, step: 's' }, 'annotation:edit: diff.before must hold one value per index (2), got 1'],
+      [{ diff: { indices: Uint32Array.of(3), before: 0, after: 70000 }, step: 's' }, 'annotation:edit: diff.after must be an integer in [0, 65535], got 70000'],
+      [{ diff: { indices: Uint32Array.of(3), before: new Float32Array(1), after: 1 }, step: 's' }, 'annotation:edit: diff.before must be a label value in [0, 65535] or a Uint8Array / Uint16Array'],
+      [{ diff: { indices: Uint32Array.of(3), before: 0, after: 1 }, step: '' }, 'annotation:edit: step must be a non-empty string'],
+      [{ diff: { indices: Uint32Array.of(3), before: 0, after: 1 }, step: 's', imageKey: '../x' }, 'annotation:edit: imageKey must be 16 lowercase hex digits, got "../x"'],
+    ],
+  },
+  'annotation:table': {
+    good: [{ table: { datatype: 'uint8', labels: [{ value: 0, name: 'background', colour: [0, 0, 0], locked: false, visible: true }, { value: 1, name: 'brain', colour: [128, 174, 128], locked: true, visible: false }] } }],
+    bad: [
+      [{ table: { datatype: 'int8', labels: [] } }, 'annotation:table: table.datatype must be one of uint8, uint16, got "int8"'],
+      [{ table: { datatype: 'uint8', labels: [{ value: 1, name: 'a', colour: [0, 0, 300], locked: false, visible: true }] } }, 'annotation:table: table.labels[0].colour[2] must be an integer in [0, 255], got 300'],
+      [{ table: { datatype: 'uint8', labels: [{ value: 300, name: 'a', colour: [0, 0, 0], locked: false, visible: true }] } }, 'annotation:table: table: LabelTable'],
+      [{ table: { datatype: 'uint8', labels: [{ value: 1, name: 'a', colour: [0, 0, 0], locked: false }] } }, 'annotation:table: table.labels[0].visible is required'],
+    ],
+  },
+  'annotation:findings': {
+    good: [{ findings: { format: 'patchlens.findings', version: 1, image: { name: 'a.nii', shape: [2, 3, 4] }, findings: [] } }],
+    bad: [
+      [{ findings: { format: 'patchlens.findings', version: 2, image: { name: 'a.nii', shape: [2, 3, 4] }, findings: [] } }, 'annotation:findings: findings: validateFindings: version 2 is not supported'],
+      [{ findings: [] }, 'annotation:findings: findings: validateFindings:'],
+    ],
+  },
+  'annotation:save': {
+    good: [{}, undefined, { resolution: 'overwrite' }, { resolution: 'keep-theirs' }],
+    bad: [
+      [{ resolution: 'save-as' }, 'annotation:save: resolution must be one of overwrite, keep-theirs, got "save-as"'],
+      [{ path: '/tmp/x.nii.gz' }, 'annotation:save: unknown argument path'],
+    ],
+  },
+  'annotation:discardRecovery': { good: [{}, undefined], bad: [[{ imageKey: '0123456789abcdef' }, 'annotation:discardRecovery: unknown argument imageKey']] },
+  'annotation:reevaluate': { good: [{ runId: 'r1' }], bad: [[{}, 'annotation:reevaluate: runId is required'], [{ runId: 'a/b' }, 'annotation:reevaluate: runId must be an id']] },
 };
 
 describe('validateArgs', () => {

@@ -1,0 +1,115 @@
+import type { RequestChannel, RunRecord } from '../../../shared/api/contract';
+import { readRunLayer } from '../../compute/index';
+import { reevaluateRun } from '../../compute/reevaluateRun';
+import type { LabelData } from '../../annotation/labelNifti';
+import { discard } from '../../annotation/recovery';
+import { annotationImage, readStart, startingTable, toLabelData, type AnnotationImage } from '../annotationStart';
+import { AnnotationState } from '../annotationState';
+import type { HostContext } from '../hostContext';
+import { fail } from '../serviceError';
+import type { Session } from '../session';
+import type { HandlerTable } from './callContext';
+
+/** The channels of the open image's annotation: opening it, edits, table, findings, saving, recovery, re-evaluating a run. */
+export type AnnotationChannel = Extract<RequestChannel, `annotation:${string}`>;
+
+/**
+ * The handlers of {@link AnnotationChannel}. The session holds one annotation, of its open image
+ * (src-node/app/annotationState.ts); every file goes to the project's annotation folder, so no
+ * request names a path.
+ */
+export function annotationHandlers(host: HostContext): HandlerTable<AnnotationChannel> {
+  const { store, records } = host;
+
+  /** A run the session shows, made of the open image (by its file's SHA-256 where the run recorded one). */
+  const runOf = (session: Session, ch: AnnotationChannel, runId: string, image: AnnotationImage): RunRecord => {
+    const run = session.runIds.has(runId) ? records.runs.get(runId) : undefined;
+    if (!run) throw fail('not-found', `${ch}: no run ${runId}`);
+    if (run.imageSha256 && run.imageSha256 !== image.sha256) throw fail('precondition', `${ch}: run ${runId} was made of ${run.imageName}, not of the open image ${image.name}`);
+    return run;
+  };
+
+  /** The named run's predicted labels on the image grid. */
+  const predictionOf = (session: Session, ch: AnnotationChannel, runId: string, image: AnnotationImage): LabelData => {
+    const run = runOf(session, ch, runId, image);
+    if (!run.layers.includes('labels')) throw fail('not-found', `${ch}: run ${runId} has no labels layer`);
+    const layer = readRunLayer(run.dir, 'labels');
+    if (layer.shape.some((s, a) => s !== image.shape[a])) throw fail('precondition', `${ch}: run ${runId}'s labels are on a grid [${layer.shape.join(', ')}], not the open image's [${image.shape.join(', ')}]`);
+    return toLabelData(`run ${runId}'s labels`, layer.data);
+  };
+
+  /** The open annotation. */
+  const annotationOf = (session: Session, ch: AnnotationChannel): AnnotationState => {
+    const open = session.annotation;
+    if (!open) throw fail('precondition', `${ch}: no annotation is open (call annotation:open${session.image ? '' : ' after opening an image'})`);
+    return open;
+  };
+
+  /** Closes the session's annotation and opens the image's from `start`. */
+  const open = async (session: Session, start: Parameters<typeof readStart>[2], runId: string | undefined): Promise<AnnotationState> => {
+    const ch = 'annotation:open';
+    if (!session.image) throw fail('precondition', `${ch}: no image is open`);
+    const image = annotationImage(ch, session.image);
+    const prediction = runId === undefined ? null : predictionOf(session, ch, runId, image);
+    // The autosave of the annotation open now is written first, so `recovered` finds it.
+    await session.closeAnnotation();
+    const begin = readStart(store.dir, image, start, { reference: session.label, prediction });
+    const state = new AnnotationState(
+      {
+        projectDir: store.dir,
+        readOnly: store.readOnly,
+        image,
+        prediction,
+        table: startingTable(begin.labels, session.model?.info.classes ?? null),
+        autosave: host.options.annotationAutosave,
+        onChanged: (changed) => {
+          if (session.annotation === state) session.emit('annotation:changed', changed);
+        },
+        onAutosaveError: (e) => host.log(`autosaving the edits of ${image.name} failed: ${e.message} (the next edit tries again)`),
+      },
+      begin,
+    );
+    session.annotation = state;
+    return state;
+  };
+
+  return {
+    'annotation:open': ({ session }, { start, runId }) =>
+      session.exclusive(async () => {
+        const current = session.annotation;
+        // Recovering while this session's own edits of the image are open answers main's copy itself (newer than any autosave).
+        if (start === 'recovered' && current && current.image.sha256 === session.image?.info.sha256 && current.changedState().dirty && runId === undefined) return current.info();
+        return (await open(session, start, runId)).info();
+      }),
+    'annotation:edit': async ({ session }, { diff, imageKey }) => annotationOf(session, 'annotation:edit').edit('annotation:edit', diff, imageKey),
+    'annotation:table': async ({ session }, { table }) => annotationOf(session, 'annotation:table').setTable('annotation:table', table),
+    'annotation:findings': async ({ session }, { findings }) => annotationOf(session, 'annotation:findings').setFindings('annotation:findings', findings),
+    'annotation:save': ({ session }, { resolution }) =>
+      session.exclusive(async () => {
+        const ch = 'annotation:save';
+        session.assertWritable(ch);
+        const current = annotationOf(session, ch);
+        if (resolution !== 'keep-theirs') return current.save(ch, resolution === 'overwrite');
+        // Keep theirs: our edits stay in the autosave (written on closing); the files on disk become the annotation.
+        const reopened = await open(session, 'saved', undefined);
+        const { savedAt } = reopened.changedState();
+        return { savedAt: savedAt ?? new Date().toISOString(), labelsPath: reopened.paths.labels, findingsPath: reopened.paths.findings };
+      }),
+    'annotation:discardRecovery': ({ session }) =>
+      session.exclusive(async () => {
+        const ch = 'annotation:discardRecovery';
+        session.assertWritable(ch);
+        const current = session.annotation;
+        if (current) await current.discardRecovery(ch);
+        else if (session.image) discard(store.dir, annotationImage(ch, session.image).key);
+        else throw fail('precondition', `${ch}: no image is open`);
+        return {};
+      }),
+    'annotation:reevaluate': async ({ session }, { runId }) => {
+      const ch = 'annotation:reevaluate';
+      const current = annotationOf(session, ch);
+      const run = runOf(session, ch, runId, current.image);
+      return reevaluateRun(run.dir, current.labels.slice());
+    },
+  };
+}
