@@ -51,9 +51,10 @@ export function annotationHandlers(host: HostContext): HandlerTable<AnnotationCh
     if (!session.image) throw fail('precondition', `${ch}: no image is open`);
     const image = annotationImage(ch, session.image);
     const prediction = runId === undefined ? null : predictionOf(session, ch, runId, image);
-    // The autosave of the annotation open now is written first, so `recovered` finds it.
-    await session.closeAnnotation();
+    // Read first: a start that fails leaves the open annotation as it was. (A `recovered` start
+    // never needs the open one's closing autosave: its unsaved edits are answered by the caller.)
     const begin = readStart(store.dir, image, start, { reference: session.label, prediction });
+    await session.closeAnnotation();
     const state = new AnnotationState(
       {
         projectDir: store.dir,

@@ -216,6 +216,21 @@ describe('annotation handlers', () => {
     expect(result(await c.conn.handle('annotation:discardRecovery', {}))).toEqual({});
     expect(result<AnnotationInfo>(await c.conn.handle('annotation:open', { start: 'saved' })).recoverable).toBeNull();
     expect(errorOf(await c.conn.handle('annotation:open', { start: 'recovered' })).code).toBe('precondition');
+
+    // Keep theirs: their files become the annotation, our edits stay in the autosave.
+    const theirs: FindingsDocument = { ...info.findings, findings: [] };
+    writeFileSync(saved.findingsPath, JSON.stringify(theirs));
+    result(await c.conn.handle('annotation:edit', { diff: { indices: Uint32Array.of(3), before: 0, after: 1 }, step: 'dot' }));
+    expect(errorOf(await c.conn.handle('annotation:save', {})).code).toBe('conflict');
+    const kept = result<AnnotationSaved>(await c.conn.handle('annotation:save', { resolution: 'keep-theirs' }));
+    expect(kept.findingsPath).toBe(saved.findingsPath);
+    expect(JSON.parse(readFileSync(saved.findingsPath, 'utf8'))).toEqual(theirs);
+    const ours = result<AnnotationInfo>(await c.conn.handle('annotation:open', { start: 'recovered' }));
+    expect(ours.labels.data[3]).toBe(1);
+    expect(ours.findings).toEqual(info.findings);
+    const reloaded = result<AnnotationInfo>(await c.conn.handle('annotation:open', { start: 'saved' }));
+    expect(reloaded.findings).toEqual(theirs);
+    expect(reloaded.labels.data[3]).toBe(0);
   });
 
   it('after the image changed, an edit cannot reach the old image labels', async () => {
