@@ -4,6 +4,7 @@ import type { PrintToPdf } from '../src-node/report/renderPdf';
 import type { Io } from './io';
 import { InputError, UsageError } from './usageError';
 import { assertOutWritable } from './outProbe';
+import { readFindingsInput } from './findingsInput';
 
 /** `patchlens report --help`. */
 export const REPORT_HELP = `Usage: patchlens report <sweep-dir> [options]
@@ -23,6 +24,14 @@ Options:
   --force        replace a report of another sweep in --out (default: refuse; the same
                  sweep's report is always rewritten)
   --no-pdf       write only report.html and report.json (no Chromium needed)
+  --findings <findings.json>
+                 add a Findings section: the findings file's findings (category, severity,
+                 note, author, time, the run's patch) as a table, in the HTML, PDF and JSON
+  --image <image.nii.gz>
+                 the image the findings were marked on: a thumbnail of each finding's slice
+                 (without it the table has no thumbnails, and the report says why)
+  --labels <labels.nii.gz>
+                 labels drawn over the thumbnails (needs --image)
   --quiet        no progress lines
   --verbose      print the stack with an error
   -h, --help     this help
@@ -42,14 +51,26 @@ export interface ReportArgs {
   force: boolean;
   quiet: boolean;
   help: boolean;
+  /** `--findings`, `--image`, `--labels` (null when not given). */
+  findings: string | null;
+  image: string | null;
+  labels: string | null;
 }
+
+const PATH_OPTIONS = { '--out': 'out', '--findings': 'findings', '--image': 'image', '--labels': 'labels' } as const;
+const PATH_HINTS: Record<keyof typeof PATH_OPTIONS, string> = {
+  '--out': 'a folder (patchlens report <sweep-dir> --out <dir>)',
+  '--findings': 'a findings file (patchlens report <sweep-dir> --findings <findings.json>)',
+  '--image': 'an image file (--image <image.nii.gz>)',
+  '--labels': 'a label file (--labels <labels.nii.gz>)',
+};
 
 /**
  * Parses `patchlens report` arguments (after the command name).
  * @throws UsageError for an unknown option, a missing option value or more than one folder
  */
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  const args: ReportArgs = { sweepDir: null, out: null, pdf: true, force: false, quiet: false, help: false };
+  const args: ReportArgs = { sweepDir: null, out: null, pdf: true, force: false, quiet: false, help: false, findings: null, image: null, labels: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') args.help = true;
@@ -57,15 +78,21 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
     else if (a === '--force') args.force = true;
     else if (a === '--quiet') args.quiet = true;
     else if (a === '--verbose') continue;
-    else if (a === '--out' || a.startsWith('--out=')) {
-      const v = a === '--out' ? argv[++i] : a.slice('--out='.length);
-      if (v === undefined || v === '' || (a === '--out' && v.startsWith('--'))) throw new UsageError('report: --out needs a folder (patchlens report <sweep-dir> --out <dir>)');
-      args.out = v;
+    else if (pathOption(a)) {
+      const name = pathOption(a)!;
+      const v = a === name ? argv[++i] : a.slice(name.length + 1);
+      if (v === undefined || v === '' || (a === name && v.startsWith('--'))) throw new UsageError(`report: ${name} needs ${PATH_HINTS[name]}`);
+      args[PATH_OPTIONS[name]] = v;
     } else if (a.startsWith('-')) throw new UsageError(`report: unknown option ${JSON.stringify(a)} (see patchlens report --help)`);
     else if (args.sweepDir !== null) throw new UsageError(`report: one sweep folder only, got ${JSON.stringify(args.sweepDir)} and ${JSON.stringify(a)}`);
     else args.sweepDir = a;
   }
   return args;
+}
+
+/** The path option `a` is (`--out`, `--out=…`, …), or null. */
+function pathOption(a: string): keyof typeof PATH_OPTIONS | null {
+  return (Object.keys(PATH_OPTIONS) as (keyof typeof PATH_OPTIONS)[]).find((k) => a === k || a.startsWith(`${k}=`)) ?? null;
 }
 
 /** Test seams of {@link runReportCommand}. */
@@ -77,8 +104,10 @@ export interface ReportCommandDeps {
 /**
  * `patchlens report <sweep-dir>`: writes report.json, report.html and (unless `--no-pdf`)
  * report.pdf, prints their absolute paths, the HTML report's last.
- * @throws UsageError (exit 2) for bad arguments, InputError (exit 1) for a missing or unreadable
- * sweep folder, a missing Chromium or a failed print
+ * With `--findings` the report gets a Findings section (`readFindingsInput`).
+ * @throws UsageError (exit 2) for bad arguments or a findings file that does not validate,
+ * InputError (exit 1) for a missing or unreadable sweep folder or input file, a missing Chromium
+ * or a failed print
  */
 export async function runReportCommand(argv: readonly string[], io: Io, deps: ReportCommandDeps = {}): Promise<void> {
   const args = parseReportArgs(argv);
@@ -91,6 +120,7 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
   if (!existsSync(dir)) throw new InputError(`report: the sweep folder ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new InputError(`report: ${dir} is not a folder`);
   await assertOutWritable('report', args.out ?? dir, 'inside', args.out ? '--out' : 'the sweep folder'); // before any work (issue 12, item 8)
+  const userFindings = readFindingsInput(args) ?? undefined;
   const say = (s: string) => (args.quiet ? undefined : io.err(`${s}\n`));
   const { writeReport } = await import('../src-node/report/writeReport');
   let written;
@@ -102,6 +132,7 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
       wording: { command: 'report', out: '--out', force: '--force' },
       printToPdf: deps.printToPdf,
       onProgress: say,
+      userFindings,
     });
   } catch (e) {
     throw new InputError((e as Error).message.split('\n')[0]);

@@ -11,6 +11,7 @@ import { REPORT_CSS } from './reportStyles';
 import { reportView } from './reportView';
 import type { ReportClassDice, ReportConfig, ReportData } from './reportTypes';
 import { summarySection, timeModelSentence } from './summarySection';
+import { userFindingsSection } from './userFindingsSection';
 
 /** Options of {@link renderHtml}. */
 export interface RenderHtmlOptions {
@@ -171,7 +172,7 @@ function optionValue(v: unknown): string {
   return typeof v === 'object' && v !== null ? `<span class="opt">${esc(plain(v))}</span>` : esc(plain(v));
 }
 
-function provenanceSection(data: ReportData): string {
+function provenanceSection(data: ReportData, number: number): string {
   const p = data.provenance;
   const kv = (rows: [string, string][]) => `<table class="kv"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>`;
   const notRecorded = '<span class="note">not recorded</span>';
@@ -195,7 +196,7 @@ function provenanceSection(data: ReportData): string {
     : missing('The machines were not recorded.');
   const options = Object.keys(p.options).length ? kv(Object.entries(p.options).map(([k, v]) => [k, optionValue(v)])) : missing('No options recorded.');
   return `<section id="provenance" class="page">
-<h2>6. Provenance</h2>
+<h2>${number}. Provenance</h2>
 <p class="note">Everything needed to trace these numbers back to the software, the model and the input files.</p>
 ${main}
 <div class="keep"><h3>Input files</h3>
@@ -207,7 +208,7 @@ ${options}
 </section>`;
 }
 
-function warningsSection(data: ReportData): string {
+function warningsSection(data: ReportData, number: number): string {
   const items: string[] = [];
   if (!data.recommendation) items.push(`<li class="norec"><b>No recommendation.</b> ${esc(asSentence(data.noRecommendation ?? 'No configuration has a result.'))}</li>`);
   const findings = data.findings.length
@@ -218,7 +219,7 @@ function warningsSection(data: ReportData): string {
   items.push(...data.warnings.map((w) => `<li>${esc(w)}</li>`));
   const body = items.length ? `<ul class="warnings">${items.join('')}</ul>` : findings ? '' : '<p>None.</p>';
   return `<section id="warnings">
-<h2>7. Warnings</h2>
+<h2>${number}. Warnings</h2>
 ${body}
 ${findings}
 </section>`;
@@ -229,7 +230,8 @@ ${findings}
  * server-side with Observable Plot (vector in the PDF), no external address anywhere (no
  * scripts, fonts or images by URL). Sections: summary and recommendation; patch performance
  * (heatmap with colour bar, border profile); overlap/Dice against time with the Pareto front,
- * predicted against measured time; configurations; per-case results; provenance; warnings.
+ * predicted against measured time; configurations; per-case results; the user's findings (with
+ * a findings file: table and thumbnails); provenance; warnings.
  */
 export function renderHtml(data: ReportData, options: RenderHtmlOptions = {}): string {
   const doc = new JSDOM('<!doctype html><html><body></body></html>').window.document;
@@ -264,8 +266,9 @@ ${mapSection(data, doc)}
 ${tradeoffSection(data, doc)}
 ${configTable(data)}
 ${caseTable(data, byId)}
-${provenanceSection(data)}
-${warningsSection(data)}
+${userFindingsSection(data, 6)}
+${provenanceSection(data, data.userFindings ? 7 : 6)}
+${warningsSection(data, data.userFindings ? 8 : 7)}
 </main>
 </body>
 </html>

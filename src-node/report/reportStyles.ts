@@ -71,6 +71,9 @@ figcaption { color: var(--muted); font-size: 9pt; margin-top: 1.5mm; }
 .colourbar-label { font-size: 9pt; }
 .missing { color: var(--muted); font-style: italic; border: 1px dashed var(--line); padding: 3mm; }
 ul.warnings li { margin-bottom: 1.5mm; }
+.finding-thumbs { display: flex; flex-wrap: wrap; gap: 4mm; }
+.finding-thumb { margin: 0; }
+.finding-thumb img { max-width: 100%; height: auto; display: block; }
 a { color: var(--accent); text-decoration: none; }
 @page { size: A4; margin: 14mm 13mm 16mm 13mm; }
 @media print {

@@ -50,6 +50,11 @@ export interface ReportData {
   provenance: ReportProvenance;
   /** Warnings of the sweep (and of the report's own loading), one sentence each. */
   warnings: string[];
+  /**
+   * The user's findings (a findings file marked in the app, `patchlens report --findings`), shown
+   * in the "Findings" section; absent or null without one. Not {@link ReportData.findings}.
+   */
+  userFindings?: ReportUserFindings | null;
 }
 
 /** `ReportData.format`. */
@@ -277,4 +282,48 @@ export interface ReportProvenance {
   sweepDir: string | null;
   reportGeneratedAt: string;
   reportGenerator: { name: string; version: string } | null;
+}
+
+/** The "Findings" section: the user's findings on one image (userFindings.ts builds it). */
+export interface ReportUserFindings {
+  /** The image the findings were marked on. */
+  image: { name: string; sha256: string | null; shape: number[] };
+  findings: ReportUserFinding[];
+  /** Why the findings have no thumbnails (no image given); null when every finding has one. */
+  noThumbnails: string | null;
+  /** Whether the thumbnails show a label overlay. */
+  labelsOverlay: boolean;
+}
+
+/** One finding as the report's table shows it. */
+export interface ReportUserFinding {
+  id: string;
+  category: string;
+  /** 1 minor, 2 notable, 3 severe. */
+  severity: number;
+  note: string;
+  author: string;
+  /** ISO 8601 creation time, and the last edit's when there was one. */
+  time: string;
+  edited: string | null;
+  /** Where it is, in words ("point at voxel [40, 52, 38]"). */
+  where: string;
+  /** The run's windows over it in words (`describeFindingPatch`), null when no run's grid was at hand. */
+  patch: string | null;
+  /** The run the patch sentence is of, when known. */
+  patchRun: string | null;
+  thumbnail: ReportFindingThumbnail | null;
+}
+
+/** A finding's slice as a PNG: `rowAxis`/`colAxis` are the array axes along its rows and columns, `scale` pixels per voxel. */
+export interface ReportFindingThumbnail {
+  axis: number;
+  slice: number;
+  rowAxis: number;
+  colAxis: number;
+  width: number;
+  height: number;
+  scale: number;
+  /** `data:image/png;base64,…` */
+  png: string;
 }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { writeFilesAtomic, type FileToWrite } from '../fs/atomicWrite';
 import { assertNoInputOverwrite, OutputRefusedError, resolveReal, type GuardWording } from '../fs/outputGuard';
 import { loadReportData, SWEEP_FILES } from './reportData';
-import { REPORT_DATA_FORMAT, type ReportData } from './reportTypes';
+import { REPORT_DATA_FORMAT, type ReportData, type ReportUserFindings } from './reportTypes';
 import { renderHtml } from './renderHtml';
 import { renderPdf, type PrintToPdf } from './renderPdf';
 
@@ -58,6 +58,8 @@ export interface WriteReportOptions {
   generator?: { name: string; version: string } | null;
   /** Progress lines ("reading …", "printing …"). */
   onProgress?: (message: string) => void;
+  /** The user's findings (`userFindings` of a findings file): the report gets a "Findings" section, in the JSON too. */
+  userFindings?: ReportUserFindings;
 }
 
 /** Absolute paths of the files written, and the data they show. */
@@ -158,6 +160,7 @@ export async function writeReport(sweepDir: string, options: WriteReportOptions 
   const generator = options.generator === undefined ? packageInfo() : options.generator;
   say(`reading ${resolve(sweepDir)}`);
   const data = await loadReportData(sweepDir, { now: options.now, generator });
+  if (options.userFindings) data.userFindings = options.userFindings;
   const outDir = resolve(options.outDir ?? sweepDir);
   const targets: ReportTargets = options.files
     ? { html: resolve(options.files.html), pdf: resolve(options.files.pdf), json: resolve(options.files.json) }

@@ -27,8 +27,8 @@ async function run(...argv: string[]): Promise<{ out: string; err: string; error
 
 describe('patchlens report', () => {
   it('parses its arguments', () => {
-    expect(parseReportArgs(['dir'])).toEqual({ sweepDir: 'dir', out: null, pdf: true, force: false, quiet: false, help: false });
-    expect(parseReportArgs(['--no-pdf', 'dir', '--out', 'o', '--quiet', '--verbose', '--force'])).toEqual({ sweepDir: 'dir', out: 'o', pdf: false, force: true, quiet: true, help: false });
+    expect(parseReportArgs(['dir'])).toEqual({ sweepDir: 'dir', out: null, pdf: true, force: false, quiet: false, help: false, findings: null, image: null, labels: null });
+    expect(parseReportArgs(['--no-pdf', 'dir', '--out', 'o', '--quiet', '--verbose', '--force'])).toEqual({ sweepDir: 'dir', out: 'o', pdf: false, force: true, quiet: true, help: false, findings: null, image: null, labels: null });
     expect(parseReportArgs(['--out=o2', 'dir']).out).toBe('o2');
     expect(parseReportArgs(['-h']).help).toBe(true);
   });

@@ -19,8 +19,31 @@ export interface PngStats {
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
+/** A decoded PNG: `channels` bytes per pixel, row-major, top row first. */
+export interface DecodedPng {
+  width: number;
+  height: number;
+  channels: number;
+  pixels: Uint8Array;
+}
+
 /** Decodes `bytes` (a PNG file) and measures its ink. */
 export function pngStats(bytes: Uint8Array): PngStats {
+  const { width, height, channels, pixels: px } = decodePng(bytes);
+  let ink = 0;
+  const levels = new Set<number>();
+  const colour = channels >= 3 ? 3 : 1;
+  for (let p = 0; p < width * height; p++) {
+    let m = 255;
+    for (let k = 0; k < colour; k++) m = Math.min(m, px[p * channels + k]);
+    if (m < 235) ink++;
+    levels.add(m >> 4);
+  }
+  return { width, height, inkFraction: ink / (width * height), levels: levels.size };
+}
+
+/** Decodes `bytes` (a PNG file) into its pixels. */
+export function decodePng(bytes: Uint8Array): DecodedPng {
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length < 8 || sig.some((b, i) => bytes[i] !== b)) throw new Error('pngStats: not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -69,14 +92,5 @@ export function pngStats(bytes: Uint8Array): PngStats {
       row[i] = v & 0xff;
     }
   }
-  let ink = 0;
-  const levels = new Set<number>();
-  const colour = channels >= 3 ? 3 : 1;
-  for (let p = 0; p < width * height; p++) {
-    let m = 255;
-    for (let k = 0; k < colour; k++) m = Math.min(m, px[p * channels + k]);
-    if (m < 235) ink++;
-    levels.add(m >> 4);
-  }
-  return { width, height, inkFraction: ink / (width * height), levels: levels.size };
+  return { width, height, channels, pixels: px };
 }
