@@ -8,7 +8,11 @@ import type { AnnotationChanged, AnnotationDiff, AnnotationInfo, AnnotationResol
 
 /** The annotation domain's requests. */
 export interface AnnotationRequests {
-  /** Opens the image's annotation from `start` (`saved` falls back to the open label map, then empty; `runId` names the prediction: needed for `prediction`, compared in the statistics). */
+  /**
+   * Opens the image's annotation from `start` (`saved` falls back to the open label map, then empty; `runId` names the prediction:
+   * needed for `prediction`, compared in the statistics). `recovered` while this session's unsaved edits of the image are open
+   * answers main's copy itself (what the page reopens after a `conflict`).
+   */
   'annotation:open': { args: { start: AnnotationStart; runId?: string }; result: AnnotationInfo };
   /** Applies one stroke, undo or redo to main's copy (a `before` that does not match it answers `conflict`); `imageKey`, when sent, must be the open annotation's. */
   'annotation:edit': { args: { diff: AnnotationDiff; step: string; imageKey?: string }; result: { edits: number; stats: LabelStatRow[] } };
