@@ -137,6 +137,10 @@ describe('annotation handlers', () => {
     const undo = history.undo()!;
     expect(result<{ edits: number; stats: LabelStatRow[] }>(await a.conn.handle('annotation:edit', { diff: undo, step: 'Undo' })).stats.find((r) => r.value === 1)!.voxels).toBe(brainVoxels);
     expect(result<{ edits: number }>(await a.conn.handle('annotation:edit', { diff: history.redo()!, step: 'Redo', imageKey: info.imageKey })).edits).toBe(3);
+    // After a conflict the page reopens with `recovered`: main's copy as it is, edits and all.
+    const resync = result<AnnotationInfo>(await a.conn.handle('annotation:open', { start: 'recovered' }));
+    expect(resync).toMatchObject({ start: 'reference', edits: 3 });
+    expect(Buffer.from(resync.labels.data as Uint8Array).equals(Buffer.from(history.labels))).toBe(true);
   });
 
   it('annotation:findings takes a document of this image and refuses one of another shape', async () => {
