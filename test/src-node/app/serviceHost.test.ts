@@ -1,7 +1,9 @@
 /**
  * The service host end to end on the bundled demo: files, the job queue with the compute worker,
- * persistence across a restart, a small sweep and its report. One project folder, one host at a
- * time; the worker is a real worker thread (tsx bootstrap).
+ * persistence across a restart, a small sweep and its report; the worker is a real worker thread
+ * (tsx bootstrap). No test depends on another having passed: each block makes what its tests read
+ * (an open demo, a finished run, a finished sweep) in its own `beforeAll`, in its own project
+ * folder, with a hook limit long enough for a busy machine (jobs took 30 s and more there).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,42 +20,61 @@ import { errorOf, jobEnd, openUpload, recorder, result } from '../../helpers/hos
 const demoData = join(repoRoot, 'demo', 'data');
 const settings = { patchSize: [24, 24, 24], overlap: 0, placement: 'stride', blend: 'constant', measure: 'absoluteError' } as const;
 
+/** Jobs on a busy machine: the hooks that run them get this long (a limit, not a speed check). */
+const JOB_LIMIT_MS = 600_000;
 
+/** What a block's tests use: its host (a test may replace it: restart, native dialogs), connection and project folder. */
+interface HostContext {
+  projectDir: string;
+  host: ServiceHost;
+  conn: ServiceConnection;
+}
 
-describe('createServiceHost', () => {
-  const projectDir = mkdtempSync(join(tmpdir(), 'patchlens-project-'));
-  const scratch = mkdtempSync(join(tmpdir(), 'patchlens-scratch-'));
-  let host: ServiceHost;
-  let conn: ServiceConnection;
-  let runId = '';
-
+/**
+ * Registers a block's `beforeAll` (a service host on a fresh project folder, the demo opened when
+ * asked, then `prepare` for what the block's tests read) and its `afterAll` (closes whichever
+ * host is open then and removes the folder).
+ */
+function useHost(options: { openDemo?: boolean } = {}, prepare?: (ctx: HostContext) => Promise<void>): HostContext {
+  const ctx = { projectDir: '' } as HostContext;
   beforeAll(async () => {
-    host = await createServiceHost({ projectDir, transport: 'http', downloadBase: '/files', log: () => undefined });
-    conn = host.connect({ role: 'ui' });
-  });
+    ctx.projectDir = mkdtempSync(join(tmpdir(), 'patchlens-project-'));
+    ctx.host = await createServiceHost({ projectDir: ctx.projectDir, transport: 'http', downloadBase: '/files', log: () => undefined });
+    ctx.conn = ctx.host.connect({ role: 'ui' });
+    if (options.openDemo) result<SessionState>(await ctx.conn.handle('session:openDemo', {}));
+    await prepare?.(ctx);
+  }, JOB_LIMIT_MS);
   afterAll(async () => {
-    await host?.close();
-    rmSync(projectDir, { recursive: true, force: true });
-    rmSync(scratch, { recursive: true, force: true });
+    await ctx.host?.close();
+    if (ctx.projectDir) rmSync(ctx.projectDir, { recursive: true, force: true });
   });
+  return ctx;
+}
+
+describe('createServiceHost: a fresh project', () => {
+  const ctx = useHost({ openDemo: false });
 
   it('creates the project folder and answers app:info; unknown channels are bad requests', async () => {
-    expect(readdirSync(projectDir).sort()).toEqual(['project.lock', 'runs', 'sweeps', 'uploads']);
-    const info = result<{ transport: string; nativeDialogs: boolean; name: string }>(await conn.handle('app:info', {}));
+    expect(readdirSync(ctx.projectDir).sort()).toEqual(['project.lock', 'runs', 'sweeps', 'uploads']);
+    const info = result<{ transport: string; nativeDialogs: boolean; name: string }>(await ctx.conn.handle('app:info', {}));
     expect(info).toMatchObject({ name: 'PatchLens', transport: 'http', nativeDialogs: false });
-    expect(errorOf(await conn.handle('fs:readFile', { path: '/etc/passwd' })).code).toBe('bad-request');
-    expect(errorOf(await conn.handle('run:start', { settings: { ...settings, overlap: 1.2 } }))).toEqual({ code: 'bad-request', message: 'run:start: settings.overlap must be in [0, 0.9], got 1.2' });
+    expect(errorOf(await ctx.conn.handle('fs:readFile', { path: '/etc/passwd' })).code).toBe('bad-request');
+    expect(errorOf(await ctx.conn.handle('run:start', { settings: { ...settings, overlap: 1.2 } }))).toEqual({ code: 'bad-request', message: 'run:start: settings.overlap must be in [0, 0.9], got 1.2' });
   });
 
   it('preconditions: no image open', async () => {
-    expect(errorOf(await conn.handle('run:start', { settings })).code).toBe('precondition');
-    expect(errorOf(await conn.handle('volume:get', { kind: 'image' })).code).toBe('precondition');
-    expect(errorOf(await conn.handle('file:open', { kind: 'image', source: { from: 'dialog' } })).code).toBe('unsupported');
+    expect(errorOf(await ctx.conn.handle('run:start', { settings })).code).toBe('precondition');
+    expect(errorOf(await ctx.conn.handle('volume:get', { kind: 'image' })).code).toBe('precondition');
+    expect(errorOf(await ctx.conn.handle('file:open', { kind: 'image', source: { from: 'dialog' } })).code).toBe('unsupported');
   });
+});
+
+describe('createServiceHost: files', () => {
+  const ctx = useHost({ openDemo: false });
 
   it('opens the demo: image, label and model with their info', async () => {
-    const rec = recorder(conn);
-    const s = result<SessionState>(await conn.handle('session:openDemo', {}));
+    const rec = recorder(ctx.conn);
+    const s = result<SessionState>(await ctx.conn.handle('session:openDemo', {}));
     rec.off();
     expect(s.image).toMatchObject({ name: 'ch2-2mm_t1.nii.gz', shape: [91, 109, 91], spacing: [2, 2, 2], modality: 'MR' });
     expect(s.image!.range[0]).toBeLessThanOrEqual(s.image!.percentiles[0]);
@@ -64,79 +85,102 @@ describe('createServiceHost', () => {
     expect(s.model!.classes.map((c) => c.name)).toEqual(['background', 'brain']);
     expect(s.recent.map((r) => r.kind)).toEqual(['model', 'label', 'image']);
     expect(rec.events.filter((e) => e.event === 'session:changed')).toHaveLength(1);
-    const project = JSON.parse(readFileSync(join(projectDir, 'project.json'), 'utf8'));
+    const project = JSON.parse(readFileSync(join(ctx.projectDir, 'project.json'), 'utf8'));
     expect(project.current).toEqual({ image: join(demoData, 'ch2-2mm_t1.nii.gz'), label: join(demoData, 'ch2-2mm_brain.nii.gz'), model: join(repoRoot, 'demo', 'model') });
-    const vol = result<{ shape: number[]; data: ArrayLike<number> }>(await conn.handle('volume:get', { kind: 'image' }));
+    const vol = result<{ shape: number[]; data: ArrayLike<number> }>(await ctx.conn.handle('volume:get', { kind: 'image' }));
     expect(vol.shape).toEqual([91, 109, 91]);
     expect(vol.data.length).toBe(91 * 109 * 91);
-    const map = result<{ shape: number[]; source: string } | null>(await conn.handle('model:trainingMap', {}));
+    const map = result<{ shape: number[]; source: string } | null>(await ctx.conn.handle('model:trainingMap', {}));
     expect(map?.shape).toEqual([24, 24, 24]);
   });
 
-  it('refuses a non-NIfTI upload with bad-input naming the file, keeps the state, and deletes the upload', async () => {
-    const before = result<SessionState>(await conn.handle('session:get', {}));
-    const text = new TextEncoder().encode('not an image at all, just some text that is long enough to be read as a header? no.'.repeat(8));
-    const e = errorOf(await openUpload(conn, 'image', [{ name: 'notes.txt', bytes: text }]));
-    expect(e.code).toBe('bad-input');
-    expect(e.message).toContain('notes.txt');
-    const after = result<SessionState>(await conn.handle('session:get', {}));
-    expect(after.image).toEqual(before.image);
-    expect(after.recent).toEqual(before.recent);
-    // The failed upload is gone from the project folder.
-    expect(readdirSync(join(projectDir, 'uploads'))).toEqual([]);
-    expect(errorOf(await conn.handle('file:open', { kind: 'image', source: { from: 'upload', uploadId: 'u-nope' } })).code).toBe('not-found');
-  });
+  describe('with the demo open', () => {
+    beforeAll(async () => {
+      result<SessionState>(await ctx.conn.handle('session:openDemo', {}));
+    });
 
-  it('over the browser transport a path from the page is never opened (drop, absolute or relative)', async () => {
-    for (const path of [join(demoData, 'ch2-2mm_t1.nii.gz'), '/etc/passwd', 'relative.nii', '../../etc/passwd']) {
-      const e = errorOf(await conn.handle('file:open', { kind: 'image', source: { from: 'drop', path } }));
-      expect(e.code, path).toBe('forbidden');
-      expect(e.message).toContain('upload the file instead');
-    }
-  });
+    it('refuses a non-NIfTI upload with bad-input naming the file, keeps the state, and deletes the upload', async () => {
+      const before = result<SessionState>(await ctx.conn.handle('session:get', {}));
+      const text = new TextEncoder().encode('not an image at all, just some text that is long enough to be read as a header? no.'.repeat(8));
+      const e = errorOf(await openUpload(ctx.conn, 'image', [{ name: 'notes.txt', bytes: text }]));
+      expect(e.code).toBe('bad-input');
+      expect(e.message).toContain('notes.txt');
+      const after = result<SessionState>(await ctx.conn.handle('session:get', {}));
+      expect(after.image).toEqual(before.image);
+      expect(after.recent).toEqual(before.recent);
+      // The failed upload is gone from the project folder.
+      expect(readdirSync(join(ctx.projectDir, 'uploads'))).toEqual([]);
+      expect(errorOf(await ctx.conn.handle('file:open', { kind: 'image', source: { from: 'upload', uploadId: 'u-nope' } })).code).toBe('not-found');
+    });
 
-  it('refuses a label map whose shape differs from the image, naming both shapes', async () => {
-    const small = writeNifti({ data: new Uint8Array(8 * 9 * 10), shape: [8, 9, 10], spacing: [1, 1, 1], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] });
-    const e = errorOf(await openUpload(conn, 'label', [{ name: 'small_label.nii.gz', bytes: small }]));
-    expect(e.code).toBe('bad-input');
-    expect(e.message).toMatch(/8, ?9, ?10/);
-    expect(e.message).toMatch(/91, ?109, ?91/);
-    expect(result<SessionState>(await conn.handle('session:get', {})).label?.name).toBe('ch2-2mm_brain.nii.gz');
-  });
+    it('over the browser transport a path from the page is never opened (drop, absolute or relative)', async () => {
+      for (const path of [join(demoData, 'ch2-2mm_t1.nii.gz'), '/etc/passwd', 'relative.nii', '../../etc/passwd']) {
+        const e = errorOf(await ctx.conn.handle('file:open', { kind: 'image', source: { from: 'drop', path } }));
+        expect(e.code, path).toBe('forbidden');
+        expect(e.message).toContain('upload the file instead');
+      }
+    });
 
-  it("accepts 'recent' only for paths in the project's recent list", async () => {
-    const e = errorOf(await conn.handle('file:open', { kind: 'image', source: { from: 'recent', path: '/etc/passwd' } }));
-    expect(e.code).toBe('forbidden');
-    // In the list, but as another kind: also refused.
-    expect(errorOf(await conn.handle('file:open', { kind: 'label', source: { from: 'recent', path: join(demoData, 'ch2-2mm_t1.nii.gz') } })).code).toBe('forbidden');
-    const s = result<SessionState>(await conn.handle('file:open', { kind: 'image', source: { from: 'recent', path: join(demoData, 'ch2-2mm_t1.nii.gz') } }));
-    expect(s.image?.name).toBe('ch2-2mm_t1.nii.gz');
-  });
+    it('refuses a label map whose shape differs from the image, naming both shapes', async () => {
+      const small = writeNifti({ data: new Uint8Array(8 * 9 * 10), shape: [8, 9, 10], spacing: [1, 1, 1], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] });
+      const e = errorOf(await openUpload(ctx.conn, 'label', [{ name: 'small_label.nii.gz', bytes: small }]));
+      expect(e.code).toBe('bad-input');
+      expect(e.message).toMatch(/8, ?9, ?10/);
+      expect(e.message).toMatch(/91, ?109, ?91/);
+      expect(result<SessionState>(await ctx.conn.handle('session:get', {})).label?.name).toBe('ch2-2mm_brain.nii.gz');
+    });
 
-  it('writes an uploaded image into uploads/ and opens it from there', async () => {
-    const bytes = new Uint8Array(readFileSync(join(demoData, 'ch2-2mm_brain.nii.gz')));
-    const s = result<SessionState>(await openUpload(conn, 'label', [{ name: 'up_brain.nii.gz', bytes }]));
-    expect(s.label?.name).toBe('up_brain.nii.gz');
-    expect(s.label?.path?.startsWith(join(projectDir, 'uploads'))).toBe(true);
-    expect(readFileSync(s.label!.path!)).toEqual(Buffer.from(bytes));
-    // Back to the demo label for the runs below (from the recent list).
-    result(await conn.handle('file:open', { kind: 'label', source: { from: 'recent', path: join(demoData, 'ch2-2mm_brain.nii.gz') } }));
-  });
+    it("accepts 'recent' only for paths in the project's recent list", async () => {
+      const e = errorOf(await ctx.conn.handle('file:open', { kind: 'image', source: { from: 'recent', path: '/etc/passwd' } }));
+      expect(e.code).toBe('forbidden');
+      // In the list, but as another kind: also refused.
+      expect(errorOf(await ctx.conn.handle('file:open', { kind: 'label', source: { from: 'recent', path: join(demoData, 'ch2-2mm_t1.nii.gz') } })).code).toBe('forbidden');
+      const s = result<SessionState>(await ctx.conn.handle('file:open', { kind: 'image', source: { from: 'recent', path: join(demoData, 'ch2-2mm_t1.nii.gz') } }));
+      expect(s.image?.name).toBe('ch2-2mm_t1.nii.gz');
+    });
 
-  it('runs an inference job in the worker', async () => {
+    it('writes an uploaded image into uploads/ and opens it from there', async () => {
+      const bytes = new Uint8Array(readFileSync(join(demoData, 'ch2-2mm_brain.nii.gz')));
+      const s = result<SessionState>(await openUpload(ctx.conn, 'label', [{ name: 'up_brain.nii.gz', bytes }]));
+      expect(s.label?.name).toBe('up_brain.nii.gz');
+      expect(s.label?.path?.startsWith(join(ctx.projectDir, 'uploads'))).toBe(true);
+      expect(readFileSync(s.label!.path!)).toEqual(Buffer.from(bytes));
+      // Back to the demo label for the runs below (from the recent list).
+      result(await ctx.conn.handle('file:open', { kind: 'label', source: { from: 'recent', path: join(demoData, 'ch2-2mm_brain.nii.gz') } }));
+    });
+  });
+});
+
+describe('createServiceHost: runs', () => {
+  let runId = '';
+  let runJobId = '';
+  let runJob: JobInfo;
+  let runEvents: { event: string; payload: unknown; at: number }[] = [];
+  let maxLag = 0;
+  const ctx = useHost({ openDemo: true }, async ({ conn }) => {
+    // The run the tests below read, with what was seen while it ran.
     const rec = recorder(conn);
     const { jobId } = result<{ jobId: string }>(await conn.handle('run:start', { settings }));
+    runJobId = jobId;
     const ended = jobEnd(conn, jobId);
-    let maxLag = 0;
     let last = performance.now();
     const timer = setInterval(() => {
       const t = performance.now();
       maxLag = Math.max(maxLag, t - last - 10);
       last = t;
     }, 10);
-    const job = await ended;
+    runJob = await ended;
     clearInterval(timer);
     rec.off();
+    runEvents = rec.events;
+    const s = result<SessionState>(await conn.handle('session:get', {}));
+    runId = s.runs[0]?.id ?? '';
+  });
+
+  it('runs an inference job in the worker', async () => {
+    const job = runJob;
+    const jobId = runJobId;
+    const rec = { events: runEvents };
     // The lag is a speed number (printed, not judged: the machine may be busy).
     console.log(`event-loop lag during the inference job: max ${maxLag.toFixed(1)} ms`);
     expect(job.state, JSON.stringify(job.error)).toBe('done');
@@ -149,109 +193,134 @@ describe('createServiceHost', () => {
     // At most ~10 per second: consecutive events of the job at least ~100 ms apart.
     const gaps = progress.slice(1).map((e, i) => e.at - progress[i].at);
     expect(Math.min(...gaps, Infinity)).toBeGreaterThanOrEqual(90);
-    const s = result<SessionState>(await conn.handle('session:get', {}));
+    const s = result<SessionState>(await ctx.conn.handle('session:get', {}));
     expect(s.runs).toHaveLength(1);
-    runId = s.runs[0].id;
-    expect(job.resultId).toBe(runId);
-    expect(s.runs[0]).toMatchObject({ imageName: 'ch2-2mm_t1.nii.gz', labelName: 'ch2-2mm_brain.nii.gz', dir: join(projectDir, 'runs', runId) });
+    expect(job.resultId).toBe(s.runs[0].id);
+    expect(s.runs[0]).toMatchObject({ imageName: 'ch2-2mm_t1.nii.gz', labelName: 'ch2-2mm_brain.nii.gz', dir: join(ctx.projectDir, 'runs', runId) });
     expect(s.runs[0].dice).toBeGreaterThan(0.5);
   });
 
   it('answers the run layers on the image grid, its maps and the inspector', async () => {
-    const layer = result<{ shape: number[]; data: ArrayLike<number> }>(await conn.handle('run:layer', { runId, layer: 'labels' }));
+    const layer = result<{ shape: number[]; data: ArrayLike<number> }>(await ctx.conn.handle('run:layer', { runId, layer: 'labels' }));
     expect(layer.shape).toEqual([91, 109, 91]);
     expect(layer.data.length).toBe(91 * 109 * 91);
-    const maps = result<{ performance: { shape: number[] } | null }>(await conn.handle('run:maps', { runId }));
+    const maps = result<{ performance: { shape: number[] } | null }>(await ctx.conn.handle('run:maps', { runId }));
     expect(maps.performance?.shape).toEqual([24, 24, 24]);
-    const inspect = result<{ voxel: number[]; windows: unknown[] }>(await conn.handle('run:inspect', { runId, voxel: [45, 54, 45] }));
+    const inspect = result<{ voxel: number[]; windows: unknown[] }>(await ctx.conn.handle('run:inspect', { runId, voxel: [45, 54, 45] }));
     expect(inspect.voxel).toEqual([45, 54, 45]);
     expect(inspect.windows.length).toBeGreaterThan(0);
-    expect(errorOf(await conn.handle('run:layer', { runId: 'r999', layer: 'labels' })).code).toBe('not-found');
+    expect(errorOf(await ctx.conn.handle('run:layer', { runId: 'r999', layer: 'labels' })).code).toBe('not-found');
   });
 
   it('cancels a running job: it ends cancelled and leaves no run behind', async () => {
-    const before = result<SessionState>(await conn.handle('session:get', {}));
-    const { jobId } = result<{ jobId: string }>(await conn.handle('run:start', { settings: { ...settings, overlap: 0.5, blend: 'gaussian' } }));
+    const before = result<SessionState>(await ctx.conn.handle('session:get', {}));
+    const { jobId } = result<{ jobId: string }>(await ctx.conn.handle('run:start', { settings: { ...settings, overlap: 0.5, blend: 'gaussian' } }));
     // A second job queued behind it is cancelled before it starts.
-    const queued = result<{ jobId: string }>(await conn.handle('run:start', { settings }));
+    const queued = result<{ jobId: string }>(await ctx.conn.handle('run:start', { settings }));
     await new Promise<void>((resolve) => {
-      const off = conn.subscribe((event, payload) => {
+      const off = ctx.conn.subscribe((event, payload) => {
         if (event === 'job:progress' && (payload as JobInfo).id === jobId && (payload as JobInfo).progress.phase === 'model') {
           off();
           resolve();
         }
       });
     });
-    const cancelledQueued = result<JobInfo>(await conn.handle('job:cancel', { jobId: queued.jobId }));
+    const cancelledQueued = result<JobInfo>(await ctx.conn.handle('job:cancel', { jobId: queued.jobId }));
     expect(cancelledQueued.state).toBe('cancelled');
-    const cancelled = result<JobInfo>(await conn.handle('job:cancel', { jobId }));
+    const cancelled = result<JobInfo>(await ctx.conn.handle('job:cancel', { jobId }));
     expect(cancelled.state).toBe('cancelled');
-    const after = result<SessionState>(await conn.handle('session:get', {}));
+    const after = result<SessionState>(await ctx.conn.handle('session:get', {}));
     expect(after.runs.map((r) => r.id)).toEqual(before.runs.map((r) => r.id));
-    expect(readdirSync(join(projectDir, 'runs')).filter((n) => n !== runId)).toEqual([]);
-    expect(errorOf(await conn.handle('job:cancel', { jobId: 'j999' })).code).toBe('not-found');
+    expect(readdirSync(join(ctx.projectDir, 'runs')).filter((n) => n !== runId)).toEqual([]);
+    expect(errorOf(await ctx.conn.handle('job:cancel', { jobId: 'j999' })).code).toBe('not-found');
+  }, JOB_LIMIT_MS);
+
+  it('deletes a run with its folder', async () => {
+    const s = result<SessionState>(await ctx.conn.handle('run:delete', { runId }));
+    expect(s.runs).toEqual([]);
+    expect(existsSync(join(ctx.projectDir, 'runs', runId))).toBe(false);
+    expect(errorOf(await ctx.conn.handle('run:delete', { runId })).code).toBe('not-found');
   });
 
   it('keeps finished runs across a restart of the service host (persistence)', async () => {
-    await host.close();
-    host = await createServiceHost({ projectDir, transport: 'http', downloadBase: '/files', log: () => undefined });
-    conn = host.connect({ role: 'ui' });
-    const s = result<SessionState>(await conn.handle('session:get', {}));
-    expect(s.runs.map((r) => r.id)).toEqual([runId]);
+    // A restart keeps what a new run leaves: this test makes its own run first.
+    const { jobId } = result<{ jobId: string }>(await ctx.conn.handle('run:start', { settings }));
+    const job = await jobEnd(ctx.conn, jobId);
+    expect(job.state, JSON.stringify(job.error)).toBe('done');
+    const kept = job.resultId!;
+    await ctx.host.close();
+    ctx.host = await createServiceHost({ projectDir: ctx.projectDir, transport: 'http', downloadBase: '/files', log: () => undefined });
+    ctx.conn = ctx.host.connect({ role: 'ui' });
+    const s = result<SessionState>(await ctx.conn.handle('session:get', {}));
+    expect(s.runs.map((r) => r.id)).toContain(kept);
     expect(s.image?.name).toBe('ch2-2mm_t1.nii.gz');
     expect(s.label?.name).toBe('ch2-2mm_brain.nii.gz');
     expect(s.model?.classes).toHaveLength(2);
-    const layer = result<{ shape: number[] }>(await conn.handle('run:layer', { runId, layer: 'probability' }));
+    const layer = result<{ shape: number[] }>(await ctx.conn.handle('run:layer', { runId: kept, layer: 'probability' }));
     expect(layer.shape).toEqual([91, 109, 91]);
-  });
+  }, JOB_LIMIT_MS);
+});
 
+/** A small sweep of the current image: two configurations. */
+const SWEEP_REQUEST = { patchSizes: [24], overlaps: [0, 0.5], blends: ['constant'], placements: ['stride'], repeats: 1, cases: 'current' };
+
+describe('createServiceHost: sweeps and reports', () => {
+  let scratch = '';
   let sweepId = '';
+  let sweepJob: JobInfo;
+  const ctx = useHost({ openDemo: true }, async ({ conn }) => {
+    scratch = mkdtempSync(join(tmpdir(), 'patchlens-scratch-'));
+    // The sweep the tests below read.
+    const { jobId } = result<{ jobId: string }>(await conn.handle('sweep:start', { request: SWEEP_REQUEST }));
+    sweepJob = await jobEnd(conn, jobId);
+    sweepId = result<SessionState>(await conn.handle('session:get', {})).sweeps[0]?.id ?? '';
+  });
+  afterAll(() => scratch && rmSync(scratch, { recursive: true, force: true }));
+
   it('runs a small sweep of the current image and summarizes it', async () => {
-    const request = { patchSizes: [24], overlaps: [0, 0.5], blends: ['constant'], placements: ['stride'], repeats: 1, cases: 'current' };
-    const { jobId } = result<{ jobId: string }>(await conn.handle('sweep:start', { request }));
-    const job = await jobEnd(conn, jobId);
+    const job = sweepJob;
     expect(job.state, JSON.stringify(job.error)).toBe('done');
-    const s = result<SessionState>(await conn.handle('session:get', {}));
+    const s = result<SessionState>(await ctx.conn.handle('session:get', {}));
     expect(s.sweeps).toHaveLength(1);
-    sweepId = s.sweeps[0].id;
+    expect(s.sweeps[0].id).toBe(sweepId);
     expect(s.sweeps[0]).toMatchObject({ cases: 1, complete: true });
-    const summary = result<SweepSummary>(await conn.handle('sweep:summary', { sweepId }));
+    const summary = result<SweepSummary>(await ctx.conn.handle('sweep:summary', { sweepId }));
     expect(summary.configs.map((c) => c.config.id).sort()).toEqual(['p24-o0-stride-constant-tta0', 'p24-o0.5-stride-constant-tta0']);
     expect(summary.recommendation?.configId).toMatch(/^p24-o0(\.5)?-stride-constant-tta0$/);
     const cal = summary.margins[0].calibrationId;
-    const map = result<{ shape: number[]; data: Float32Array; count: number }>(await conn.handle('sweep:map', { sweepId, calibrationId: cal }));
+    const map = result<{ shape: number[]; data: Float32Array; count: number }>(await ctx.conn.handle('sweep:map', { sweepId, calibrationId: cal }));
     expect(map.shape).toEqual([24, 24, 24]);
     expect(map.data.length).toBe(24 ** 3);
     expect(map.count).toBeGreaterThan(0);
-    expect(errorOf(await conn.handle('sweep:map', { sweepId, calibrationId: 'nope' })).code).toBe('not-found');
-  }, 120_000);
+    expect(errorOf(await ctx.conn.handle('sweep:map', { sweepId, calibrationId: 'nope' })).code).toBe('not-found');
+  });
 
   it('exports the report without dialogs; resolveDownload round-trips its pdfUrl and refuses escapes', async () => {
-    const out = result<{ html: string; pdf: string; json: string; pdfUrl: string; files: string[] }>(await conn.handle('report:export', { sweepId }));
+    const out = result<{ html: string; pdf: string; json: string; pdfUrl: string; files: string[] }>(await ctx.conn.handle('report:export', { sweepId }));
     expect(out.files.sort()).toEqual([out.html, out.pdf, out.json].sort());
     for (const f of [out.html, out.pdf, out.json]) expect(statSync(f).size).toBeGreaterThan(100);
     expect(readFileSync(out.pdf).subarray(0, 5).toString()).toBe('%PDF-');
     expect(out.pdfUrl).toBe(`/files/sweeps/${sweepId}/report.pdf`);
-    expect(host.resolveDownload(out.pdfUrl)).toBe(out.pdf);
-    expect(host.resolveDownload('../x')).toBeNull();
-    expect(host.resolveDownload('/files/../project.json')).toBeNull();
-    expect(host.resolveDownload('/files/sweeps/%2e%2e/%2e%2e/etc/passwd')).toBeNull();
-    expect(host.resolveDownload('/etc/passwd')).toBeNull();
-    expect(host.resolveDownload(`/files/sweeps/${sweepId}/nothing.pdf`)).toBeNull();
-    expect(existsSync(join(projectDir, 'sweeps', sweepId, 'report.json'))).toBe(true);
+    expect(ctx.host.resolveDownload(out.pdfUrl)).toBe(out.pdf);
+    expect(ctx.host.resolveDownload('../x')).toBeNull();
+    expect(ctx.host.resolveDownload('/files/../project.json')).toBeNull();
+    expect(ctx.host.resolveDownload('/files/sweeps/%2e%2e/%2e%2e/etc/passwd')).toBeNull();
+    expect(ctx.host.resolveDownload('/etc/passwd')).toBeNull();
+    expect(ctx.host.resolveDownload(`/files/sweeps/${sweepId}/nothing.pdf`)).toBeNull();
+    expect(existsSync(join(ctx.projectDir, 'sweeps', sweepId, 'report.json'))).toBe(true);
     // A second export would replace them: main says which files, and writes nothing until told to.
     const pdfBefore = statSync(out.pdf).mtimeMs;
-    const conflict = errorOf(await conn.handle('report:export', { sweepId }));
+    const conflict = errorOf(await ctx.conn.handle('report:export', { sweepId }));
     expect(conflict.code).toBe('conflict');
     expect(conflict.message).toContain('report.html, report.pdf, report.json');
     expect(conflict.message).toContain('replaces report.html, report.pdf, report.json');
     expect(statSync(out.pdf).mtimeMs).toBe(pdfBefore);
-    const again = result<{ pdf: string }>(await conn.handle('report:export', { sweepId, replace: true }));
+    const again = result<{ pdf: string }>(await ctx.conn.handle('report:export', { sweepId, replace: true }));
     expect(again.pdf).toBe(out.pdf);
-  }, 180_000);
+  }, JOB_LIMIT_MS);
 
   it('with native dialogs: opens what the dialog picked and saves the report where the save dialog says', async () => {
-    await host.close();
+    await ctx.host.close();
     const asked: string[] = [];
     const confirms: { writes: string[]; existing: string[] }[] = [];
     const dialogs = {
@@ -259,12 +328,12 @@ describe('createServiceHost', () => {
       saveReport: async (name: string) => (asked.push(name), join(scratch, 'my-report.pdf')),
       confirmReplace: async (writes: string[], existing: string[]) => (confirms.push({ writes, existing }), false),
     };
-    host = await createServiceHost({ projectDir, transport: 'electron', dialogs, log: () => undefined });
-    conn = host.connect({ role: 'ui' });
-    expect(result<{ nativeDialogs: boolean }>(await conn.handle('app:info', {})).nativeDialogs).toBe(true);
-    expect(result(await conn.handle('file:open', { kind: 'image', source: { from: 'dialog' } }))).toBeNull();
-    expect(result<SessionState>(await conn.handle('file:open', { kind: 'label', source: { from: 'dialog' } })).label?.name).toBe('ch2-2mm_brain.nii.gz');
-    const out = result<{ html: string; pdf: string; json: string; pdfUrl: string | null }>(await conn.handle('report:export', { sweepId }));
+    ctx.host = await createServiceHost({ projectDir: ctx.projectDir, transport: 'electron', dialogs, log: () => undefined });
+    ctx.conn = ctx.host.connect({ role: 'ui' });
+    expect(result<{ nativeDialogs: boolean }>(await ctx.conn.handle('app:info', {})).nativeDialogs).toBe(true);
+    expect(result(await ctx.conn.handle('file:open', { kind: 'image', source: { from: 'dialog' } }))).toBeNull();
+    expect(result<SessionState>(await ctx.conn.handle('file:open', { kind: 'label', source: { from: 'dialog' } })).label?.name).toBe('ch2-2mm_brain.nii.gz');
+    const out = result<{ html: string; pdf: string; json: string; pdfUrl: string | null }>(await ctx.conn.handle('report:export', { sweepId }));
     const files = { pdf: join(scratch, 'my-report.pdf'), html: join(scratch, 'my-report.html'), json: join(scratch, 'my-report.json') };
     expect(out).toEqual({ ...files, files: [files.html, files.pdf, files.json], pdfUrl: null });
     expect(readFileSync(out.pdf).subarray(0, 5).toString()).toBe('%PDF-');
@@ -272,17 +341,10 @@ describe('createServiceHost', () => {
     expect(confirms).toEqual([]);
     // Exporting to the same place again: the dialog is asked, lists all three files, and a "no" writes nothing.
     const pdfBefore = statSync(files.pdf).mtimeMs;
-    expect(result(await conn.handle('report:export', { sweepId }))).toBeNull();
+    expect(result(await ctx.conn.handle('report:export', { sweepId }))).toBeNull();
     expect(confirms).toEqual([{ writes: [files.html, files.pdf, files.json], existing: [files.html, files.pdf, files.json] }]);
     expect(statSync(files.pdf).mtimeMs).toBe(pdfBefore);
-  }, 180_000);
-
-  it('deletes a run with its folder', async () => {
-    const s = result<SessionState>(await conn.handle('run:delete', { runId }));
-    expect(s.runs).toEqual([]);
-    expect(existsSync(join(projectDir, 'runs', runId))).toBe(false);
-    expect(errorOf(await conn.handle('run:delete', { runId })).code).toBe('not-found');
-  });
+  }, JOB_LIMIT_MS);
 });
 
 describe('openInitial', () => {
