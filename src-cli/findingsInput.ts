@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { FindingsValidationError, parseFindings, type FindingsDocument } from '../shared/findings';
 import { readImageFile } from '../src-node/readInputFile';
 import type { ReportUserFindings } from '../src-node/report/reportTypes';
 import { userFindings, type FindingVolumes } from '../src-node/report/userFindings';
 import { InputError, UsageError } from './usageError';
+import { sha256Hex } from '../src-node/fs/sha256';
 
 /** The findings options of `patchlens report`. */
 export interface FindingsPaths {
@@ -51,7 +51,7 @@ export function readFindingsInput(paths: FindingsPaths): ReportUserFindings | nu
     }
   };
   const image = read('--image', paths.image);
-  const sha = createHash('sha256').update(image.bytes).digest('hex');
+  const sha = sha256Hex(image.bytes);
   if (doc.image.sha256 && doc.image.sha256 !== sha) {
     throw new UsageError(`report: --image ${paths.image} has SHA-256 ${sha}, but the findings were marked on ${doc.image.name} with SHA-256 ${doc.image.sha256}`);
   }

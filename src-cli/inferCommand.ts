@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,10 +25,7 @@ import { InputError, asInputError } from './usageError';
 import { assertOutWritable } from './outProbe';
 import { planInferPatch } from './patchPlan';
 import { inferenceGridShape } from '../shared/recommend/inferenceGrid';
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+import { sha256Hex } from '../src-node/fs/sha256';
 
 /** How the output guard names this command's options. */
 const WORDING: GuardWording = { command: 'infer', out: '--out', force: '--force' };
@@ -91,8 +87,8 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   const artifacts = await asInputError(() => readModelFolder(args.model), '--model');
   const identity: InferIdentity = {
     model: refusing(() => modelHash(artifacts, '--model').sha256),
-    image: sha256(image.bytes),
-    label: label ? sha256(label.bytes) : null,
+    image: sha256Hex(image.bytes),
+    label: label ? sha256Hex(label.bytes) : null,
     request: requestOf(args),
   };
   // The folder as it really is (a symbolic link to a folder is written where it points).

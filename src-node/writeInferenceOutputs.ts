@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeNifti, type NiftiHeaderInfo } from '../shared/io/nifti';
@@ -6,6 +5,7 @@ import type { Volume } from '../shared/io/volume';
 import { writeNpy } from '../shared/io/npy';
 import type { InferenceResult } from '../shared/engine/inference/runInference';
 import { beginFolder, writeFileAtomic, type CommitOptions } from './fs/atomicWrite';
+import { sha256Hex } from './fs/sha256';
 
 /** Channels-last `[...spatial, C]` → NIfTI 4-D `[C, ...spatial]` (frames slowest). */
 function channelsToFrames(v: Volume<Float32Array>): Volume<Float32Array> {
@@ -50,10 +50,6 @@ export interface WrittenFile {
   /** SHA-256 of its bytes, 64 lowercase hex digits. */
   sha256: string;
   bytes: number;
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

@@ -7,8 +7,8 @@ import type { NumericArray } from '../stitching/types';
 import { product, rowMajorStrides } from '../util/validate';
 import { DiceCounts } from './diceCounts';
 import { errorCode, errorMap } from './errorMap';
-import { labelWindow } from './labelWindow';
 import { decodeValues, type CacheGeometry, type PredictionCache } from './predictionCache';
+import { copyLabelWindow } from '../engine/inference/windowLabels';
 
 /** Options of {@link reevaluate}. */
 export interface ReevaluateOptions {
@@ -90,7 +90,7 @@ export class Reevaluation {
     const lw = new Int32Array(product(g.patchSize));
     cartesianProduct(g.starts).forEach((start, k) => {
       decodeValues(cache, k * n, n, probs);
-      labelWindow(this.reference, g.shape, g.padLow, g.patchSize, start, lw);
+      copyLabelWindow(this.reference, g.shape, g.padLow, g.patchSize, start, lw, 0);
       this.performance.add(probs, lw, 1, cache.classes);
     });
     this.errorMap = errorMap(cache.labels, this.reference, this.labelMode);

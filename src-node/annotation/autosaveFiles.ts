@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_FS, writeFileAtomic, type AtomicWriteOptions } from '../fs/atomicWrite';
 import { ANNOTATION_FILES, type AnnotationPaths } from './annotationFolder';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../fs/sha256';
 
 /** Why an autosave was written: the idle interval passed, the image or app was closed, or a caller asked. */
 export type AutosaveReason = 'idle' | 'close' | 'explicit';

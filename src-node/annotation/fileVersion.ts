@@ -15,7 +15,7 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync } fr
 import { resolve } from 'node:path';
 import { writeFileAtomic, type AtomicWriteOptions } from '../fs/atomicWrite';
 import { assertNoInputOverwrite, OutputRefusedError, type GuardedInput } from '../fs/outputGuard';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../fs/sha256';
 
 /** What a file was when it was read: missing, or its size, modification time and content hash. */
 export type FileVersion = { path: string; exists: false } | { path: string; exists: true; size: number; mtimeMs: number; sha256: string };

@@ -12,13 +12,14 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readNifti, type NiftiHeaderInfo } from '../../shared/io/nifti';
 import { encodeNifti1Header } from '../../shared/io/niftiHeader';
+import type { LabelArray, LabelDatatype } from '../../shared/annotation/labelGrid';
 import { isGzip } from '../../shared/io/gzip';
 
-/** Label data on the image grid, NIfTI voxel order (i fastest), one value per voxel. */
-export type LabelData = Uint8Array | Uint16Array;
+/** Label data on the image grid, NIfTI voxel order (i fastest), one value per voxel: the annotation core's label array. */
+export type LabelData = LabelArray;
 
-/** The datatypes a label file is written in. */
-export type LabelDatatype = 'uint8' | 'uint16';
+/** The datatypes a label file is written in (the annotation core's). */
+export type { LabelDatatype };
 
 /** NIfTI's intent code for a label map (nifti1.h NIFTI_INTENT_LABEL): viewers show it as labels, not intensities. */
 export const NIFTI_INTENT_LABEL = 1002;
@@ -31,8 +32,8 @@ const DATATYPES: Readonly<Record<LabelDatatype, { code: number; bytes: number }>
   uint16: { code: 512, bytes: 2 },
 };
 
-/** The datatype a label map needs: uint8 when every value is ≤ 255, else uint16. */
-export function labelDatatypeOf(labels: LabelData): LabelDatatype {
+/** The datatype a label map needs: uint8 when every value is ≤ 255, else uint16 (whatever its array type). */
+export function neededLabelDatatype(labels: LabelData): LabelDatatype {
   if (labels instanceof Uint8Array) return 'uint8';
   for (let i = 0; i < labels.length; i++) if (labels[i] > 255) return 'uint16';
   return 'uint8';
@@ -66,7 +67,7 @@ export function encodeLabelNifti(labels: LabelData, image: NiftiHeaderInfo): { b
   dims.forEach((n, k) => {
     if (n > 32767) throw new RangeError(`${fn}: dim[${k + 1}] = ${n} exceeds NIfTI-1's limit of 32767 voxels per axis`);
   });
-  const datatype = labelDatatypeOf(labels);
+  const datatype = neededLabelDatatype(labels);
   const dt = DATATYPES[datatype];
   const pix = image.pixdim;
   const header = encodeNifti1Header({
@@ -147,5 +148,6 @@ export function decodeLabelNifti(what: string, bytes: Uint8Array, image: NiftiHe
     if (!(v >= 0 && v <= 65535) || Math.floor(v) !== v) throw new RangeError(`${fn}: ${what}: voxel ${i} = ${v} is not a label (an integer in [0, 65535])`);
     out[i] = v;
   }
-  return { labels: labelDatatypeOf(out) === 'uint8' ? Uint8Array.from(out) : out, datatype: labelDatatypeOf(out) };
+  const datatype = neededLabelDatatype(out);
+  return { labels: datatype === 'uint8' ? Uint8Array.from(out) : out, datatype };
 }

@@ -6,7 +6,7 @@ import { assertNoInputOverwrite, type GuardedInput } from '../fs/outputGuard';
 import { writeFileAtomic, type AtomicWriteOptions } from '../fs/atomicWrite';
 import type { NiftiHeaderInfo } from '../../shared/io/nifti';
 import { encodeLabelNifti, type LabelData, type LabelDatatype } from './labelNifti';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../fs/sha256';
 
 /** The image a label map belongs to. */
 export interface LabelImage {

@@ -1,19 +1,15 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Volume } from '../../shared/io/volume';
 import type { SweepCase, SweepSettings } from '../../shared/sweep/types';
 import { readImageFile } from '../readInputFile';
+import { sha256Hex } from '../fs/sha256';
 
 const FN = 'runSweep';
 
 /** The machine id results carry by default: the host name. */
 export function defaultMachineId(): string {
   return hostname() || 'unknown-host';
-}
-
-function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** Checks case ids: file-name safe, no `__`, unique. */

@@ -12,7 +12,7 @@ import { Autosaver, DEFAULT_IDLE_MS, type AutosaveSnapshot } from '../../../src-
 import { annotationPaths, imageKeyOf } from '../../../src-node/annotation/annotationFolder';
 import { findRecoverable, recover } from '../../../src-node/annotation/recovery';
 import { NODE_FS } from '../../../src-node/fs/atomicWrite';
-import { sha256Hex } from '../../../src-node/annotation/sha256';
+import { sha256Hex } from '../../../src-node/fs/sha256';
 import { findingsAfter, labelsAfter, ManualTimers, writeImage } from './autosaveFixture';
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-autosave-'));

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { readNifti, writeNifti, type NiftiHeaderInfo } from '../../../shared/io/nifti';
-import { sha256Hex } from '../../../src-node/annotation/sha256';
+import { sha256Hex } from '../../../src-node/fs/sha256';
 import type { AutosaveTimers } from '../../../src-node/annotation/autosave';
 
 /** The image's grid: `[nk, nj, ni]`. */

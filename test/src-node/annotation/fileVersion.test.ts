@@ -19,7 +19,7 @@ import {
   saveChecked,
 } from '../../../src-node/annotation/fileVersion';
 import { OutputRefusedError } from '../../../src-node/fs/outputGuard';
-import { sha256Hex } from '../../../src-node/annotation/sha256';
+import { sha256Hex } from '../../../src-node/fs/sha256';
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-version-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
