@@ -14,7 +14,7 @@ import { svelteTesting } from '@testing-library/svelte/vite';
  * Svelte component tests (jsdom): the renderer's folders that hold components. They need the
  * Svelte plugin and Svelte's client build. A `*.browser.test.ts` there runs Chromium from Node.
  */
-const componentTests = ['test/src-renderer/{app,commands,explorer,jobs,viewer}/**/!(*.browser).test.ts'];
+const componentTests = ['test/src-renderer/{annotation,app,commands,explorer,jobs,viewer}/**/!(*.browser).test.ts'];
 /** The app in Chromium: their project builds the renderer once per run (test/helpers/rendererGlobalSetup.ts). */
 const e2eTests = ['test/e2e/**/*.test.ts'];
 
