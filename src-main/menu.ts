@@ -62,9 +62,9 @@ export function buildMenuTemplate(send: (command: AppCommand) => void, platform:
   });
   template.push({
     label: '&Edit',
+    // Undo/Redo are the label edits' (the renderer hands them to a focused text field instead).
     submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
+      ...items('&Edit'),
       { type: 'separator' },
       { role: 'cut' },
       { role: 'copy' },
@@ -91,6 +91,7 @@ export function buildMenuTemplate(send: (command: AppCommand) => void, platform:
       ...(options.isPackaged ? [] : [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }]),
     ],
   });
+  template.push({ label: '&Annotate', submenu: items('&Annotate') });
   if (mac) template.push({ role: 'windowMenu' });
   template.push({
     label: '&Help',

@@ -13,11 +13,13 @@ describe('command registry', () => {
     const accels = COMMANDS.flatMap((c) => (c.accelerator ? [c.accelerator] : []));
     expect(new Set(accels).size).toBe(accels.length);
     for (const c of COMMANDS) if (c.accelerator) expect(parseAccelerator(c.accelerator).mod, c.id).toBe(c.registerAccelerator);
-    expect(COMMANDS.filter((c) => !c.registerAccelerator).map((c) => c.accelerator).sort()).toEqual(['Escape', 'H', 'R']);
+    expect(COMMANDS.filter((c) => !c.registerAccelerator).map((c) => c.accelerator).sort()).toEqual(
+      ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'E', 'Escape', 'F', 'G', 'H', 'N', 'R', 'S', 'T', '[', ']'].sort(),
+    );
   });
 
   it('orders the menus and finds entries', () => {
-    expect(menuCommands('&Run').map((c) => c.id)).toEqual(['run-inference', 'run-sweep', 'cancel-job']);
+    expect(menuCommands('&Run').map((c) => c.id)).toEqual(['run-inference', 'run-sweep', 'reevaluate-run', 'cancel-job']);
     expect(commandSpec('cancel-job').when).toBe('jobActive');
     expect(() => commandSpec('nope' as never)).toThrow(/commandSpec: unknown command id nope/);
   });

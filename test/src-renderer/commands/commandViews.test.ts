@@ -68,7 +68,7 @@ describe('CommandService', () => {
 
   it('filters the enabled commands by every word of the query', () => {
     const labels = (q: string) => filterCommands(service.views(), q).map((v) => v.spec.label);
-    expect(labels('run')).toEqual(['Run Inference', 'Run Sweep']);
+    expect(labels('run')).toEqual(['Run Inference', 'Run Sweep', 'Re-evaluate Run Against Edits']);
     expect(labels('open  lab')).toEqual(['Open Labels…']);
     expect(labels('cancel')).toEqual([]); // no job: not enabled
   });
@@ -85,7 +85,7 @@ describe('CommandPalette', () => {
     expect(options()).toContain('Run Sweep Ctrl+Shift+Enter');
     expect(options()).not.toContain(expect.stringContaining('Cancel Job'));
     await fireEvent.input(input, { target: { value: 'run' } });
-    expect(options()).toEqual(['Run Inference Ctrl+Enter', 'Run Sweep Ctrl+Shift+Enter']);
+    expect(options()).toEqual(['Run Inference Ctrl+Enter', 'Run Sweep Ctrl+Shift+Enter', 'Re-evaluate Run Against Edits']);
     await fireEvent.keyDown(input, { key: 'ArrowDown' });
     expect(screen.getAllByRole('option')[1].getAttribute('aria-selected')).toBe('true');
     await fireEvent.keyDown(input, { key: 'Enter' });
@@ -112,7 +112,8 @@ describe('ShortcutHelp', () => {
     const rows = [...help.querySelectorAll('dt')].map((dt) => `${dt.textContent} ${dt.nextElementSibling?.textContent}`);
     expect(rows).toEqual(expect.arrayContaining(['Ctrl+O Open Image…', 'Ctrl+Shift+Enter Run Sweep', 'Escape Cancel Job', 'H Toggle Heatmap', 'R Reset View', 'Ctrl+Shift+P Command palette']));
     expect(rows.some((r) => r.includes('Open Demo'))).toBe(false); // no shortcut
-    expect(screen.getByTestId('shortcut-help-typing').textContent).toBe('Escape, H and R do nothing while you type in a field.');
+    expect(rows).toEqual(expect.arrayContaining(['Ctrl+Z Undo Edit', 'Ctrl+Shift+Z Redo Edit', 'B Brush', '[ Smaller Brush', '3 Active Label 3']));
+    expect(screen.getByTestId('shortcut-help-typing').textContent).toBe('Single keys (Escape H R F C B E T G S A N [ ] 1 2 3 4 5 6 7 8 9) do nothing while you type in a field.');
     await fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('shortcut-help')).toBeNull();
     expect(ran).toEqual([]);

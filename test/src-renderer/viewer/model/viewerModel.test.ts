@@ -135,7 +135,8 @@ describe('overlays', () => {
     expect(shortcutFor('h')).toEqual({ kind: 'heatmap' });
     expect(shortcutFor('R')).toEqual({ kind: 'reset' }); // the registry's reset-view key, either case
     expect(shortcutFor('Escape')).toBeNull(); // a registry single key, but not the viewer's
-    expect(shortcutFor('3')).toEqual({ kind: 'focus', view: 2 });
+    expect(shortcutFor('f')).toEqual({ kind: 'focus' }); // the registry's focus-view key
+    expect(shortcutFor('3')).toBeNull(); // 1–9 pick the active label (registry), not a view
     expect(shortcutFor('x')).toBeNull();
   });
 });
