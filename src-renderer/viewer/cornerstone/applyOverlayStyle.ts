@@ -42,8 +42,27 @@ export function colorPoints(overlay: Pick<OverlayState, 'colormap' | 'range'>, c
   return COLORMAP_POINTS[overlay.colormap].map(([t, r, g, b]) => [lo + t * (hi - lo), r, g, b]);
 }
 
-/** Applies an overlay's colormap, opacity and threshold to its volume actor (nearest-neighbour sampling). */
-export function applyOverlayStyle(actor: StylableActor, overlay: OverlayState, classColors?: readonly (readonly number[])[] | null): void {
+/**
+ * The opacity points of a label overlay with some labels hidden (the label list's eye): each
+ * label value its own step, hidden ones transparent. Without hidden labels, {@link opacityPoints}.
+ */
+export function labelOpacityPoints(overlay: Pick<OverlayState, 'opacity' | 'threshold' | 'visible' | 'range'>, hidden: readonly number[]): [number, number][] {
+  if (hidden.length === 0) return opacityPoints(overlay, overlay.range);
+  const a = overlay.visible ? Math.min(1, Math.max(0, overlay.opacity)) : 0;
+  const top = Math.max(1, Math.round(overlay.range[1]));
+  const points: [number, number][] = [[-0.5, 0], [0.49, 0]];
+  for (let v = 1; v <= top; v++) {
+    const alpha = hidden.includes(v) || (overlay.threshold !== null && v < overlay.threshold) ? 0 : a;
+    points.push([v - 0.49, alpha], [v + 0.49, alpha]);
+  }
+  return points;
+}
+
+/**
+ * Applies an overlay's colormap, opacity and threshold to its volume actor (nearest-neighbour
+ * sampling). `hidden`: label values not drawn (label overlays only).
+ */
+export function applyOverlayStyle(actor: StylableActor, overlay: OverlayState, classColors?: readonly (readonly number[])[] | null, hidden: readonly number[] = []): void {
   const property = actor.getProperty();
   property.setInterpolationTypeToNearest();
   property.setScalarOpacityUnitDistance(0, OPACITY_UNIT_DISTANCE);
@@ -53,7 +72,8 @@ export function applyOverlayStyle(actor: StylableActor, overlay: OverlayState, c
   cfun.modified();
   const ofun = property.getScalarOpacity(0);
   ofun.removeAllPoints();
-  for (const [x, y] of opacityPoints(overlay, overlay.range)) ofun.addPoint(x, y);
+  const points = overlay.colormap === 'labels' ? labelOpacityPoints(overlay, hidden) : opacityPoints(overlay, overlay.range);
+  for (const [x, y] of points) ofun.addPoint(x, y);
   ofun.modified();
   actor.setVisibility?.(overlay.visible && overlay.opacity > 0);
 }

@@ -1,4 +1,4 @@
-import { Enums, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
+import { cache, Enums, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
 import type { VolumeData } from '../../../shared/api/contract';
 import type { OverlayState } from '../model/overlays';
 import { windowToRange, type WindowLevel } from '../model/windowPresets';
@@ -44,6 +44,8 @@ export class MprController {
   private imageId: string | null = null;
   private overlayIds = new Map<string, string>();
   private classColors: readonly (readonly number[])[] | null = null;
+  /** The edited reference's own colours and hidden labels (the label table), when annotating. */
+  private referenceLabels: { colours: readonly (readonly number[])[] | null; hidden: readonly number[] } | null = null;
   private window: WindowLevel | null = null;
   /** The crosshairs' world point (LPS mm). */
   point: Types.Point3 = [0, 0, 0];
@@ -119,9 +121,43 @@ export class MprController {
     if (!vid) return;
     for (const v of VIEW_NAMES) {
       const entry = this.viewport(v).getActor(vid);
-      if (entry) applyOverlayStyle(entry.actor as unknown as StylableActor, state, this.classColors);
+      const labels = state.id === 'reference' ? this.referenceLabels : null;
+      if (entry) applyOverlayStyle(entry.actor as unknown as StylableActor, state, labels?.colours ?? this.classColors, labels?.hidden ?? []);
     }
     if (render) this.render();
+  }
+
+  /**
+   * Sets the reference overlay's label colours (index = value) and hidden labels: the label
+   * table of the annotation (null: the model's class colours, nothing hidden). Call
+   * `setOverlayStyle` for the reference afterwards.
+   */
+  setReferenceLabels(labels: { colours: readonly (readonly number[])[] | null; hidden: readonly number[] } | null): void {
+    this.referenceLabels = labels;
+  }
+
+  /**
+   * Redraws an overlay after its voxels were changed in place (a label edit): uploads the
+   * changed slices of its texture only (cornerstone frames are array axis 0).
+   * @param indices flat indices of the changed voxels
+   */
+  overlayChanged(id: string, indices: ArrayLike<number>, sliceLength: number, render = true): void {
+    const vid = this.overlayIds.get(id);
+    const volume = vid ? cache.getVolume(vid) : undefined;
+    if (!volume) return;
+    let last = -1;
+    for (let k = 0; k < indices.length; k++) {
+      const frame = Math.floor(indices[k] / sliceLength);
+      if (frame !== last) volume.vtkOpenGLTexture.setUpdatedFrame(frame);
+      last = frame;
+    }
+    volume.imageData?.modified();
+    if (render) this.render();
+  }
+
+  /** The normal of a view's slice plane (LPS). */
+  normal(view: ViewName): Types.Point3 {
+    return this.viewport(view).getCamera().viewPlaneNormal as Types.Point3;
   }
 
   /** Renders every view. */

@@ -34,3 +34,22 @@ export function computeErrorMap(predicted: Pick<VolumeData, 'shape' | 'data'>, r
   }
   return { data, falsePositives, falseNegatives };
 }
+
+/**
+ * Updates an error map where the reference changed (after a label edit), with the rule of
+ * {@link computeErrorMap}. @returns the indices whose error value changed
+ */
+export function updateErrorMap(error: Uint8Array, predicted: ArrayLike<number>, reference: ArrayLike<number>, indices: ArrayLike<number>): number[] {
+  const changed: number[] = [];
+  for (let k = 0; k < indices.length; k++) {
+    const v = indices[k];
+    const p = predicted[v] > 0;
+    const r = reference[v] > 0;
+    const e = p && !r ? 1 : !p && r ? 2 : 0;
+    if (error[v] !== e) {
+      error[v] = e;
+      changed.push(v);
+    }
+  }
+  return changed;
+}

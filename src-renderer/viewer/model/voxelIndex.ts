@@ -47,3 +47,31 @@ export function valueAt(volume: Pick<VolumeData, 'shape' | 'data'>, voxel: reado
   const [, nj, ni] = volume.shape;
   return volume.data[(voxel[0] * nj + voxel[1]) * ni + voxel[2]];
 }
+
+/** The continuous voxel `[k, j, i]` (not rounded) of an LPS world point, or null when its nearest voxel is outside the volume. */
+export function worldToContinuousVoxel(volume: Pick<VolumeData, 'shape' | 'affine'>, lps: readonly number[], inverse = invertAffine(volume.affine)): [number, number, number] | null {
+  const ras = lpsToRas(lps);
+  const idx = inverse.map((row) => row[0] * ras[0] + row[1] * ras[1] + row[2] * ras[2] + row[3]);
+  if (idx.some((x, a) => Math.round(x) < 0 || Math.round(x) >= volume.shape[a])) return null;
+  return idx as [number, number, number];
+}
+
+/**
+ * The array axis (0, 1, 2) most nearly along a view's normal (LPS): the axis a slice of that
+ * view is normal to (for an oblique volume, the nearest one).
+ */
+export function normalAxis(affine: number[][], normalLps: readonly number[]): 0 | 1 | 2 {
+  const n = lpsToRas(normalLps);
+  let best: 0 | 1 | 2 = 0;
+  let bestDot = -1;
+  for (const a of [0, 1, 2] as const) {
+    const col = [affine[0][a], affine[1][a], affine[2][a]];
+    const len = Math.hypot(col[0], col[1], col[2]) || 1;
+    const dot = Math.abs(col[0] * n[0] + col[1] * n[1] + col[2] * n[2]) / len;
+    if (dot > bestDot) {
+      bestDot = dot;
+      best = a;
+    }
+  }
+  return best;
+}

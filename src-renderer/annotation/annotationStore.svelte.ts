@@ -1,0 +1,387 @@
+/**
+ * The page's side of annotation: the working label map and its undo history (the page paints,
+ * so it holds both), the label table, the findings, and the save / autosave / recovery state.
+ * Every completed stroke, undo and redo is sent to main as a voxel diff (`annotation:edit`), in
+ * order; main keeps its copy, autosaves it and writes the files. A Svelte 5 rune store: what the
+ * panels show is reactive; the voxels are plain typed arrays the viewer draws from.
+ */
+import type { AnnotationInfo, AnnotationRecoverable, AnnotationResolution, AnnotationStart, FindingsDocument, LabelStatRow, LabelTableJSON, VolumeData } from '../../shared/api/contract';
+import type { Api } from '../../shared/api/transport';
+import { ApiError } from '../../shared/api/transport';
+import { userError } from '../app/userError';
+import { EditHistory, type Stroke, type StepInfo } from '../../shared/annotation/editHistory';
+import { LabelTable, type Rgb } from '../../shared/annotation/labelTable';
+import type { LabelArray } from '../../shared/annotation/labelGrid';
+import type { VoxelDiff } from '../../shared/annotation/voxelDiff';
+import type { FindingShape } from '../../shared/findings/types';
+import { defaultToolSettings, stepRadius, type AnnotationTool, type ToolSettings } from './strokes';
+
+/** Who draws the working map: told about every change of its voxels (and of the table). */
+export type VoxelListener = (diff: VoxelDiff | null) => void;
+
+/** The store's life: nothing open, opening, open (editable once a recovery offer is answered), failed. */
+export type AnnotationStatus = 'closed' | 'opening' | 'open' | 'error';
+
+/** The annotation store of the open image. */
+export class AnnotationStore {
+  status: AnnotationStatus = $state('closed');
+  /** The latest failure, as a sentence (null: none). */
+  error: string | null = $state(null);
+  /** The start main used (`saved`, `reference`, …). */
+  start: AnnotationStart | null = $state(null);
+  table: LabelTableJSON | null = $state(null);
+  stats: LabelStatRow[] = $state([]);
+  steps: StepInfo[] = $state([]);
+  position = $state(0);
+  findings: FindingsDocument | null = $state(null);
+  /** The autosave main offers for this image; editing waits until it is recovered or discarded. */
+  recoverable: AnnotationRecoverable | null = $state(null);
+  savedAt: string | null = $state(null);
+  autosavedAt: string | null = $state(null);
+  /** Edits main holds that the saved files do not. */
+  dirty = $state(false);
+  /** The conflict a save answered (a file changed on disk since it was opened), null when none. */
+  conflict: string | null = $state(null);
+  settings: ToolSettings = $state(defaultToolSettings());
+  /** Sends in flight (the panel shows "saving edits…"). */
+  pending = $state(0);
+  /** Counts the label maps adopted (open, recovery, resync): the viewer reloads the reference on a change. */
+  generation = $state(0);
+  /** A finding drawn or clicked in a view, for the findings panel to complete (null: none). */
+  findingDraft: FindingShape | null = $state(null);
+  /** A voxel the viewer should move to (a finding's Jump); `seq` makes a repeat a change. */
+  jumpRequest: { voxel: number[]; seq: number } | null = $state(null);
+
+  /** The working label map (plain: the viewer draws it; edited in place by the history). */
+  labels: VolumeData | null = null;
+  private history: EditHistory | null = null;
+  private labelTable: LabelTable | null = null;
+  private imageKey = '';
+  private runId: string | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  // Plain on purpose: listeners are not state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private listeners = new Set<VoxelListener>();
+  private strokeStart: number | null = null;
+  private offChanged: (() => void) | null = null;
+
+  constructor(private readonly api: Api) {}
+
+  /** Listens for main's autosave/save state (call once; `stop` undoes it). */
+  startListening(): void {
+    this.offChanged ??= this.api.on('annotation:changed', (c) => {
+      this.dirty = c.dirty;
+      this.autosavedAt = c.autosavedAt;
+      this.savedAt = c.savedAt;
+    });
+  }
+
+  /** Stops listening. */
+  stop(): void {
+    this.offChanged?.();
+    this.offChanged = null;
+  }
+
+  /** Whether tools may change voxels now. */
+  get editable(): boolean {
+    return this.status === 'open' && this.recoverable === null && this.history !== null;
+  }
+
+  /** Adds a listener of voxel changes (returns the remover). */
+  onVoxels(listener: VoxelListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Opens the image's annotation from `start` (replacing what is open). `runId`: the run whose
+   * prediction the statistics compare against (and the start `prediction` copies).
+   */
+  async open(start: AnnotationStart, runId?: string): Promise<void> {
+    this.status = 'opening';
+    this.error = null;
+    try {
+      const info = await this.api.call('annotation:open', { start, ...(runId ? { runId } : {}) });
+      this.runId = runId;
+      this.adopt(info);
+    } catch (e) {
+      this.status = 'error';
+      this.error = messageOf(e);
+    }
+  }
+
+  /** Takes main's answer as the working state (after open, recovery or a resync). */
+  private adopt(info: AnnotationInfo): void {
+    this.imageKey = info.imageKey;
+    this.labels = info.labels;
+    this.labelTable = LabelTable.fromJSON(info.table);
+    this.history = new EditHistory(info.labels.data as LabelArray, { inPlace: true, locks: this.labelTable });
+    this.table = this.labelTable.toJSON();
+    this.stats = info.stats;
+    this.findings = info.findings;
+    this.start = info.start;
+    this.recoverable = info.recoverable;
+    this.savedAt = info.savedAt;
+    this.dirty = info.edits > 0;
+    this.conflict = null;
+    this.refreshSteps();
+    this.status = 'open';
+    this.generation++;
+    const first = this.labelTable.entries().find((e) => e.value > 0);
+    if (first && !this.labelTable.has(this.settings.activeLabel)) this.settings.activeLabel = first.value;
+    this.emit(null);
+  }
+
+  /** Recovers the autosave on offer (main's copy becomes it). */
+  async recover(): Promise<void> {
+    await this.open('recovered', this.runId);
+  }
+
+  /** Deletes the autosave on offer and goes on with what was opened. */
+  async discardRecovery(): Promise<void> {
+    await this.attempt(async () => {
+      await this.api.call('annotation:discardRecovery', {});
+      this.recoverable = null;
+    });
+  }
+
+  /** The label map's value at a flat index (0 when nothing is open). */
+  valueAt(index: number): number {
+    return this.labels?.data[index] ?? 0;
+  }
+
+  /** The display name of a label (its table name, else "label n"). */
+  labelName(value: number): string {
+    return this.labelTable?.get(value)?.name ?? `label ${value}`;
+  }
+
+  /** Notes where a drag starts, so that all its dabs become one undo step. */
+  beginStroke(): void {
+    this.strokeStart = this.history?.nextStepId ?? null;
+  }
+
+  /**
+   * Applies one stroke (or one dab of a drag) to the working map and draws it. Outside a drag
+   * it is sent to main at once; inside one, at {@link endStroke}.
+   * @returns voxels changed, or null when editing is not possible now (the reason is in `error`)
+   */
+  apply(stroke: Stroke): number | null {
+    const history = this.history;
+    if (!this.editable || !history) {
+      this.error = this.recoverable ? 'Recover or discard the autosaved edits before editing.' : 'Open an image to edit its labels.';
+      return null;
+    }
+    try {
+      const result = history.apply(stroke);
+      if (result.skippedLocked > 0) this.error = `${result.skippedLocked} voxel${result.skippedLocked === 1 ? '' : 's'} of locked labels were left as they are.`;
+      if (!result.change) return 0;
+      this.emit(result.change);
+      if (this.strokeStart === null) this.send(result.change, result.step!.label);
+      else this.refreshSteps();
+      return result.change.indices.length;
+    } catch (e) {
+      this.error = messageOf(e);
+      return null;
+    }
+  }
+
+  /** Ends a drag: its dabs become one step, sent to main. */
+  endStroke(label: string): void {
+    const history = this.history;
+    const first = this.strokeStart;
+    this.strokeStart = null;
+    if (!history || first === null) return;
+    const merged = history.mergeSince(first, label);
+    if (merged) this.send(history.diffAt(history.position - 1), merged.label);
+    else this.refreshSteps();
+  }
+
+  /** Undoes the last step (sent to main as its inverse). */
+  undo(): void {
+    const step = this.steps[this.position - 1];
+    const change = this.editable ? this.history?.undo() : null;
+    if (change) this.afterMove([change], `Undo ${step?.label ?? ''}`.trim());
+  }
+
+  /** Redoes the next step. */
+  redo(): void {
+    const step = this.steps[this.position];
+    const change = this.editable ? this.history?.redo() : null;
+    if (change) this.afterMove([change], `Redo ${step?.label ?? ''}`.trim());
+  }
+
+  /** Undoes or redoes to a position of the step list (0: before the first kept step). */
+  jumpTo(position: number): void {
+    if (!this.editable || !this.history) return;
+    const changes = this.history.jumpTo(position);
+    this.afterMove(changes, `Jump to step ${position}`);
+  }
+
+  private afterMove(changes: VoxelDiff[], label: string): void {
+    for (const c of changes) {
+      this.emit(c);
+      this.send(c, label);
+    }
+    this.refreshSteps();
+  }
+
+  /** Sends one change to main, after the ones before it. */
+  private send(diff: VoxelDiff, step: string): void {
+    this.refreshSteps();
+    const key = this.imageKey;
+    this.pending++;
+    this.queue = this.queue.then(async () => {
+      try {
+        const r = await this.api.call('annotation:edit', { diff, step, imageKey: key });
+        if (key === this.imageKey) {
+          this.stats = r.stats;
+          this.dirty = true;
+        }
+      } catch (e) {
+        if (key !== this.imageKey) return;
+        // Main's copy is the one that is saved: on a mismatch the page takes it back.
+        this.error = `${messageOf(e)} The labels were reloaded from the service's copy.`;
+        if (e instanceof ApiError && e.code === 'conflict') await this.resync();
+      } finally {
+        this.pending--;
+      }
+    });
+  }
+
+  /** Reloads main's copy (its unsaved edits included) after a conflict. */
+  private async resync(): Promise<void> {
+    try {
+      this.adopt(await this.api.call('annotation:open', { start: 'recovered', ...(this.runId ? { runId: this.runId } : {}) }));
+    } catch (e) {
+      this.error = messageOf(e);
+    }
+  }
+
+  /** Resolves once every edit sent so far has been answered. */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
+  private refreshSteps(): void {
+    this.steps = this.history?.steps() ?? [];
+    this.position = this.history?.position ?? 0;
+  }
+
+  private emit(diff: VoxelDiff | null): void {
+    for (const l of this.listeners) l(diff);
+  }
+
+  /** Changes the label table (add, rename, recolour, lock, show/hide) and tells main. */
+  async editTable(change: (table: LabelTable) => void): Promise<void> {
+    const table = this.labelTable;
+    if (!table || !this.history) return;
+    await this.attempt(async () => {
+      change(table);
+      this.table = table.toJSON();
+      this.emit(null);
+      const r = await this.api.call('annotation:table', { table: table.toJSON() });
+      this.stats = r.stats;
+    });
+  }
+
+  /** Adds a label with the next free value and makes it the active one. */
+  async addLabel(name?: string, colour?: Rgb): Promise<void> {
+    await this.editTable((t) => {
+      const value = t.nextFreeValue();
+      t.add({ value, name: name ?? `Label ${value}`, ...(colour ? { colour } : {}) });
+      this.settings.activeLabel = value;
+    });
+  }
+
+  /** Replaces the findings document (the panel's every change) and tells main. */
+  async setFindings(doc: FindingsDocument): Promise<void> {
+    this.findings = doc;
+    await this.attempt(async () => {
+      await this.api.call('annotation:findings', { findings: doc });
+      this.dirty = true;
+    });
+  }
+
+  /**
+   * Saves labels and findings. A file changed on disk since it was opened sets `conflict`
+   * (the dialog asks); `resolution` answers it.
+   * @returns whether it saved
+   */
+  async save(resolution?: AnnotationResolution): Promise<boolean> {
+    await this.settled();
+    try {
+      const r = await this.api.call('annotation:save', resolution ? { resolution } : {});
+      this.savedAt = r.savedAt;
+      this.dirty = false;
+      this.conflict = null;
+      this.error = null;
+      if (resolution === 'keep-theirs') await this.open('saved', this.runId);
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'conflict') this.conflict = e.message;
+      else this.error = messageOf(e);
+      return false;
+    }
+  }
+
+  /** Hands a drawn or clicked finding to the findings panel. */
+  draftFinding(shape: FindingShape): void {
+    this.findingDraft = shape;
+  }
+
+  /** Asks the viewer to move its crosshairs to a voxel. */
+  requestJump(voxel: number[]): void {
+    this.jumpRequest = { voxel: [...voxel], seq: (this.jumpRequest?.seq ?? 0) + 1 };
+  }
+
+  /** Picks a tool. */
+  setTool(tool: AnnotationTool): void {
+    this.settings.tool = tool;
+  }
+
+  /** Makes a label the active one (when the table has it; 1–9 keys). */
+  setActiveLabel(value: number): boolean {
+    if (!this.labelTable?.has(value) || value === 0) {
+      this.error = `There is no label ${value}; add it in the label list first.`;
+      return false;
+    }
+    this.settings.activeLabel = value;
+    return true;
+  }
+
+  /** Makes the brush one step larger (+1) or smaller (−1). */
+  stepBrush(direction: 1 | -1): void {
+    this.settings.radiusMm = stepRadius(this.settings.radiusMm, direction);
+  }
+
+  /** Closes the annotation (another image opened): nothing is lost, main autosaves its copy. */
+  close(): void {
+    this.status = 'closed';
+    this.labels = null;
+    this.history = null;
+    this.labelTable = null;
+    this.table = null;
+    this.stats = [];
+    this.steps = [];
+    this.position = 0;
+    this.findings = null;
+    this.recoverable = null;
+    this.imageKey = '';
+    this.findingDraft = null;
+    this.generation++;
+    this.emit(null);
+  }
+
+  private async attempt(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.error = messageOf(e);
+    }
+  }
+}
+
+/** A failure as the user reads it (channel prefixes removed). */
+function messageOf(e: unknown): string {
+  return userError('Annotation', e instanceof Error ? e.message : String(e)).headline;
+}

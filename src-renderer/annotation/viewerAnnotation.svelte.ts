@@ -1,0 +1,114 @@
+/**
+ * The annotation store wired into the MPR viewer: pointer gestures become strokes on the voxel
+ * under the cursor (with the view's normal axis), every change of the working map is uploaded
+ * to the reference overlay's texture (changed slices only) and to the error map, the label
+ * table's colours and hidden labels restyle the reference, and each view's gesture outline is
+ * reactive state its pane draws.
+ */
+import type { VolumeData } from '../../shared/api/contract';
+import type { LabelArray } from '../../shared/annotation/labelGrid';
+import type { VoxelDiff } from '../../shared/annotation/voxelDiff';
+import type { MprController, ViewName } from '../viewer/cornerstone/mprController';
+import { updateErrorMap } from '../viewer/model/errorMap';
+import { normalAxis, worldToContinuousVoxel } from '../viewer/model/voxelIndex';
+import { AnnotationPointer, type GesturePreview } from './annotationPointer';
+import type { AnnotationStore } from './annotationStore.svelte';
+
+/** What the viewer lends the annotation. */
+export interface ViewerParts {
+  controller(): MprController | null;
+  image(): VolumeData | null;
+  inverse(): number[][] | null;
+  /** The shown run's predicted labels on the image grid, or null. */
+  prediction(): VolumeData | null;
+  /** The error overlay's data (edited in place), or null. */
+  error(): VolumeData | null;
+  /** The reference overlay needs its value range to reach `max` (a new label painted). */
+  widenReference(max: number): void;
+}
+
+/** The annotation of the viewer's image. */
+export class ViewerAnnotation {
+  readonly pointer: AnnotationPointer<ViewName>;
+  /** Each view's gesture outline (canvas pixels). */
+  previews: Record<ViewName, GesturePreview | null> = $state({ axial: null, sagittal: null, coronal: null });
+  private rangeMax = 1;
+
+  constructor(
+    readonly store: AnnotationStore,
+    private readonly parts: ViewerParts,
+  ) {
+    this.pointer = new AnnotationPointer<ViewName>({
+      store,
+      voxelAt: (view, xy) => {
+        const c = parts.controller();
+        const image = parts.image();
+        const inverse = parts.inverse();
+        return c && image && inverse ? worldToContinuousVoxel(image, c.canvasToWorld(view, xy), inverse) : null;
+      },
+      axisOf: (view) => {
+        const c = parts.controller();
+        const image = parts.image();
+        return c && image ? normalAxis(image.affine, c.normal(view)) : 0;
+      },
+      context: (axis) => {
+        const image = parts.image();
+        const labels = store.labels;
+        if (!image || !labels) return null;
+        const prediction = parts.prediction();
+        return {
+          grid: { shape: image.shape, spacing: image.spacing },
+          image: image.data,
+          labels: labels.data as LabelArray,
+          prediction: prediction && (prediction.data instanceof Uint8Array || prediction.data instanceof Uint16Array) ? prediction.data : null,
+          settings: store.settings,
+          axis,
+          labelName: (v) => store.labelName(v),
+        };
+      },
+      draftFinding: (shape) => store.draftFinding(shape),
+      preview: (view, preview) => (this.previews[view] = preview),
+    });
+  }
+
+  /** Starts drawing the store's changes (returns the stop function). */
+  attach(): () => void {
+    return this.store.onVoxels((diff) => this.changed(diff));
+  }
+
+  /** The reference overlay's label colours and hidden labels from the table (null: not annotating). */
+  referenceLabels(): { colours: number[][]; hidden: number[] } | null {
+    const table = this.store.table;
+    if (!table) return null;
+    const colours: number[][] = [];
+    for (const l of table.labels) colours[l.value] = [...l.colour];
+    for (let v = 0; v < colours.length; v++) colours[v] ??= [0, 0, 0];
+    return { colours, hidden: table.labels.filter((l) => !l.visible).map((l) => l.value) };
+  }
+
+  /** The highest value the reference overlay must colour (table and painted values). */
+  maxValue(): number {
+    return Math.max(1, ...(this.store.table?.labels.map((l) => l.value) ?? [1]));
+  }
+
+  private changed(diff: VoxelDiff | null): void {
+    const c = this.parts.controller();
+    const labels = this.store.labels;
+    if (!c || !labels) return;
+    const sliceLength = labels.shape[1] * labels.shape[2];
+    const max = this.maxValue();
+    if (max > this.rangeMax || !diff) {
+      this.rangeMax = max;
+      this.parts.widenReference(max);
+    }
+    if (!diff) return;
+    c.overlayChanged('reference', diff.indices, sliceLength, false);
+    const error = this.parts.error();
+    const prediction = this.parts.prediction();
+    if (error && prediction && error.data instanceof Uint8Array) {
+      const changed = updateErrorMap(error.data, prediction.data, labels.data, diff.indices);
+      if (changed.length) c.overlayChanged('error', changed, sliceLength, false);
+    }
+    c.render();
+  }
+}
