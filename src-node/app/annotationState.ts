@@ -99,6 +99,11 @@ export class AnnotationState {
     return this.labelMap;
   }
 
+  /** Main's copy of the findings (do not change it: `setFindings` replaces it). */
+  get findings(): FindingsDocument {
+    return this.findingsDoc;
+  }
+
   /** Everything `annotation:open` answers (the labels a copy). */
   info(): AnnotationInfo {
     const { image } = this;

@@ -7,6 +7,21 @@ import { PROJECT_LAYOUT } from './projectStore';
 import { fail, ServiceError } from './serviceError';
 import type { Session } from './session';
 import { sweepSummary } from './sweepRecords';
+import { userFindings } from '../report/userFindings';
+import type { ReportUserFindings } from '../report/reportTypes';
+
+/**
+ * The findings the user recorded on the session's open image (its annotation, saved or not),
+ * for the report's Findings section with thumbnails over the edited labels; null when none.
+ */
+function sessionFindings(session: Session): ReportUserFindings | null {
+  const annotation = session.annotation;
+  const image = session.image;
+  if (!annotation || !image || annotation.findings.findings.length === 0) return null;
+  const v = image.volume;
+  const labels = { shape: [...v.shape], spacing: [...v.spacing], affine: v.affine, data: annotation.labels };
+  return userFindings(annotation.findings, { image: v, labels });
+}
 
 /**
  * Exports a sweep's report. Electron: a save dialog, then a confirmation listing every file when
@@ -41,12 +56,14 @@ export async function exportReport(ctx: HostContext, session: Session, sweepId: 
     run: async ({ progress }) => {
       progress({ fraction: 0.05, phase: 'report', etaMs: null, message: 'summarizing' });
       sweepSummary(sweep.dir);
+      const findings = sessionFindings(session);
       // Nothing is written until the PDF printed; then the three files are renamed into place (report.json last).
       await writeReport(sweep.dir, {
         files: out,
         // The user said yes to replacing (or nothing exists): the report of this sweep, or the files they confirmed.
         force: true,
         printToPdf: ctx.options.printToPdf,
+        ...(findings ? { userFindings: findings } : {}),
         onProgress: (m) => progress({ fraction: m.startsWith('printing') ? 0.5 : 0.2, phase: 'report', etaMs: null, message: m }),
       });
       const rel = [PROJECT_LAYOUT.sweeps, sweepId, REPORT_FILES.pdf].join('/');
