@@ -1,13 +1,15 @@
 /**
  * Opening and saving an image's annotation as a handler does it: both files read with their
  * versions, both checked for conflicts before either is written, then written through the one
- * writer and the autosave discarded.
+ * writer and the autosave discarded; or, out of a conflict, written as a new pair of files beside
+ * theirs ({@link saveAnnotationAs}).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NiftiHeaderInfo } from '../../shared/io/nifti';
-import { annotationPaths, imageKeyOf, type AnnotationPaths } from './annotationFolder';
+import { annotationPaths, imageKeyOf, savedAsNames, type AnnotationPaths } from './annotationFolder';
 import { findingsBytes } from './autosaveFiles';
-import { assertUnchanged, readVersioned, saveChecked, type FileVersion } from './fileVersion';
+import { assertUnchanged, readVersioned, saveAs, saveChecked, type FileVersion } from './fileVersion';
 import { decodeLabelNifti, encodeLabelNifti, type LabelData } from './labelNifti';
 import { discard, recoverableOf } from './recovery';
 
@@ -75,4 +77,38 @@ export function saveAnnotation(projectDir: string, image: AnnotatedImage, opened
   // The autosave goes only when it adds nothing any more (saving the findings alone keeps autosaved label edits).
   if (!recoverableOf(projectDir, key)) discard(projectDir, key);
   return { labels, findings };
+}
+
+/** Attempts {@link saveAnnotationAs} makes at a free pair of names before giving up. */
+const SAVE_AS_ATTEMPTS = 1000;
+
+/**
+ * Resolution "save as": writes labels and findings to a new pair of files in the image's
+ * annotation folder ({@link savedAsNames}: the first attempt at `at` where neither name exists)
+ * through `saveAs` (atomic, refuses an existing path or the image). Nothing else is touched: the
+ * saved `labels.nii.gz` and `findings.json` stay theirs and the autosave stays as it is. When the
+ * findings cannot be written, the labels just written are removed again (no half pair is left).
+ * @returns the versions of the two new files
+ * @throws OutputRefusedError when a file appeared at a chosen name meanwhile (nothing written)
+ */
+export function saveAnnotationAs(projectDir: string, image: AnnotatedImage, what: { labels: LabelData; findings: unknown }, at: Date = new Date()): { labels: FileVersion; findings: FileVersion } {
+  const paths = annotationPaths(projectDir, imageKeyOf(image.sha256));
+  const labelBytes = encodeLabelNifti(what.labels, image.header).bytes;
+  const findingBytes = findingsBytes(what.findings);
+  mkdirSync(paths.dir, { recursive: true });
+  let names: { labels: string; findings: string } | null = null;
+  for (let attempt = 1; attempt <= SAVE_AS_ATTEMPTS && !names; attempt++) {
+    const next = savedAsNames(at, attempt);
+    const target = { labels: join(paths.dir, next.labels), findings: join(paths.dir, next.findings) };
+    if (!existsSync(target.labels) && !existsSync(target.findings)) names = target;
+  }
+  if (!names) throw new Error(`saveAnnotationAs: ${paths.dir} already holds ${SAVE_AS_ATTEMPTS} saved-as pairs stamped ${savedAsNames(at).labels}; nothing was written`);
+  const inputs = [{ what: 'image', path: image.path }];
+  const labels = saveAs(names.labels, labelBytes, { inputs });
+  try {
+    return { labels, findings: saveAs(names.findings, findingBytes, { inputs }) };
+  } catch (e) {
+    rmSync(names.labels, { force: true });
+    throw e;
+  }
 }

@@ -5,6 +5,8 @@
  * <project>/annotations/<image key>/
  *   labels.nii.gz          saved labels (the image's geometry)
  *   findings.json          saved findings (docs/findings.md)
+ *   labels.saved-as-<stamp>.nii.gz   labels written by a "save as" out of a conflict
+ *   findings.saved-as-<stamp>.json   the findings written with them
  *   autosave/
  *     autosave.json        the manifest of the latest complete autosave (written last)
  *     labels-<n>.nii.gz    the labels of autosave n
@@ -71,4 +73,22 @@ export function annotationPaths(projectDir: string, imageKey: string): Annotatio
     autosaveDir,
     manifest: join(autosaveDir, ANNOTATION_FILES.manifest),
   };
+}
+
+/** The infix of the files a "save as" writes (`labels.saved-as-<stamp>.nii.gz`). */
+export const SAVED_AS = 'saved-as';
+
+/**
+ * The names a "save as" out of a conflict writes in the annotation folder, a pair with one stamp:
+ * `labels.saved-as-<stamp>.nii.gz` and `findings.saved-as-<stamp>.json`. The stamp is the UTC time
+ * in ISO 8601 basic form to the second (`20260102T030405Z`: sorts by time, no `:` for file systems
+ * that refuse it), with `-<attempt>` from the second attempt on (`20260102T030405Z-2`), for a
+ * second save-as within the same second.
+ * @throws RangeError for an invalid date or an attempt that is not an integer ≥ 1
+ */
+export function savedAsNames(at: Date, attempt = 1): { labels: string; findings: string } {
+  if (!Number.isFinite(at.getTime())) throw new RangeError('savedAsNames: at must be a valid date');
+  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`savedAsNames: attempt must be an integer ≥ 1, got ${attempt}`);
+  const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '') + (attempt > 1 ? `-${attempt}` : '');
+  return { labels: `labels.${SAVED_AS}-${stamp}.nii.gz`, findings: `findings.${SAVED_AS}-${stamp}.json` };
 }

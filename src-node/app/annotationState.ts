@@ -6,12 +6,12 @@
  * and re-evaluated. In a read-only project edits work in memory only: nothing is autosaved, and
  * saving is refused.
  */
-import type { AnnotationChanged, AnnotationDiff, AnnotationInfo, AnnotationSaved, FindingsDocument, LabelStatRow, LabelTableJSON } from '../../shared/api/contract';
+import type { AnnotationChanged, AnnotationDiff, AnnotationInfo, AnnotationResolution, AnnotationSaved, FindingsDocument, LabelStatRow, LabelTableJSON } from '../../shared/api/contract';
 import { LabelStats } from '../../shared/annotation/labelStats';
 import { LabelTable } from '../../shared/annotation/labelTable';
 import { valueAt, writeDiff } from '../../shared/annotation/voxelDiff';
 import type { OpenedAnnotation } from '../annotation/annotationFiles';
-import { saveAnnotation } from '../annotation/annotationFiles';
+import { saveAnnotation, saveAnnotationAs } from '../annotation/annotationFiles';
 import { Autosaver, type AutosaveTimers } from '../annotation/autosave';
 import { FileConflictError, readFileVersion, type FileVersion } from '../annotation/fileVersion';
 import type { LabelData } from '../annotation/labelNifti';
@@ -179,25 +179,39 @@ export class AnnotationState {
   }
 
   /**
-   * Saves labels and findings into the annotation folder, over the versions that were opened
-   * (`overwrite`: over whatever is there now).
+   * Saves labels and findings into the annotation folder, over the versions that were opened.
+   * `overwrite`: over whatever is there now. `save-as`: to a new pair of files beside the saved
+   * ones (annotationFiles.ts `saveAnnotationAs`), which stay theirs; the answer names the new
+   * files, and the versions to save against stay the opened ones, so a later plain save still
+   * answers `conflict` while their file differs from what was opened.
    * @throws ServiceError `forbidden` in a read-only project, `conflict` naming the file changed on disk
    */
-  save(ch: string, overwrite: boolean): AnnotationSaved {
+  save(ch: string, resolution?: Exclude<AnnotationResolution, 'keep-theirs'>): AnnotationSaved {
     this.assertOpen(ch);
     if (this.options.readOnly) throw fail('forbidden', `${ch}: this project is read-only (another PatchLens holds it): the edits are kept in memory only`);
-    const opened = overwrite ? { labels: readFileVersion(this.paths.labels), findings: readFileVersion(this.paths.findings) } : this.versions;
+    if (resolution === 'save-as') {
+      const written = saveAnnotationAs(this.options.projectDir, this.image, { labels: this.labelMap, findings: this.findingsDoc });
+      const savedAt = this.markSaved(later(iso(written.labels), iso(written.findings)));
+      return { savedAt, labelsPath: written.labels.path, findingsPath: written.findings.path };
+    }
+    const opened = resolution === 'overwrite' ? { labels: readFileVersion(this.paths.labels), findings: readFileVersion(this.paths.findings) } : this.versions;
     try {
       this.versions = saveAnnotation(this.options.projectDir, this.image, opened, { labels: this.labelMap, findings: this.findingsDoc });
     } catch (e) {
-      if (e instanceof FileConflictError) throw fail('conflict', `${ch}: ${e.message} (save again with resolution 'overwrite' to replace it, or 'keep-theirs' to reload it)`);
+      if (e instanceof FileConflictError) throw fail('conflict', `${ch}: ${e.message} (save again with resolution 'overwrite' to replace it, 'save-as' to write ours to new files beside it, or 'keep-theirs' to reload it)`);
       throw e;
     }
+    const savedAt = this.markSaved(later(iso(this.versions.labels), iso(this.versions.findings)));
+    return { savedAt, labelsPath: this.paths.labels, findingsPath: this.paths.findings };
+  }
+
+  /** After a save: clean, no autosave due, `annotation:changed` sent; answers the save's time. */
+  private markSaved(at: string | null): string {
     this.unsaved = false;
     this.autosaver?.markClean();
-    this.savedAt = later(iso(this.versions.labels), iso(this.versions.findings)) ?? new Date().toISOString();
+    this.savedAt = at ?? new Date().toISOString();
     this.emitChanged();
-    return { savedAt: this.savedAt, labelsPath: this.paths.labels, findingsPath: this.paths.findings };
+    return this.savedAt;
   }
 
   /** Removes the autosave on offer; this annotation's own edits are autosaved afresh. */

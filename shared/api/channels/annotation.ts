@@ -20,7 +20,7 @@ export interface AnnotationRequests {
   'annotation:table': { args: { table: LabelTableJSON }; result: { stats: LabelStatRow[] } };
   /** Replaces the findings document (sent whole after each change); answers how many it holds. */
   'annotation:findings': { args: { findings: FindingsDocument }; result: { count: number } };
-  /** Saves labels and findings into the project's annotation folder; a file changed on disk since it was opened answers `conflict` unless `resolution` says what to do. */
+  /** Saves labels and findings into the project's annotation folder; a file changed on disk since it was opened answers `conflict` unless `resolution` says what to do (`overwrite` theirs, `keep-theirs` and reload, or `save-as` new files beside theirs). */
   'annotation:save': { args: { resolution?: AnnotationResolution }; result: AnnotationSaved };
   /** Removes the autosave on offer for the open image. */
   'annotation:discardRecovery': { args: Record<string, never>; result: Record<string, never> };

@@ -23,8 +23,12 @@ export const ANNOTATION_STARTS = ['saved', 'reference', 'prediction', 'empty', '
 /** One of {@link ANNOTATION_STARTS}. */
 export type AnnotationStart = (typeof ANNOTATION_STARTS)[number];
 
-/** How `annotation:save` resolves a file changed on disk since it was opened. */
-export const ANNOTATION_RESOLUTIONS = ['overwrite', 'keep-theirs'] as const;
+/**
+ * How `annotation:save` resolves a file changed on disk since it was opened: replace theirs,
+ * reload theirs, or write ours to a new pair of files beside theirs (`labels.saved-as-<stamp>.nii.gz`,
+ * `findings.saved-as-<stamp>.json`; docs/annotation-files.md).
+ */
+export const ANNOTATION_RESOLUTIONS = ['overwrite', 'keep-theirs', 'save-as'] as const;
 
 /** One of {@link ANNOTATION_RESOLUTIONS}. */
 export type AnnotationResolution = (typeof ANNOTATION_RESOLUTIONS)[number];
@@ -74,7 +78,9 @@ export interface AnnotationDiff {
 export interface AnnotationSaved {
   /** ISO time of the save. */
   savedAt: string;
+  /** The labels file written (after `save-as`, the new one; after `keep-theirs`, theirs). */
   labelsPath: string;
+  /** The findings file written (likewise). */
   findingsPath: string;
 }
 

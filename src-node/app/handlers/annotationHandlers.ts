@@ -90,7 +90,7 @@ export function annotationHandlers(host: HostContext): HandlerTable<AnnotationCh
         const ch = 'annotation:save';
         session.assertWritable(ch);
         const current = annotationOf(session, ch);
-        if (resolution !== 'keep-theirs') return current.save(ch, resolution === 'overwrite');
+        if (resolution !== 'keep-theirs') return current.save(ch, resolution);
         // Keep theirs: our edits stay in the autosave (written on closing); the files on disk become the annotation.
         const reopened = await open(session, 'saved', undefined);
         const { savedAt } = reopened.changedState();

@@ -213,9 +213,10 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
     ],
   },
   'annotation:save': {
-    good: [{}, undefined, { resolution: 'overwrite' }, { resolution: 'keep-theirs' }],
+    good: [{}, undefined, { resolution: 'overwrite' }, { resolution: 'keep-theirs' }, { resolution: 'save-as' }],
     bad: [
-      [{ resolution: 'save-as' }, 'annotation:save: resolution must be one of overwrite, keep-theirs, got "save-as"'],
+      [{ resolution: 'saveAs' }, 'annotation:save: resolution must be one of overwrite, keep-theirs, save-as, got "saveAs"'],
+      [{ resolution: 'merge' }, 'annotation:save: resolution must be one of overwrite, keep-theirs, save-as, got "merge"'],
       [{ path: '/tmp/x.nii.gz' }, 'annotation:save: unknown argument path'],
     ],
   },

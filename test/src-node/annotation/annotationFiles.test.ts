@@ -1,14 +1,17 @@
 /**
  * openAnnotation / saveAnnotation: a save checks both files before writing either, writes them
  * in the image's annotation folder, and discards the autosave only when it adds nothing more.
+ * saveAnnotationAs: a new pair of files named by the UTC second, never over an existing one.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openAnnotation, saveAnnotation } from '../../../src-node/annotation/annotationFiles';
+import { openAnnotation, saveAnnotation, saveAnnotationAs } from '../../../src-node/annotation/annotationFiles';
+import { savedAsNames } from '../../../src-node/annotation/annotationFolder';
 import { Autosaver } from '../../../src-node/annotation/autosave';
 import { FileConflictError } from '../../../src-node/annotation/fileVersion';
+import { decodeLabelNifti } from '../../../src-node/annotation/labelNifti';
 import { findRecoverable } from '../../../src-node/annotation/recovery';
 import { findingsAfter, labelsAfter, ManualTimers, writeImage } from './autosaveFixture';
 
@@ -60,5 +63,38 @@ describe('openAnnotation / saveAnnotation', () => {
     autosaver.markDirty();
     expect(await autosaver.flush()).toMatchObject({ edits: 4 }); // the autosaver goes on after a discard
     expect(findRecoverable(projectDir).recoverable).toMatchObject([{ edits: 4, labels: true, findings: true }]);
+  });
+});
+
+describe('saveAnnotationAs', () => {
+  const at = new Date('2026-01-02T03:04:05.678Z');
+
+  it('names the pair by the UTC second, and refuses a bad date or attempt', () => {
+    expect(savedAsNames(at)).toEqual({ labels: 'labels.saved-as-20260102T030405Z.nii.gz', findings: 'findings.saved-as-20260102T030405Z.json' });
+    expect(savedAsNames(at, 3)).toEqual({ labels: 'labels.saved-as-20260102T030405Z-3.nii.gz', findings: 'findings.saved-as-20260102T030405Z-3.json' });
+    expect(() => savedAsNames(new Date(Number.NaN))).toThrow('savedAsNames: at must be a valid date');
+    expect(() => savedAsNames(at, 0)).toThrow('savedAsNames: attempt must be an integer ≥ 1, got 0');
+  });
+
+  it('writes a new pair beside the saved files, leaving them and any earlier pair as they are', () => {
+    const { projectDir, image } = project();
+    const opened = openAnnotation(projectDir, image);
+    saveAnnotation(projectDir, image, opened.versions, { labels: labelsAfter(1), findings: findingsAfter(1) });
+    const before = { labels: readFileSync(opened.paths.labels), findings: readFileSync(opened.paths.findings) };
+    const first = saveAnnotationAs(projectDir, image, { labels: labelsAfter(5), findings: findingsAfter(5) }, at);
+    expect(first.labels.path).toBe(join(opened.paths.dir, 'labels.saved-as-20260102T030405Z.nii.gz'));
+    expect(first.findings.path).toBe(join(opened.paths.dir, 'findings.saved-as-20260102T030405Z.json'));
+    expect(decodeLabelNifti('saved-as', new Uint8Array(readFileSync(first.labels.path)), image.header).labels).toEqual(labelsAfter(5));
+    expect(JSON.parse(readFileSync(first.findings.path, 'utf8'))).toEqual(findingsAfter(5));
+    // The same second again (or a stray file holding one of the names) moves on to the next attempt.
+    writeFileSync(join(opened.paths.dir, 'findings.saved-as-20260102T030405Z-2.json'), 'someone else\n');
+    const second = saveAnnotationAs(projectDir, image, { labels: labelsAfter(6), findings: findingsAfter(6) }, at);
+    expect(second.labels.path).toBe(join(opened.paths.dir, 'labels.saved-as-20260102T030405Z-3.nii.gz'));
+    expect(second.findings.path).toBe(join(opened.paths.dir, 'findings.saved-as-20260102T030405Z-3.json'));
+    expect(readFileSync(join(opened.paths.dir, 'findings.saved-as-20260102T030405Z-2.json'), 'utf8')).toBe('someone else\n');
+    expect(decodeLabelNifti('first', new Uint8Array(readFileSync(first.labels.path)), image.header).labels).toEqual(labelsAfter(5));
+    expect(readFileSync(opened.paths.labels).equals(before.labels)).toBe(true);
+    expect(readFileSync(opened.paths.findings).equals(before.findings)).toBe(true);
+    expect(openAnnotation(projectDir, image).labels).toEqual(labelsAfter(1));
   });
 });

@@ -1,19 +1,23 @@
 /**
  * The annotation:* channels end to end on a real service host with the demo image and label map:
  * open from the reference, a brush stroke made with shared/annotation sent as its diff, conflicts
- * on a stale `before`, findings, saving (read back, a file changed on disk, overwrite), a second
+ * on a stale `before`, findings, saving (read back, a file changed on disk, overwrite, save as new
+ * files beside theirs), a second
  * host on the locked project (read-only: edits in memory, saving refused), an idle autosave and
  * the flush on closing offered for recovery to the next host, and an image change that cuts the
  * old annotation off. Autosaves are driven by hand-held timers: no timing in here.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import * as nifti from 'nifti-reader-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AnnotationChanged, AnnotationInfo, AnnotationSaved, FindingsDocument, LabelStatRow } from '../../../../shared/api/contract';
 import { EditHistory, LabelTable, brushIndices, type VoxelDiff } from '../../../../shared/annotation/index';
 import { readNifti } from '../../../../shared/io/nifti';
 import type { AutosaveTimers } from '../../../../src-node/annotation/autosave';
+import { encodeLabelNifti } from '../../../../src-node/annotation/labelNifti';
 import { createServiceHost } from '../../../../src-node/app/createServiceHost';
 import type { ServiceConnection, ServiceHost } from '../../../../src-node/app/serviceHost';
 import { errorOf, openUpload, result } from '../../../helpers/hostEnvelopes';
@@ -57,6 +61,15 @@ function changed(conn: ServiceConnection, test: (p: AnnotationChanged) => boolea
 }
 
 const row = (stats: LabelStatRow[], value: number) => stats.find((r) => r.value === value);
+
+/** A saved labels file's voxels as nifti-reader-js (an independent reader) decodes them. */
+function independentVoxels(path: string): Uint8Array {
+  const raw = new Uint8Array(gunzipSync(readFileSync(path))).buffer;
+  const h = nifti.readHeader(raw) as nifti.NIFTI1;
+  expect(h.datatypeCode).toBe(nifti.NIFTI1.TYPE_UINT8);
+  expect([h.dims[1], h.dims[2], h.dims[3]]).toEqual([91, 109, 91]);
+  return new Uint8Array(nifti.readImage(h, raw));
+}
 
 describe('annotation handlers', () => {
   const projectDir = mkdtempSync(join(tmpdir(), 'patchlens-annotation-'));
@@ -235,6 +248,62 @@ describe('annotation handlers', () => {
     const reloaded = result<AnnotationInfo>(await c.conn.handle('annotation:open', { start: 'saved' }));
     expect(reloaded.findings).toEqual(theirs);
     expect(reloaded.labels.data[3]).toBe(0);
+  });
+
+  it('annotation:save with save-as writes ours to new files beside theirs, leaves theirs byte for byte, is clean after, and a later plain save is still a conflict', async () => {
+    const d = hosts[hosts.length - 1].connect({ role: 'ui' });
+    result(await d.handle('session:get', {}));
+    const mine = result<AnnotationInfo>(await d.handle('annotation:open', { start: 'saved' }));
+    expect(mine.start).toBe('saved');
+    const dir = join(projectDir, 'annotations', mine.imageKey);
+    const canonical = { labels: join(dir, 'labels.nii.gz'), findings: join(dir, 'findings.json') };
+    const ours = Uint8Array.from(mine.labels.data as Uint8Array);
+    expect([ours[7], ours[11]]).toEqual([0, 0]);
+    ours[7] = 2;
+    result(await d.handle('annotation:edit', { diff: { indices: Uint32Array.of(7), before: 0, after: 2 }, step: 'dot' }));
+    const ourFindings: FindingsDocument = { ...mine.findings, findings: [{ id: 'finding-9', shape: { kind: 'point', voxel: [1, 2, 3] }, category: 'reference error', severity: 1, note: 'ours', author: 'test', time: '2026-02-03T04:05:06Z', patch: null }] };
+    result(await d.handle('annotation:findings', { findings: ourFindings }));
+
+    // Someone else writes the labels behind main's back: their map has a 3 at voxel 11 and 0 at 7.
+    const theirMap = Uint8Array.from(mine.labels.data as Uint8Array);
+    theirMap[11] = 3;
+    const theirLabels = encodeLabelNifti(theirMap, readNifti(readFileSync(imagePath)).header).bytes;
+    writeFileSync(canonical.labels, theirLabels);
+    const theirFindings = readFileSync(canonical.findings);
+    const conflict = errorOf(await d.handle('annotation:save', {}));
+    expect(conflict.code).toBe('conflict');
+    expect(conflict.message).toContain(`${canonical.labels} was changed by someone else since it was opened`);
+    expect(conflict.message).toMatch(/\(save again with resolution 'overwrite' to replace it, 'save-as' to write ours to new files beside it, or 'keep-theirs' to reload it\)$/);
+
+    const events: AnnotationChanged[] = [];
+    const off = d.subscribe((event, payload) => event === 'annotation:changed' && events.push(payload as AnnotationChanged));
+    const savedAs = result<AnnotationSaved>(await d.handle('annotation:save', { resolution: 'save-as' }));
+    off();
+    expect(dirname(savedAs.labelsPath)).toBe(dir);
+    const stamp = /^labels\.saved-as-(\d{8}T\d{6}Z(?:-\d+)?)\.nii\.gz$/.exec(basename(savedAs.labelsPath))![1];
+    expect(savedAs.findingsPath).toBe(join(dir, `findings.saved-as-${stamp}.json`));
+    expect(Buffer.from(independentVoxels(savedAs.labelsPath)).equals(Buffer.from(ours))).toBe(true);
+    expect(JSON.parse(readFileSync(savedAs.findingsPath, 'utf8'))).toEqual(ourFindings);
+    expect(readFileSync(canonical.labels).equals(Buffer.from(theirLabels))).toBe(true);
+    expect(readFileSync(canonical.findings).equals(theirFindings)).toBe(true);
+    expect(events).toEqual([{ edits: 1, dirty: false, autosavedAt: null, savedAt: savedAs.savedAt }]); // one label edit (findings are no edit step)
+    expect(timers.pending()).toBe(0); // clean: no autosave due
+
+    // Their file is still not the version we opened: a plain save is refused again, writing nothing.
+    expect(errorOf(await d.handle('annotation:save', {})).code).toBe('conflict');
+    expect(readFileSync(canonical.labels).equals(Buffer.from(theirLabels))).toBe(true);
+    // A second save-as gets a pair of its own; the first pair stays as written.
+    const firstLabels = readFileSync(savedAs.labelsPath);
+    const again = result<AnnotationSaved>(await d.handle('annotation:save', { resolution: 'save-as' }));
+    expect(again.labelsPath).not.toBe(savedAs.labelsPath);
+    expect(again.findingsPath).not.toBe(savedAs.findingsPath);
+    expect(basename(again.labelsPath)).toMatch(/^labels\.saved-as-\d{8}T\d{6}Z(-\d+)?\.nii\.gz$/);
+    expect(existsSync(again.findingsPath)).toBe(true);
+    expect(readFileSync(savedAs.labelsPath).equals(firstLabels)).toBe(true);
+    // Opening the saved annotation gives theirs.
+    const reopened = result<AnnotationInfo>(await d.handle('annotation:open', { start: 'saved' }));
+    expect([reopened.labels.data[7], reopened.labels.data[11]]).toEqual([0, 3]);
+    expect(errorOf(await d.handle('annotation:save', { resolution: 'merge' }))).toEqual({ code: 'bad-request', message: 'annotation:save: resolution must be one of overwrite, keep-theirs, save-as, got "merge"' });
   });
 
   it('after the image changed, an edit cannot reach the old image labels', async () => {
