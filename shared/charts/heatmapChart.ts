@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { MapPlane } from '../view/mapSlice';
 import type { ChartDocument, ChartElement } from './chartDom';
-import { colourBytes, colourDomain, COLORMAP } from './colourScale';
+import { colourBytes, colourScaleOptions } from './colourScale';
 import type { ChartTheme } from './theme';
 
 /**
@@ -16,6 +16,8 @@ export interface HeatmapView {
   plane: Pick<MapPlane, 'rows' | 'cols'> & { values: ArrayLike<number> };
   /** The colour scale's domain (the whole map's [min, max], so every slice shares it). */
   domain: [number, number];
+  /** Colour a signed map diverging (reversed RdBu over [−m, m], m = max |value|, zero at the neutral midpoint) instead of viridis over the domain. */
+  diverging?: boolean;
   rowLabel: string;
   colLabel: string;
   /** Voxels the recommended margin discards along the rows and the columns: drawn as a dashed rectangle when > 0. */
@@ -23,7 +25,8 @@ export interface HeatmapView {
 }
 
 /**
- * A plane of a map as a heatmap ({@link COLORMAP} over `domain`), row 0 at the top: vector
+ * A plane of a map as a heatmap (the colour scale of {@link colourScaleOptions}: viridis over
+ * `domain`, or diverging), row 0 at the top: vector
  * cells (`map-cells`) up to the theme's `vectorCellLimit` positions, else one image
  * (`map-image`) when `image` can draw one.
  */
@@ -33,9 +36,9 @@ export function heatmapChart(doc: ChartDocument, view: HeatmapView, theme: Chart
   const [ml, mr, mt, mb] = [36, 8, 16, 32];
   const cell = Math.max(1, (width - ml - mr) / plane.cols);
   const innerH = Math.max(cell * plane.rows, plane.rows === 1 ? 24 : 0);
-  const dom = colourDomain(view.domain);
+  const diverging = view.diverging ?? false;
   const marks: Plot.Markish[] = [];
-  const src = plane.rows * plane.cols > theme.vectorCellLimit && options.image ? options.image(plane, colourBytes(dom)) : null;
+  const src = plane.rows * plane.cols > theme.vectorCellLimit && options.image ? options.image(plane, colourBytes(view.domain, diverging)) : null;
   if (src) {
     marks.push(Plot.image([{ x: plane.cols / 2, y: plane.rows / 2 }], { x: 'x', y: 'y', src: () => src, width: cell * plane.cols, height: innerH, preserveAspectRatio: 'none', imageRendering: 'pixelated', className: 'map-image' }));
   } else {
@@ -61,7 +64,7 @@ export function heatmapChart(doc: ChartDocument, view: HeatmapView, theme: Chart
       plane.rows === 1
         ? { axis: null, domain: [0, 1], reverse: true }
         : { domain: [0, plane.rows], reverse: true, label: `↓ ${view.rowLabel}`, ticks: Math.min(4, plane.rows), tickFormat: (d: number) => String(d), labelAnchor: 'top' },
-    color: { type: 'linear', scheme: COLORMAP, domain: dom },
+    color: colourScaleOptions(view.domain, diverging),
     marks,
   });
 }

@@ -16,16 +16,16 @@ export interface ProfileChartView {
 
 /**
  * A line chart of profile curves (`profile-line`), one colour per curve (the emphasised one in
- * ink), with markers while the curves are short.
+ * ink), with markers while the curves are short; `width` px wide (the theme's by default).
  */
-export function profileChart(doc: ChartDocument, view: ProfileChartView, theme: ChartTheme): ChartElement {
+export function profileChart(doc: ChartDocument, view: ProfileChartView, theme: ChartTheme, width = theme.width): ChartElement {
   const rows = view.curves.flatMap(({ name, curve }) => curve.x.map((x, i) => ({ x, v: curve.mean[i], name })));
   const marker = Math.max(0, ...view.curves.map((c) => c.curve.x.length)) <= 32 ? 'circle-stroke' : 'none';
   let k = 0;
   const range = view.curves.map((c) => (c.emphasis ? theme.ink : PALETTE[k++ % PALETTE.length]));
   return Plot.plot({
     document: doc,
-    width: theme.width,
+    width,
     height: theme.heights.profile,
     marginLeft: 62,
     marginTop: 24,

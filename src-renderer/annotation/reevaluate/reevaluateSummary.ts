@@ -53,10 +53,11 @@ export interface DifferenceSummary {
   /** One line: "Change from −0.0123 to +0.045; mean absolute change 0.00312; 37.5 % of the 8 positions changed by more than 1e-6." */
   text: string;
   /**
-   * How the difference map's colour scale (viridis over [min, max]) shows zero, which is not a
-   * fixed colour of that scale: where zero lies on it, or that every change has one sign.
+   * A warning for what the map's diverging colour scale (symmetric about zero, out to the largest
+   * |change|) would overstate: changes that are all within ±{@link CHANGE_EPSILON} yet not zero
+   * still reach the scale's ends. Null otherwise (zero is the scale's neutral colour).
    */
-  scaleNote: string;
+  scaleNote: string | null;
 }
 
 /** Everything the panel shows of one re-evaluation. */
@@ -176,14 +177,10 @@ export function differenceSummary(map: { shape: readonly number[]; data: ArrayLi
   return { positions: n, min, max, meanAbs, changedShare, nonFinite: bad, text, scaleNote: scaleNote(min, max) };
 }
 
-/** Where zero lies on viridis over [min, max] (the map view's scale, which is not diverging). */
-function scaleNote(min: number, max: number): string {
-  if (max <= min) return 'The map is flat: one colour throughout.';
-  if (Math.max(-min, max) <= CHANGE_EPSILON) return `Every change is within ±${EPSILON_TEXT}: the colours show rounding, not edits.`;
-  const ends = `The colours run from ${signedShort(min)} (dark purple) to ${signedShort(max)} (yellow)`;
-  if (min >= 0) return `${ends}; every change is ≥ 0, so the darkest colour is the smallest rise, not necessarily no change.`;
-  if (max <= 0) return `${ends}; every change is ≤ 0, so the brightest colour is the smallest fall, not necessarily no change.`;
-  return `${ends}; zero is not a colour of its own on this scale: it lies at ${percent(-min / (max - min))} of the way from dark to bright.`;
+/** The warning of {@link DifferenceSummary.scaleNote}: rounding only, which the symmetric scale stretches to its ends. */
+function scaleNote(min: number, max: number): string | null {
+  const m = Math.max(-min, max);
+  return m > 0 && m <= CHANGE_EPSILON ? `Every change is within ±${EPSILON_TEXT}: the colours show rounding, not edits.` : null;
 }
 
 /**

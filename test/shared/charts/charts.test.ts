@@ -19,6 +19,7 @@ const doc = new JSDOM('').window.document;
 const view = sweepView(summary);
 const MAP = { shape: [4, 6, 8], data: Float64Array.from({ length: 192 }, (_, i) => i % 17), measure: 'crossEntropy', axisNames: ['z', 'y', 'x'] };
 const count = (el: Element, selector: string) => el.querySelectorAll(selector).length;
+const rgbOf = (fill: string | null) => (/rgb\((\d+), (\d+), (\d+)\)/.exec(fill ?? '') ?? []).slice(1).map(Number);
 
 describe('trade-off charts', () => {
   it('dice-time: every configuration, the front as a step line and ringed, the recommendation starred and labelled (both themes)', () => {
@@ -90,6 +91,38 @@ describe('heatmap and colour bar', () => {
     expect(count(print, 'g.colour-bins rect')).toBe(PRINT_THEME.colourBarBins);
     expect(print.textContent).toContain('mean crossEntropy');
     expect(colourDomain([2, 2])[1]).toBeGreaterThan(2);
+  });
+  it('draws a signed map diverging: cells and bar share reversed RdBu over [−m, m], the bar’s ticks read −m, 0, +m', () => {
+    const signedPlane = { rows: 1, cols: 3, values: [-0.25, 0, 0.5] };
+    const el = heatmapChart(doc, { plane: signedPlane, domain: [-0.25, 0.5], diverging: true, rowLabel: 'y', colLabel: 'x' }, SCREEN_THEME);
+    const fills = [...el.querySelectorAll('g.map-cells rect')].map((r) => r.getAttribute('fill'));
+    const rgb = (c: [number, number, number]) => `rgb(${c.join(', ')})`;
+    const colour = colourBytes([-0.25, 0.5], true);
+    expect(fills).toEqual([rgb(colour(-0.25)), rgb(colour(0)), rgb(colour(0.5))]);
+    // 0 is the scheme's midpoint, +0.5 = m its red end.
+    expect(fills.slice(1)).toEqual(['rgb(242, 239, 238)', 'rgb(103, 0, 31)']);
+    const bar = colourBarChart(doc, { domain: [-0.25, 0.5], label: 'change', diverging: true }, SCREEN_THEME, 330);
+    expect(bar.getAttribute('width')).toBe('330');
+    expect([...bar.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent)).toEqual(['−0.5', '0', '+0.5']);
+    const bins = [...bar.querySelectorAll('g.colour-bins rect')].map((r) => r.getAttribute('fill'));
+    expect(bins).toHaveLength(SCREEN_THEME.colourBarBins);
+    // Bin centres sit half a bin inside the ends: the first is nearly the blue end, the last nearly the red end.
+    expect(rgbOf(bins[0])[2]).toBeGreaterThan(rgbOf(bins[0])[0]);
+    expect(rgbOf(bins[bins.length - 1])[0]).toBeGreaterThan(rgbOf(bins[bins.length - 1])[2]);
+  });
+  it('draws an all-zero diverging map and its bar in the neutral midpoint, the bar with the one tick 0', () => {
+    const zero = heatmapChart(doc, { plane: { rows: 2, cols: 2, values: [0, 0, 0, 0] }, domain: [0, 0], diverging: true, rowLabel: 'y', colLabel: 'x' }, SCREEN_THEME);
+    expect(new Set([...zero.querySelectorAll('g.map-cells rect')].map((r) => r.getAttribute('fill')))).toEqual(new Set(['rgb(242, 239, 238)']));
+    const bar = colourBarChart(doc, { domain: [0, 0], label: 'change', diverging: true }, SCREEN_THEME);
+    expect(new Set([...bar.querySelectorAll('g.colour-bins rect')].map((r) => r.getAttribute('fill')))).toEqual(new Set(['rgb(242, 239, 238)']));
+    expect([...bar.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent)).toEqual(['0']);
+  });
+  it('draws the heatmap, the colour bar and the profiles at a given width', () => {
+    expect(heatmapChart(doc, { plane: slice, domain: [0, 16], rowLabel: 'y', colLabel: 'x' }, SCREEN_THEME, { width: 330 }).getAttribute('width')).toBe('330');
+    const curves = borderProfileCurves(sweepView(summary, MAP).map!.borderProfile);
+    const labels = { x: 'distance', y: 'mean' };
+    expect(profileChart(doc, { curves, labels }, SCREEN_THEME, 330).querySelector('svg[viewBox]')?.getAttribute('width')).toBe('330');
+    expect(profileChart(doc, { curves, labels }, SCREEN_THEME).querySelector('svg[viewBox]')?.getAttribute('width')).toBe(String(SCREEN_THEME.width));
   });
 });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import type { RunReevaluation } from '../../../../shared/api/contract';
 import type { DiceReport } from '../../../../shared/engine/postprocess/dice';
+import { colourBytes } from '../../../../shared/charts/colourScale';
 import ReevaluatePanel from '../../../../src-renderer/annotation/reevaluate/ReevaluatePanel.svelte';
 
 afterEach(cleanup);
@@ -49,6 +50,35 @@ describe('ReevaluatePanel', () => {
       expect(within(screen.getByTestId(id)).getByTestId('map-heatmap').querySelectorAll('g.map-cells rect')).toHaveLength(4);
     }
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('draws the difference diverging about zero, the before and after maps in viridis, all sized to the column', () => {
+    render(ReevaluatePanel, { props });
+    const inMap = (id: string) => within(screen.getByTestId(id));
+    const barTicks = (id: string) => [...inMap(id).getByTestId('map-colourbar').querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent);
+    // The difference runs from 0 to +0.25: its scale is −0.25 … +0.25 and unchanged positions take the neutral midpoint.
+    expect(barTicks('reevaluate-map-difference')).toEqual(['−0.25', '0', '+0.25']);
+    const fills = [...inMap('reevaluate-map-difference').getByTestId('map-heatmap').querySelectorAll('g.map-cells rect')].map((r) => r.getAttribute('fill'));
+    // The central slice (plane 1) is [0, 0, 0, +0.125]: three neutral cells, one halfway to red.
+    const half = colourBytes([0, 0.25], true)(0.125);
+    expect(half[0]).toBeGreaterThan(half[2]);
+    expect(fills).toEqual(['rgb(242, 239, 238)', 'rgb(242, 239, 238)', 'rgb(242, 239, 238)', `rgb(${half.join(', ')})`]);
+    expect(inMap('reevaluate-map-difference').getByTestId('map-colour-key').textContent?.trim()).toBe('Colours symmetric about 0: blue below, near-white at 0, red above, out to ±0.25.');
+    expect(inMap('reevaluate-map-before').queryByTestId('map-colour-key')).toBeNull();
+    expect(barTicks('reevaluate-map-before')).not.toContain('−0.5');
+    // The old note on where zero lies on viridis is gone; the numeric summary stays.
+    expect(screen.queryByTestId('reevaluate-difference-scale')).toBeNull();
+    expect(screen.getByTestId('reevaluate-difference-summary')).toBeTruthy();
+    for (const id of ['reevaluate-map-before', 'reevaluate-map-after', 'reevaluate-map-difference']) {
+      const widths = ['map-heatmap', 'map-colourbar', 'profile-face', 'profile-lines'].map((t) => inMap(id).getByTestId(t).querySelector('svg[viewBox]')?.getAttribute('width'));
+      expect(widths, id).toEqual(['330', '330', '330', '330']);
+    }
+  });
+
+  it('warns when the difference is rounding only, which the symmetric scale would stretch to its ends', () => {
+    const tiny = { ...result, difference: cube([1e-8, 0, 0, 0, 0, 0, 0, -5e-9], 'run r3: after − before') };
+    render(ReevaluatePanel, { props: { ...props, result: tiny } });
+    expect(screen.getByTestId('reevaluate-difference-scale').textContent).toBe('Every change is within ±1e-6: the colours show rounding, not edits.');
   });
 
   it('asks for a re-evaluation, and is disabled while one runs or without a run', async () => {

@@ -67,7 +67,8 @@ describe('reevaluateSummary', () => {
     expect(d.meanAbs).toBe((0.125 + 0.25 + 0.5 + TINY) / 8);
     expect(Math.max(-d.min, d.max)).toBe(compareMaps(result.before, result.after).maxAbsDifference);
     expect(d.text).toBe('Change from −0.25 to +0.5; mean absolute change 0.109; 37.5 % of the 8 positions changed by more than 1e-6.');
-    expect(d.scaleNote).toBe('The colours run from −0.25 (dark purple) to +0.5 (yellow); zero is not a colour of its own on this scale: it lies at 33.3 % of the way from dark to bright.');
+    // The map's diverging scale has zero as its neutral colour: nothing to warn about.
+    expect(d.scaleNote).toBeNull();
   });
 
   it('names classes from the report, then "class n", when no names are given', () => {
@@ -108,14 +109,11 @@ describe('reevaluateSummary', () => {
     expect(differenceSummary({ shape: [2, 2], data: [0, 0, 0, 0] })).toMatchObject({
       min: 0, max: 0, meanAbs: 0, changedShare: 0,
       text: 'No position changed by more than 1e-6 (of 4).',
-      scaleNote: 'The map is flat: one colour throughout.',
+      scaleNote: null,
     });
-    expect(differenceSummary({ shape: [4], data: [0, 0.5, 0.25, 0] }).scaleNote).toBe(
-      'The colours run from 0 (dark purple) to +0.5 (yellow); every change is ≥ 0, so the darkest colour is the smallest rise, not necessarily no change.',
-    );
-    expect(differenceSummary({ shape: [2], data: [-0.5, -0.125] }).scaleNote).toBe(
-      'The colours run from −0.5 (dark purple) to −0.125 (yellow); every change is ≤ 0, so the brightest colour is the smallest fall, not necessarily no change.',
-    );
+    expect(differenceSummary({ shape: [4], data: [0, 0.5, 0.25, 0] }).scaleNote).toBeNull();
+    expect(differenceSummary({ shape: [2], data: [-0.5, -0.125] }).scaleNote).toBeNull();
+    // Rounding only: the symmetric scale would stretch it to its darkest red and blue.
     expect(differenceSummary({ shape: [2], data: [-TINY, TINY] }).scaleNote).toBe('Every change is within ±1e-6: the colours show rounding, not edits.');
     expect(differenceSummary({ shape: [3], data: [NaN, 0.5, 0] })).toMatchObject({
       nonFinite: 1, min: 0, max: 0.5, meanAbs: 0.25,
