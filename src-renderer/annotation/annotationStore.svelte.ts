@@ -42,6 +42,8 @@ export class AnnotationStore {
   dirty = $state(false);
   /** The conflict a save answered (a file changed on disk since it was opened), null when none. */
   conflict: string | null = $state(null);
+  /** Where the latest save wrote, as a sentence (a save-as names its new files). */
+  savedNote: string | null = $state(null);
   settings: ToolSettings = $state(defaultToolSettings());
   /** Sends in flight (the panel shows "saving edits…"). */
   pending = $state(0);
@@ -311,6 +313,11 @@ export class AnnotationStore {
     await this.settled();
     try {
       const r = await this.api.call('annotation:save', resolution ? { resolution } : {});
+      const file = (p: string) => p.split(/[\\/]/).pop();
+      this.savedNote =
+        resolution === 'save-as'
+          ? `Your edits were saved as ${file(r.labelsPath)} and ${file(r.findingsPath)}; the files changed on disk were kept as they are.`
+          : `Saved ${file(r.labelsPath)} and ${file(r.findingsPath)}.`;
       this.savedAt = r.savedAt;
       this.dirty = false;
       this.conflict = null;

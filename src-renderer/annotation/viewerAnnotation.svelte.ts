@@ -5,12 +5,17 @@
  * table's colours and hidden labels restyle the reference, and each view's gesture outline is
  * reactive state its pane draws.
  */
+import { untrack } from 'svelte';
 import type { VolumeData } from '../../shared/api/contract';
+import { windowLevelRange } from '../../shared/annotation/tools/thresholdBrush';
+import { useCommand } from '../commands/commandContext.svelte';
+import type { OverlayState } from '../viewer/model/overlays';
+import type { WindowLevel } from '../viewer/model/windowPresets';
 import type { LabelArray } from '../../shared/annotation/labelGrid';
 import type { VoxelDiff } from '../../shared/annotation/voxelDiff';
 import type { MprController, ViewName } from '../viewer/cornerstone/mprController';
 import { updateErrorMap } from '../viewer/model/errorMap';
-import { normalAxis, worldToContinuousVoxel } from '../viewer/model/voxelIndex';
+import { normalAxis, voxelToWorld, worldToContinuousVoxel } from '../viewer/model/voxelIndex';
 import { AnnotationPointer, type GesturePreview } from './annotationPointer';
 import type { AnnotationStore } from './annotationStore.svelte';
 
@@ -111,4 +116,54 @@ export class ViewerAnnotation {
     }
     c.render();
   }
+}
+
+/** What {@link useViewerAnnotation} needs of the viewer besides {@link ViewerParts}. */
+export interface ViewerHost extends Omit<ViewerParts, 'widenReference'> {
+  overlays(): OverlayState[];
+  setOverlays(overlays: OverlayState[]): void;
+  /** Whether the views show the current image. */
+  ready(): boolean;
+  /** Called after the crosshairs moved (the viewer updates its sliders). */
+  afterMove(): void;
+  windowLevel(): WindowLevel | null;
+}
+
+/**
+ * The viewer's annotation (call during the viewer's init): the {@link ViewerAnnotation}, the
+ * findings panel's Jump (through the store), and the threshold brush's command, which presets
+ * the intensity window from the window/level shown.
+ */
+export function useViewerAnnotation(store: AnnotationStore, host: ViewerHost): ViewerAnnotation {
+  const va: ViewerAnnotation = new ViewerAnnotation(store, { ...host, widenReference: (max) => restyle(max) });
+
+  /** Restyles the reference overlay from the label table (colours, hidden labels), its range reaching `max`. */
+  function restyle(max: number): void {
+    const c = host.controller();
+    const state = host.overlays().find((o) => o.id === 'reference');
+    if (!c || !state) return;
+    c.setReferenceLabels(va.referenceLabels());
+    const range: [number, number] = [0, Math.max(state.range[1], max)];
+    host.setOverlays(host.overlays().map((o) => (o.id === 'reference' ? { ...o, range } : o)));
+    c.setOverlayStyle({ ...($state.snapshot(state) as OverlayState), range }, true);
+  }
+
+  $effect(() => {
+    const request = store.jumpRequest;
+    if (!request) return;
+    untrack(() => {
+      const c = host.controller();
+      const image = host.image();
+      if (!c || !image || !host.ready()) return;
+      c.setPoint(voxelToWorld(image, request.voxel) as [number, number, number]);
+      host.afterMove();
+    });
+  });
+
+  useCommand('tool-threshold', () => {
+    store.setTool('threshold');
+    const wl = host.windowLevel();
+    if (wl) store.settings.threshold = windowLevelRange(wl.width, wl.center);
+  });
+  return va;
 }

@@ -6,16 +6,37 @@
  * reload the page and reopen, every voxel of the saved NIfTI compared with main's copy.
  * Screenshots go to out/e2e/ (docs/screenshots/ with PATCHLENS_DOCS_SCREENSHOTS=1).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import * as nifti from 'nifti-reader-js';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnnotationInfo } from '../../shared/api/contract';
+import type { AnnotationInfo, SessionState } from '../../shared/api/contract';
 import { chromium } from '../helpers/enginePage';
-import { requireTools } from '../helpers/requireTool';
-import { docsScreenshotDir, openApp, waitRendered, waitUntil, type AppPage } from './appPage';
+import { commandTool, requireTools } from '../helpers/requireTool';
+import { colorsAt, docsScreenshotDir, JOB_WAIT_MS, openApp, runFromPanel, shareSession, showRun, waitRendered, waitUntil, type AppPage } from './appPage';
 
 const shots = docsScreenshotDir();
+const hasPoppler = requireTools('annotation.e2e (the report read with pdftotext and pdftoppm)', [commandTool('pdftoppm', 'apt-get install -y poppler-utils')]);
+
+/** A saved label NIfTI's voxels, read with nifti-reader-js (an independent reader). */
+function readLabels(path: string): { data: Uint8Array | Uint16Array; dims: number[] } {
+  const bytes = gunzipSync(readFileSync(path));
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const header = nifti.readHeader(buffer)!;
+  const image = nifti.readImage(header, buffer);
+  const data = header.datatypeCode === nifti.NIFTI1.TYPE_UINT16 ? new Uint16Array(image) : new Uint8Array(image);
+  return { data, dims: header.dims.slice(1, 4) };
+}
+
+/** Voxels holding `value`. */
+const countOf = (data: ArrayLike<number>, value: number) => {
+  let n = 0;
+  for (let k = 0; k < data.length; k++) if (data[k] === value) n++;
+  return n;
+};
 
 /** The label-list's voxel count of a label. */
 async function voxels(page: Page, value: number): Promise<number> {
@@ -102,8 +123,197 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     expect(erased).toBeLessThan(counts[2]);
     expect(erased).toBeGreaterThan(0);
   });
-});
 
-void readFileSync;
-void waitUntil;
-export type { AnnotationInfo };
+  it('threshold brush paints only inside its intensity window; flood fill and scissors fill regions', async () => {
+    app = await openAnnotating();
+    const { page } = app;
+    await page.getByTestId('label-add').click();
+    await page.waitForSelector('[data-testid="label-row-2"]');
+    // The threshold brush starts from the window/level shown; an empty window paints nothing.
+    await key(page, 't');
+    await page.getByTestId('threshold-lo').fill('-1000');
+    await page.getByTestId('threshold-hi').fill('-999');
+    await drag(page, 'axial', [[-10, -10], [10, 10]]);
+    expect(await voxels(page, 2)).toBe(0);
+    expect(await page.getByTestId('history-list').textContent()).toContain('0 / 0');
+    // A window holding every intensity paints what the brush would; a narrower one paints less.
+    await page.getByTestId('threshold-lo').fill('-100000');
+    await page.getByTestId('threshold-hi').fill('100000');
+    await drag(page, 'axial', [[-10, -10], [10, 10]]);
+    const all = await voxels(page, 2);
+    expect(all).toBeGreaterThan(0);
+    await page.keyboard.press('Control+z');
+    await settled(page);
+    expect(await voxels(page, 2)).toBe(0);
+    const hover = await viewPoint(page, 'axial');
+    await page.mouse.move(hover.x, hover.y);
+    const intensity = Number((await page.getByTestId('readout-intensity').textContent())?.trim());
+    await page.getByTestId('threshold-lo').fill(String(intensity - 5));
+    await page.getByTestId('threshold-hi').fill(String(intensity + 5));
+    await drag(page, 'axial', [[-10, -10], [10, 10]]);
+    const narrow = await voxels(page, 2);
+    expect(narrow).toBeGreaterThan(0);
+    expect(narrow).toBeLessThan(all);
+
+    // Flood fill on the slice (2-D) from the centre: tolerance 0 grows over equal intensities only, a wider tolerance further.
+    await key(page, 'g');
+    await page.getByTestId('fill-tolerance').fill('0');
+    const centre = await viewPoint(page, 'coronal', 0, 30);
+    await page.mouse.click(centre.x, centre.y);
+    await settled(page);
+    const fill0 = await voxels(page, 2);
+    expect(fill0).toBeGreaterThan(narrow);
+    await page.getByTestId('fill-tolerance').fill('15');
+    await page.mouse.click(centre.x, centre.y);
+    await settled(page);
+    const fill15 = await voxels(page, 2);
+    expect(fill15).toBeGreaterThan(fill0);
+    // 2-D: the region stays on one coronal slice (at most 91 × 91 voxels more).
+    expect(fill15 - fill0).toBeLessThanOrEqual(91 * 91);
+
+    // Scissors: a rectangle filled with the active label, then the same rectangle erased.
+    await key(page, 's');
+    const before = await voxels(page, 2);
+    await drag(page, 'sagittal', [[-30, -30], [30, 30]]);
+    const cut = await voxels(page, 2);
+    expect(cut).toBeGreaterThan(before);
+    await page.getByTestId('scissors-erase').check();
+    await drag(page, 'sagittal', [[-30, -30], [30, 30]]);
+    expect(await voxels(page, 2)).toBeLessThan(cut);
+    expect(await page.getByTestId('history-list').textContent()).toContain('Scissors rectangle, erase');
+  });
+
+  it('with a run: a new empty reference from the palette, accept the predicted component, a finding in patch terms, re-evaluate, save, reload, every voxel; the finding in the exported PDF', { timeout: 900_000 }, async () => {
+    app = await openAnnotating();
+    const { page } = app;
+    const { run } = await runFromPanel(app);
+    await showRun(page, run.id);
+    // The statistics now compare with the run's prediction.
+    await expect.poll(async () => (await page.getByTestId('label-dice-1').textContent())?.trim(), { timeout: 30_000 }).not.toBe('—');
+
+    // The command palette runs a command of the registry: a new, empty reference.
+    await page.getByTestId('viewer-workspace').focus();
+    await page.keyboard.press('Control+Shift+P');
+    await page.getByTestId('command-palette-input').fill('new empty');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => voxels(page, 1), { timeout: 30_000 }).toBe(0);
+    expect(await page.getByTestId('label-list').textContent()).toContain('Started from: empty');
+
+    // Accept prediction: the predicted 3-D component under the cursor becomes label 1.
+    await key(page, 'a');
+    await page.getByTestId('tool-3d').check();
+    const centre = await viewPoint(page, 'axial', 0, 20);
+    await page.mouse.click(centre.x, centre.y);
+    await settled(page);
+    const accepted = await voxels(page, 1);
+    expect(accepted).toBeGreaterThan(50_000);
+    const dice = Number(await page.getByTestId('label-dice-1').textContent());
+    expect(dice).toBeGreaterThan(0.95);
+    expect(await page.getByTestId('history-step-1').textContent()).toContain(`(${accepted} voxels)`);
+
+    // A finding: a click drafts it, the form completes it; with the run it says which windows lie under it.
+    await key(page, 'n');
+    const spot = await viewPoint(page, 'axial', 25, -15);
+    await page.mouse.click(spot.x, spot.y);
+    await page.waitForSelector('[data-testid="finding-form"]');
+    await page.getByTestId('finding-category').selectOption('border artefact');
+    await page.getByTestId('finding-severity').selectOption('2');
+    await page.getByTestId('finding-note').fill('E2E finding at a patch border');
+    await expect.poll(() => page.getByTestId('finding-form-patch').textContent(), { timeout: 30_000 }).toContain('window');
+    await page.getByTestId('finding-add').click();
+    await page.waitForSelector('[data-testid="finding-finding-1"]');
+    expect(await page.getByTestId('finding-patch-finding-1').textContent()).toMatch(/window \d+ at \[/);
+    await page.screenshot({ path: join(shots, 'annotation-findings.png') });
+
+    // Re-evaluate the run against the edited reference (from the cache, no model run).
+    await page.getByTestId('annotation-tab-reevaluate').click();
+    await page.getByTestId('reevaluate-run').click();
+    await page.waitForSelector('[data-testid="reevaluate-dice"]', { timeout: 60_000 });
+    expect(await page.getByTestId('reevaluate-recommendation').textContent()).toMatch(/margin/);
+    await page.screenshot({ path: join(shots, 'annotation-reevaluate.png') });
+
+    // Save (Ctrl+S), then the files hold exactly main's copy.
+    await page.getByTestId('viewer-workspace').focus();
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByTestId('annotation-state').textContent(), { timeout: 30_000 }).toContain('Saved');
+    const folders = readdirSync(join(app.projectDir, 'annotations'));
+    expect(folders).toHaveLength(1);
+    const labelsPath = join(app.projectDir, 'annotations', folders[0], 'labels.nii.gz');
+    const saved = readLabels(labelsPath);
+    expect(saved.dims).toEqual([91, 109, 91]);
+    expect(countOf(saved.data, 1)).toBe(accepted);
+    const findingsJson = JSON.parse(readFileSync(join(app.projectDir, 'annotations', folders[0], 'findings.json'), 'utf8'));
+    expect(findingsJson.findings.map((f: { note: string }) => f.note)).toEqual(['E2E finding at a patch border']);
+
+    // Reload the page: the annotation opens again from the saved files, every voxel as saved.
+    await page.reload();
+    await page.waitForSelector('[data-testid="app"][data-ready="true"]', { timeout: 60_000 });
+    await waitRendered(page);
+    await expect.poll(() => voxels(page, 1), { timeout: 60_000 }).toBe(accepted);
+    expect(await page.getByTestId('label-list').textContent()).toContain('Started from: saved');
+    // The reloaded page may serve a new session: look at the one it has now.
+    const connection = await shareSession(app.services, page);
+    const call = async <T>(channel: string, args: unknown): Promise<T> => {
+      const envelope = await connection.handle(channel, args);
+      if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
+      return envelope.result as T;
+    };
+    const reopened = await call<AnnotationInfo>('annotation:open', { start: 'saved' });
+    expect(reopened.labels.data.length).toBe(saved.data.length);
+    let differ = 0;
+    for (let k = 0; k < saved.data.length; k++) if (reopened.labels.data[k] !== saved.data[k]) differ++;
+    expect(differ).toBe(0);
+    expect(reopened.findings.findings).toHaveLength(1);
+
+    // Export the report (a one-configuration sweep): its Findings section lists the finding with a thumbnail.
+    await page.getByTestId('tab-explorer').click();
+    await page.getByTestId('sweep-patches').fill('24');
+    await page.getByTestId('sweep-overlaps').fill('0');
+    await page.getByTestId('sweep-repeats').fill('1');
+    await page.getByTestId('sweep-cases').selectOption('current');
+    await page.getByTestId('run-sweep').click();
+    try {
+      await page.waitForSelector('[data-testid="sweep-queued"]', { timeout: 30_000 });
+    } catch (e) {
+      await page.screenshot({ path: join(shots, 'annotation-sweep-failed.png') });
+      throw e;
+    }
+    await waitUntil(
+      'the sweep',
+      async () => {
+        const s = await call<SessionState>('session:get', {});
+        const failed = s.jobs.find((j) => j.kind === 'sweep' && (j.state === 'failed' || j.state === 'cancelled'));
+        if (failed) throw new Error(`the sweep job ended ${failed.state}: ${failed.error?.message ?? ''}`);
+        return s.sweeps.length === 1;
+      },
+      JOB_WAIT_MS,
+      1000,
+    );
+    await page.waitForSelector('[data-testid="export-report"]:not([disabled])', { timeout: JOB_WAIT_MS });
+    await page.getByTestId('export-report').click();
+    await page.waitForSelector('[data-testid="export-pdf"]', { timeout: 180_000 });
+    const pdfPath = await page.getByTestId('export-pdf').innerText();
+    const html = readFileSync(pdfPath.replace(/\.pdf$/, '.html'), 'utf8');
+    expect(html).toContain('E2E finding at a patch border');
+    if (hasPoppler) {
+      const text = spawnSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
+      expect(text.status).toBe(0);
+      expect(text.stdout).toContain('E2E finding at a patch border');
+      const pages = text.stdout.split('\f');
+      const pageNo = pages.findIndex((p) => p.includes('E2E finding at a patch border')) + 1;
+      const out = join(shots, 'annotation-report-findings');
+      expect(spawnSync('pdftoppm', ['-png', '-r', '80', '-f', String(pageNo), '-l', String(pageNo), '-singlefile', pdfPath, out]).status).toBe(0);
+      expect(existsSync(`${out}.png`)).toBe(true);
+      // The thumbnail marks the finding in cyan (src-node/report/userFindings.ts FINDING_MARK).
+      const png = readFileSync(`${out}.png`);
+      const size = await page.evaluate(async (b64) => {
+        const img = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+        return [img.width, img.height];
+      }, png.toString('base64'));
+      const points: { x: number; y: number }[] = [];
+      for (let y = 0; y < size[1]; y += 3) for (let x = 0; x < size[0]; x += 3) points.push({ x, y });
+      const colours = await colorsAt(page, png, points);
+      expect(colours.some(([r, g, b]) => r < 60 && g > 200 && b > 200)).toBe(true);
+    }
+  });
+});
