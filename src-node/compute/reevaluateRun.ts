@@ -10,6 +10,18 @@ import { ComputeError } from './computeError';
 import { readRunLayer, readRunMaps, readRunPlan, readRunRecord } from './readRunFolder';
 import { RUN_FILES, type RunPlanFile } from './runFiles';
 import { boxToImageIndex, NoPredictionCacheError, OUTSIDE, readCacheBytes } from './runPredictionCache';
+import { INFERENCE_FILES } from '../writeInferenceOutputs';
+import type { DiceReport } from '../../shared/engine/postprocess/dice';
+
+/** The run's own Dice against the reference it ran with (result.json), null without one or when unreadable. */
+function savedDice(runDir: string): DiceReport | null {
+  try {
+    const dice = (JSON.parse(readFileSync(join(runDir, INFERENCE_FILES.result), 'utf8')) as { dice?: DiceReport | null }).dice;
+    return dice && Array.isArray(dice.perClass) && typeof dice.mean === 'number' ? dice : null;
+  } catch {
+    return null;
+  }
+}
 
 const FN = 'reevaluateRun';
 
@@ -93,6 +105,7 @@ export async function reevaluateRun(runDir: string, reference: Uint8Array | Uint
   return {
     runId: record.id,
     dice,
+    diceBefore: savedDice(runDir),
     before,
     after,
     difference,

@@ -71,6 +71,8 @@ figcaption { color: var(--muted); font-size: 9pt; margin-top: 1.5mm; }
 .colourbar-label { font-size: 9pt; }
 .missing { color: var(--muted); font-style: italic; border: 1px dashed var(--line); padding: 3mm; }
 ul.warnings li { margin-bottom: 1.5mm; }
+.user-findings td.id, .user-findings td.mono { white-space: nowrap; }
+.user-findings td:nth-child(4) { min-width: 30mm; }
 .finding-thumbs { display: flex; flex-wrap: wrap; gap: 4mm; }
 .finding-thumb { margin: 0; }
 .finding-thumb img { max-width: 100%; height: auto; display: block; }

@@ -77,6 +77,7 @@ describe.skipIf(!requireTools('annotationRecovery.e2e', [chromium]))('annotation
     const second = await serve(projectDir);
     cleanup.push(() => void second.child.kill('SIGKILL'));
     const again = await open(browser, second.url);
+
     const dialog = again.getByTestId('recovery-dialog');
     await dialog.waitFor({ timeout: 60_000 });
     expect(await dialog.textContent()).toMatch(/1 edit/);

@@ -101,7 +101,10 @@ export interface AnnotationChanged {
  */
 export interface RunReevaluation {
   runId: string;
+  /** Dice of the run's prediction against the edited reference. */
   dice: DiceReport;
+  /** The run's own Dice against the reference it ran with (its result.json), null when it had none. */
+  diceBefore: DiceReport | null;
   /** The run's map as saved. */
   before: PatchMapData;
   /** The map against the edited reference. */

@@ -79,7 +79,9 @@ export function annotationHandlers(host: HostContext): HandlerTable<AnnotationCh
       session.exclusive(async () => {
         const current = session.annotation;
         // Recovering while this session's own edits of the image are open answers main's copy itself (newer than any autosave).
-        if (start === 'recovered' && current && current.image.sha256 === session.image?.info.sha256 && current.changedState().dirty && runId === undefined) return current.info();
+        // Only edits count: a start from the reference is "unsaved" too, and must not hide the autosave on offer.
+        const own = current?.changedState();
+        if (start === 'recovered' && current && own && current.image.sha256 === session.image?.info.sha256 && own.dirty && own.edits > 0 && runId === undefined) return current.info();
         return (await open(session, start, runId)).info();
       }),
     'annotation:edit': async ({ session }, { diff, imageKey }) => annotationOf(session, 'annotation:edit').edit('annotation:edit', diff, imageKey),

@@ -138,6 +138,9 @@ describe('reevaluateRun', () => {
     expect(maxDiff(r.after.data, r.before.data)).toBeGreaterThan(0.01);
     expect(r.dice.mean).toBe(fresh.record.dice);
     expect(r.dice.mean).not.toBe(readRunRecord(outDir)!.dice);
+    // Before: the run's own Dice as its result.json holds it (against the reference it ran with).
+    expect(r.diceBefore).toEqual(JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')).dice);
+    expect(r.diceBefore!.mean).toBe(readRunRecord(outDir)!.dice);
     // The same as reevaluate on the decoded cache, and the difference is after − before.
     const cache = decodePredictionCache(readFileSync(join(outDir, RUN_FILES.predictionCache)));
     const scratch = reevaluate(cache, cache.geometry, ref, { measure: 'absoluteError', labelMode: 'classes' }).map();

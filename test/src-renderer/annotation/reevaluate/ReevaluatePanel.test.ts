@@ -14,6 +14,7 @@ const cube = (data: number[], source: string) => ({ shape: [2, 2, 2], data: Floa
 const result: RunReevaluation = {
   runId: 'r3',
   dice: { mode: 'foreground', perClass: [{ label: -1, name: 'foreground', dice: 0.8125, predicted: 100, reference: 60 }], mean: 0.8125 },
+  diceBefore: null,
   before: cube([0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5], 'run r3'),
   after: cube([0.75, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.625], 'run r3 against the edited reference'),
   difference: cube([0.25, 0, 0, 0, 0, 0, 0, 0.125], 'run r3: after − before'),

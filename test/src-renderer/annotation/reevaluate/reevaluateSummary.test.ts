@@ -24,6 +24,7 @@ function fixture(): { result: RunReevaluation; before: DiceReport } {
   const result: RunReevaluation = {
     runId: 'r7',
     dice,
+    diceBefore: null,
     before,
     after,
     difference: { ...map(Array.from(cmp.difference), 'run r7: after − before') },
