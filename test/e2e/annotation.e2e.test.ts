@@ -88,7 +88,7 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
   });
 
   it('paints on each of the three views, undoes, redoes and erases, with the voxel count after each', async () => {
-    app = await openAnnotating();
+    app = await openAnnotating({ width: 1280, height: 800 });
     const { page } = app;
     mkdirSync(shots, { recursive: true });
     await page.getByTestId('label-add').click();
@@ -184,7 +184,7 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
   });
 
   it('with a run: a new empty reference from the palette, accept the predicted component, a finding in patch terms, re-evaluate, save, reload, every voxel; the finding in the exported PDF', { timeout: 900_000 }, async () => {
-    app = await openAnnotating();
+    app = await openAnnotating({ width: 1920, height: 1080 });
     const { page } = app;
     const { run } = await runFromPanel(app);
     await showRun(page, run.id);
