@@ -65,6 +65,8 @@ export class AnnotationStore {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private listeners = new Set<VoxelListener>();
   private strokeStart: number | null = null;
+  /** Counts the maps adopted: a queued edit of an earlier map is not sent. */
+  private mapEpoch = 0;
   private offChanged: (() => void) | null = null;
 
   constructor(private readonly api: Api) {}
@@ -114,6 +116,7 @@ export class AnnotationStore {
 
   /** Takes main's answer as the working state (after open, recovery or a resync). */
   private adopt(info: AnnotationInfo): void {
+    this.mapEpoch++;
     this.imageKey = info.imageKey;
     this.labels = info.labels;
     this.labelTable = LabelTable.fromJSON(info.table);
@@ -175,7 +178,7 @@ export class AnnotationStore {
     }
     try {
       const result = history.apply(stroke);
-      if (result.skippedLocked > 0) this.error = `${result.skippedLocked} voxel${result.skippedLocked === 1 ? '' : 's'} of locked labels were left as they are.`;
+      if (result.skippedLocked > 0) this.error = result.skippedLocked === 1 ? '1 voxel of a locked label was left as it is.' : `${result.skippedLocked} voxels of locked labels were left as they are.`;
       if (!result.change) return 0;
       this.emit(result.change);
       if (this.strokeStart === null) this.send(result.change, result.step!.label);
@@ -231,9 +234,13 @@ export class AnnotationStore {
   private send(diff: VoxelDiff, step: string): void {
     this.refreshSteps();
     const key = this.imageKey;
+    const epoch = this.mapEpoch;
     this.pending++;
     this.queue = this.queue.then(async () => {
       try {
+        // The map this diff was made on was replaced (a resync after a conflict, another open):
+        // main's copy never had it, and the page no longer shows it.
+        if (epoch !== this.mapEpoch) return;
         const r = await this.api.call('annotation:edit', { diff, step, imageKey: key });
         if (key === this.imageKey) {
           this.stats = r.stats;
@@ -242,8 +249,9 @@ export class AnnotationStore {
       } catch (e) {
         if (key !== this.imageKey) return;
         // Main's copy is the one that is saved: on a mismatch the page takes it back.
-        this.error = `${messageOf(e)} The labels were reloaded from the service's copy.`;
-        if (e instanceof ApiError && e.code === 'conflict') await this.resync();
+        const conflict = e instanceof ApiError && e.code === 'conflict';
+        this.error = conflict ? `${messageOf(e)} The labels were reloaded from the service's copy.` : messageOf(e);
+        if (conflict) await this.resync();
       } finally {
         this.pending--;
       }
