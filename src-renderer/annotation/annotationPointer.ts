@@ -121,8 +121,10 @@ export class AnnotationPointer<View extends string> {
   /** The release. */
   up(view: View, xy: [number, number]): void {
     const g = this.gesture;
+    if (!g) return;
+    // Released over another view: ends like a lost pointer (a brush drag's dabs still become one step).
+    if (g.view !== view) return this.cancel();
     this.gesture = null;
-    if (!g || g.view !== view) return;
     const { store } = this.host;
     const tool = store.settings.tool;
     this.host.preview(view, null);
