@@ -333,7 +333,7 @@ export class AnnotationStore {
       if (resolution === 'keep-theirs') await this.open('saved', this.runId);
       return true;
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'conflict') this.conflict = e.message;
+      if (e instanceof ApiError && e.code === 'conflict') this.conflict = messageOf(e);
       else this.error = messageOf(e);
       return false;
     }

@@ -220,7 +220,7 @@ describe('AnnotationStore save and settings', () => {
     const { main, store } = await opened();
     main.saveAnswer = 'conflict';
     expect(await store.save()).toBe(false);
-    expect(store.conflict).toBe('annotation:save: labels.nii.gz changed on disk since it was opened');
+    expect(store.conflict).toBe('Annotation: labels.nii.gz changed on disk since it was opened'); // the dialog shows it without the channel prefix
     main.saveAnswer = 'ok';
     expect(await store.save('keep-theirs')).toBe(true);
     expect(main.api.calls.slice(-2)).toEqual([
