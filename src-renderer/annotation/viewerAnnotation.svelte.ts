@@ -17,6 +17,13 @@ import type { MprController, ViewName } from '../viewer/cornerstone/mprControlle
 import { updateErrorMap } from '../viewer/model/errorMap';
 import { normalAxis, voxelToWorld, worldToContinuousVoxel } from '../viewer/model/voxelIndex';
 import { AnnotationPointer, type GesturePreview } from './annotationPointer';
+import { anchorVoxel } from '../../shared/findings/findingPatch';
+import type { Finding } from '../../shared/findings/types';
+import { inPlaneAxes } from '../../shared/annotation/labelGrid';
+import { worldToVoxel } from '../viewer/model/voxelIndex';
+
+/** A finding drawn on a view (canvas pixels): its point, or its region's outline. */
+export type FindingMarker = { id: string; kind: 'point'; at: [number, number] } | { id: string; kind: 'polygon'; points: [number, number][] };
 import type { AnnotationStore } from './annotationStore.svelte';
 
 /** What the viewer lends the annotation. */
@@ -37,6 +44,8 @@ export class ViewerAnnotation {
   readonly pointer: AnnotationPointer<ViewName>;
   /** Each view's gesture outline (canvas pixels). */
   previews: Record<ViewName, GesturePreview | null> = $state({ axial: null, sagittal: null, coronal: null });
+  /** The findings on each view's current slice (canvas pixels). */
+  markers: Record<ViewName, FindingMarker[]> = $state({ axial: [], sagittal: [], coronal: [] });
   private rangeMax = 1;
 
   constructor(
@@ -74,6 +83,30 @@ export class ViewerAnnotation {
       draftFinding: (shape) => store.draftFinding(shape),
       preview: (view, preview) => (this.previews[view] = preview),
     });
+  }
+
+  /**
+   * Places the findings that lie on each view's current slice (a point's voxel, a region drawn
+   * on that slice); call after every render or change of the findings.
+   */
+  updateMarkers(views: readonly ViewName[]): void {
+    const c = this.parts.controller();
+    const image = this.parts.image();
+    const inverse = this.parts.inverse();
+    const list = this.store.findings?.findings ?? [];
+    for (const view of views) {
+      const out: FindingMarker[] = [];
+      const centre = c && image && inverse ? worldToVoxel(image, c.point, inverse) : null;
+      if (c && image && centre) {
+        const axis = normalAxis(image.affine, c.normal(view));
+        const toCanvas = (voxel: readonly number[]) => c.worldToCanvas(view, voxelToWorld(image, voxel) as [number, number, number]);
+        for (const f of list) {
+          const marker = markerOf(f, axis, centre[axis], image.shape, toCanvas);
+          if (marker) out.push(marker);
+        }
+      }
+      this.markers[view] = out;
+    }
   }
 
   /** Starts drawing the store's changes (returns the stop function). */
@@ -118,6 +151,28 @@ export class ViewerAnnotation {
   }
 }
 
+/** A finding's marker on the slice `index` of `axis`, or null when it is not on that slice. */
+function markerOf(f: Finding, axis: 0 | 1 | 2, index: number, shape: readonly number[], toCanvas: (voxel: readonly number[]) => [number, number]): FindingMarker | null {
+  const s = f.shape;
+  if (s.kind === 'polygon') {
+    if (s.axis !== axis || s.slice !== index) return null;
+    const [au, av] = inPlaneAxes(axis);
+    return {
+      id: f.id,
+      kind: 'polygon',
+      points: s.points.map(([u, v]) => {
+        const voxel = [0, 0, 0];
+        voxel[axis] = index;
+        voxel[au] = u;
+        voxel[av] = v;
+        return toCanvas(voxel);
+      }),
+    };
+  }
+  const anchor = anchorVoxel(s, shape);
+  return anchor[axis] === index ? { id: f.id, kind: 'point', at: toCanvas(anchor) } : null;
+}
+
 /** What {@link useViewerAnnotation} needs of the viewer besides {@link ViewerParts}. */
 export interface ViewerHost extends Omit<ViewerParts, 'widenReference'> {
   overlays(): OverlayState[];
@@ -158,6 +213,12 @@ export function useViewerAnnotation(store: AnnotationStore, host: ViewerHost): V
       c.setPoint(voxelToWorld(image, request.voxel) as [number, number, number]);
       host.afterMove();
     });
+  });
+
+  // The findings' markers follow the findings (the viewer also updates them after each render).
+  $effect(() => {
+    void store.findings;
+    untrack(() => va.updateMarkers(['axial', 'sagittal', 'coronal']));
   });
 
   useCommand('tool-threshold', () => {

@@ -223,6 +223,11 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     await page.getByTestId('finding-add').click();
     await page.waitForSelector('[data-testid="finding-finding-1"]');
     expect(await page.getByTestId('finding-patch-finding-1').textContent()).toMatch(/window \d+ at \[/);
+    // The view it was marked on draws it on its slice; Jump moves the crosshairs there.
+    await page.waitForSelector('[data-testid="finding-markers-axial"] [data-finding="finding-1"]');
+    await page.getByTestId('finding-jump-finding-1').click();
+    await page.waitForSelector('[data-testid="finding-markers-sagittal"] [data-finding="finding-1"]');
+    await page.waitForSelector('[data-testid="finding-markers-coronal"] [data-finding="finding-1"]');
     await page.screenshot({ path: join(shots, 'annotation-findings.png') });
 
     // Re-evaluate the run against the edited reference (from the cache, no model run).
