@@ -24,14 +24,18 @@ Options:
   --force        replace a report of another sweep in --out (default: refuse; the same
                  sweep's report is always rewritten)
   --no-pdf       write only report.html and report.json (no Chromium needed)
-  --findings <findings.json>
+  --findings <findings.json | project folder>
                  add a Findings section: the findings file's findings (category, severity,
-                 note, author, time, the run's patch) as a table, in the HTML, PDF and JSON
+                 note, author, time, the run's patch) as a table, in the HTML, PDF and JSON.
+                 A project folder (or its annotations/ folder): the findings the app saved for
+                 --image (found by its SHA-256), or for the folder's only annotated image
+                 without --image; the file used is printed. The folder is only read
   --image <image.nii.gz>
                  the image the findings were marked on: a thumbnail of each finding's slice
                  (without it the table has no thumbnails, and the report says why)
   --labels <labels.nii.gz>
-                 labels drawn over the thumbnails (needs --image)
+                 labels drawn over the thumbnails (needs --image); with a project folder the
+                 default is the labels saved there (the edited reference)
   --quiet        no progress lines
   --verbose      print the stack with an error
   -h, --help     this help
@@ -60,7 +64,7 @@ export interface ReportArgs {
 const PATH_OPTIONS = { '--out': 'out', '--findings': 'findings', '--image': 'image', '--labels': 'labels' } as const;
 const PATH_HINTS: Record<keyof typeof PATH_OPTIONS, string> = {
   '--out': 'a folder (patchlens report <sweep-dir> --out <dir>)',
-  '--findings': 'a findings file (patchlens report <sweep-dir> --findings <findings.json>)',
+  '--findings': 'a findings file or a project folder (patchlens report <sweep-dir> --findings <findings.json | project folder>)',
   '--image': 'an image file (--image <image.nii.gz>)',
   '--labels': 'a label file (--labels <labels.nii.gz>)',
 };
@@ -104,7 +108,8 @@ export interface ReportCommandDeps {
 /**
  * `patchlens report <sweep-dir>`: writes report.json, report.html and (unless `--no-pdf`)
  * report.pdf, prints their absolute paths, the HTML report's last.
- * With `--findings` the report gets a Findings section (`readFindingsInput`).
+ * With `--findings` (a findings file or a project folder) the report gets a Findings section
+ * (`readFindingsInput`), and a line on stderr names the findings file used.
  * @throws UsageError (exit 2) for bad arguments or a findings file that does not validate,
  * InputError (exit 1) for a missing or unreadable sweep folder or input file, a missing Chromium
  * or a failed print
@@ -120,8 +125,8 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
   if (!existsSync(dir)) throw new InputError(`report: the sweep folder ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new InputError(`report: ${dir} is not a folder`);
   await assertOutWritable('report', args.out ?? dir, 'inside', args.out ? '--out' : 'the sweep folder'); // before any work (issue 12, item 8)
-  const userFindings = readFindingsInput(args) ?? undefined;
   const say = (s: string) => (args.quiet ? undefined : io.err(`${s}\n`));
+  const userFindings = readFindingsInput(args, say) ?? undefined;
   const { writeReport } = await import('../src-node/report/writeReport');
   let written;
   try {

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeNifti } from '../../shared/io/nifti';
-import type { Io } from '../../src-cli/io';
-import { parseReportArgs, runReportCommand } from '../../src-cli/reportCommand';
+import { parseReportArgs } from '../../src-cli/reportCommand';
 import { readFindingsInput } from '../../src-cli/findingsInput';
 import { InputError, UsageError } from '../../src-cli/usageError';
 import type { ReportData } from '../../src-node/report/reportTypes';
 import { buildSweepFixture } from '../src-node/report/fixtures/buildSweepFixture';
 import { testFindings, testImage, testLabels } from '../src-node/report/fixtures/findingsFixture';
+import { runReport } from './runReport';
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-report-findings-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -23,16 +23,7 @@ writeFileSync(imagePath, writeNifti(testImage()));
 writeFileSync(labelsPath, writeNifti(testLabels(), { datatype: 'uint8' }));
 writeFileSync(findingsPath, JSON.stringify(testFindings()));
 
-async function run(...argv: string[]): Promise<{ out: string; error: Error | null }> {
-  let out = '';
-  const io: Io = { out: (s) => void (out += s), err: () => undefined, isTTY: false };
-  try {
-    await runReportCommand(argv, io);
-    return { out, error: null };
-  } catch (e) {
-    return { out, error: e as Error };
-  }
-}
+const run = (...argv: string[]) => runReport(argv);
 
 /** A findings file with one field changed. */
 type Loose = { format: unknown; image: { sha256?: string }; findings: { severity: unknown; shape: { voxel?: number[] } }[] };
@@ -47,7 +38,7 @@ function badFile(name: string, change: (doc: Loose) => void): string {
 describe('patchlens report --findings', () => {
   it('parses the options (space and = forms) and says what a missing value needs', () => {
     expect(parseReportArgs(['d', '--findings', 'f.json', '--image=i.nii', '--labels', 'l.nii'])).toMatchObject({ sweepDir: 'd', findings: 'f.json', image: 'i.nii', labels: 'l.nii' });
-    expect(() => parseReportArgs(['d', '--findings'])).toThrow('report: --findings needs a findings file (patchlens report <sweep-dir> --findings <findings.json>)');
+    expect(() => parseReportArgs(['d', '--findings'])).toThrow('report: --findings needs a findings file or a project folder (patchlens report <sweep-dir> --findings <findings.json | project folder>)');
     expect(() => parseReportArgs(['d', '--image', '--no-pdf'])).toThrow(/--image needs an image file/);
   });
 
@@ -101,7 +92,7 @@ describe('patchlens report --findings', () => {
 
   it('refuses --image/--labels without what they need, an image of another shape or SHA-256, and a missing file', () => {
     const paths = (p: Partial<{ findings: string; image: string; labels: string }>) => ({ findings: null, image: null, labels: null, ...p });
-    expect(() => readFindingsInput(paths({ image: imagePath }))).toThrow(new UsageError("report: --image draws the findings' thumbnails and needs --findings <findings.json>"));
+    expect(() => readFindingsInput(paths({ image: imagePath }))).toThrow(new UsageError("report: --image draws the findings' thumbnails and needs --findings <findings.json | project folder>"));
     expect(() => readFindingsInput(paths({ findings: findingsPath, labels: labelsPath }))).toThrow(/--labels needs --image/);
     const other = join(tmp, 'other.nii.gz');
     writeFileSync(other, writeNifti({ ...testImage(), shape: [6, 20, 12], data: new Float32Array(6 * 20 * 12) }));
@@ -111,7 +102,7 @@ describe('patchlens report --findings', () => {
     expect(() => readFindingsInput(paths({ findings: wrongSha, image: imagePath }))).toThrow(`has SHA-256 ${sha}, but the findings were marked on case.nii.gz with SHA-256 ${'a'.repeat(64)}`);
     const rightSha = badFile('sha-ok.json', (d) => (d.image.sha256 = sha));
     expect(readFindingsInput(paths({ findings: rightSha, image: imagePath }))!.image.sha256).toBe(sha);
-    expect(() => readFindingsInput(paths({ findings: join(tmp, 'none.json') }))).toThrow(new InputError(`report: --findings ${join(tmp, 'none.json')}: no such file`));
+    expect(() => readFindingsInput(paths({ findings: join(tmp, 'none.json') }))).toThrow(new InputError(`report: --findings ${join(tmp, 'none.json')}: no such file or folder`));
     expect(() => readFindingsInput(paths({ findings: findingsPath, image: join(tmp, 'none.nii') }))).toThrow(/^report: --image .*none\.nii: no such file/);
   });
 });

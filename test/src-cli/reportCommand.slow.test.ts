@@ -3,27 +3,17 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src-cli/io';
 import { parseReportArgs, REPORT_HELP, runReportCommand } from '../../src-cli/reportCommand';
 import { InputError, UsageError } from '../../src-cli/usageError';
 import { chromiumPrinter, ChromiumNotFoundError } from '../../src-node/report/renderPdf';
 import { existingReportTargets, reportTargetsFor, writeReport } from '../../src-node/report/writeReport';
 import { buildSweepFixture } from '../src-node/report/fixtures/buildSweepFixture';
+import { runReport } from './runReport';
 
 const tmp = mkdtempSync(join(tmpdir(), 'patchlens-report-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ out: string; err: string; error: Error | null }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s), isTTY: false };
-  try {
-    await runReportCommand(argv, io);
-    return { out, err, error: null };
-  } catch (e) {
-    return { out, err, error: e as Error };
-  }
-}
+const run = (...argv: string[]) => runReport(argv);
 
 describe('patchlens report', () => {
   it('parses its arguments', () => {
