@@ -136,7 +136,11 @@ export class AnnotationPointer<View extends string> {
     const ctx = this.host.context(g.axis);
     try {
       if (tool === 'scissors' && ctx && !click) store.apply(scissorsStroke(ctx, g.slice, g.plane));
-      else if (tool === 'accept' && ctx) store.apply(acceptStroke(ctx, g.seed, click ? undefined : { slice: g.slice, points: [g.plane[0], g.plane.at(-1)!] }));
+      else if (tool === 'accept' && ctx) {
+        const stroke = acceptStroke(ctx, g.seed, click ? undefined : { slice: g.slice, points: [g.plane[0], g.plane.at(-1)!] });
+        if (stroke.indices.length === 0) store.error = click ? 'Accept prediction: the prediction is background there; click inside a predicted structure.' : 'Accept prediction: the rectangle holds no predicted foreground.';
+        else store.apply(stroke);
+      }
       else if (tool === 'finding') {
         this.host.draftFinding(click || g.plane.length < 3 ? { kind: 'point', voxel: [...g.seed] } : { kind: 'polygon', axis: g.axis, slice: g.slice.index, points: g.plane.map((p) => [p[0], p[1]]) });
       }

@@ -176,8 +176,16 @@ export class AnnotationStore {
       this.error = this.recoverable ? 'Recover or discard the autosaved edits before editing.' : 'Open an image to edit its labels.';
       return null;
     }
+    if (typeof stroke.values === 'number' && this.labelTable?.isLocked(stroke.values)) {
+      const v = stroke.values;
+      const name = this.labelName(v);
+      this.error = `${name.toLowerCase() === `label ${v}` ? `Label ${v}` : `${name} (label ${v})`} is locked; unlock it in the label list to paint with it.`;
+      return null;
+    }
     try {
       const result = history.apply(stroke);
+      // A stroke that went through clears the last complaint; the locked voxels it skipped make a new one.
+      this.error = null;
       if (result.skippedLocked > 0) this.error = result.skippedLocked === 1 ? '1 voxel of a locked label was left as it is.' : `${result.skippedLocked} voxels of locked labels were left as they are.`;
       if (!result.change) return 0;
       this.emit(result.change);

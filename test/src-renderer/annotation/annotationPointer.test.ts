@@ -208,6 +208,21 @@ describe('AnnotationPointer', () => {
     ]);
   });
 
+  it('says so when the prediction is background under the click or in the rectangle, and sends nothing', async () => {
+    const { main, store, host, pointer } = await setup('accept');
+    host.prediction = new Uint8Array(N);
+    pointer.down('front', [20, 20]);
+    pointer.up('front', [20, 20]);
+    expect(store.error).toBe('Accept prediction: the prediction is background there; click inside a predicted structure.');
+    pointer.down('front', [10, 10]);
+    pointer.move('front', [30, 30]);
+    pointer.up('front', [30, 30]);
+    expect(store.error).toBe('Accept prediction: the rectangle holds no predicted foreground.');
+    await store.settled();
+    expect(main.sent()).toEqual([]);
+    expect(store.steps).toEqual([]);
+  });
+
   it('says so when there is no prediction to accept', async () => {
     const { main, store, pointer } = await setup('accept');
     pointer.down('front', [20, 20]);

@@ -199,8 +199,11 @@ describe('AnnotationStore edits', () => {
     expect(store.error).toBe('1 voxel of a locked label was left as it is.');
     // Painting with the locked label itself is refused.
     expect(store.apply(stroke([40], 2))).toBeNull();
-    expect(store.error).toBe('Annotation: EditHistory.apply: label 2 is locked; unlock it to paint with it');
+    expect(store.error).toBe('Tumour (label 2) is locked; unlock it in the label list to paint with it.');
     expect(store.valueAt(40)).toBe(0);
+    // A stroke that goes through clears the complaint.
+    expect(store.apply(stroke([41], 1))).toBe(1);
+    expect(store.error).toBeNull();
   });
 });
 
