@@ -8,7 +8,7 @@
 import type { AnnotationInfo, AnnotationRecoverable, AnnotationResolution, AnnotationStart, FindingsDocument, LabelStatRow, LabelTableJSON, VolumeData } from '../../shared/api/contract';
 import type { Api } from '../../shared/api/transport';
 import { ApiError } from '../../shared/api/transport';
-import { userError } from '../app/userError';
+import { lockedLabelMessage, messageOf, savedNote, skippedLockedMessage } from './annotationMessages';
 import { EditHistory, type Stroke, type StepInfo } from '../../shared/annotation/editHistory';
 import { LabelTable, type Rgb } from '../../shared/annotation/labelTable';
 import type { LabelArray } from '../../shared/annotation/labelGrid';
@@ -177,16 +177,14 @@ export class AnnotationStore {
       return null;
     }
     if (typeof stroke.values === 'number' && this.labelTable?.isLocked(stroke.values)) {
-      const v = stroke.values;
-      const name = this.labelName(v);
-      this.error = `${name.toLowerCase() === `label ${v}` ? `Label ${v}` : `${name} (label ${v})`} is locked; unlock it in the label list to paint with it.`;
+      this.error = lockedLabelMessage(stroke.values, this.labelName(stroke.values));
       return null;
     }
     try {
       const result = history.apply(stroke);
       // A stroke that went through clears the last complaint; the locked voxels it skipped make a new one.
       this.error = null;
-      if (result.skippedLocked > 0) this.error = result.skippedLocked === 1 ? '1 voxel of a locked label was left as it is.' : `${result.skippedLocked} voxels of locked labels were left as they are.`;
+      if (result.skippedLocked > 0) this.error = skippedLockedMessage(result.skippedLocked);
       if (!result.change) return 0;
       this.emit(result.change);
       if (this.strokeStart === null) this.send(result.change, result.step!.label);
@@ -329,11 +327,7 @@ export class AnnotationStore {
     await this.settled();
     try {
       const r = await this.api.call('annotation:save', resolution ? { resolution } : {});
-      const file = (p: string) => p.split(/[\\/]/).pop();
-      this.savedNote =
-        resolution === 'save-as'
-          ? `Your edits were saved as ${file(r.labelsPath)} and ${file(r.findingsPath)}; the files changed on disk were kept as they are.`
-          : `Saved ${file(r.labelsPath)} and ${file(r.findingsPath)}.`;
+      this.savedNote = savedNote(resolution, r);
       this.savedAt = r.savedAt;
       this.dirty = false;
       this.conflict = null;
@@ -402,9 +396,4 @@ export class AnnotationStore {
       this.error = messageOf(e);
     }
   }
-}
-
-/** A failure as the user reads it (channel prefixes removed). */
-function messageOf(e: unknown): string {
-  return userError('Annotation', e instanceof Error ? e.message : String(e)).headline;
 }

@@ -16,7 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AnnotationInfo, SessionState } from '../../shared/api/contract';
 import { chromium } from '../helpers/enginePage';
 import { commandTool, requireTools } from '../helpers/requireTool';
-import { colorsAt, docsScreenshotDir, JOB_WAIT_MS, openApp, runFromPanel, shareSession, showRun, waitRendered, waitUntil, type AppPage } from './appPage';
+import { callOn, colorsAt, docsScreenshotDir, JOB_WAIT_MS, openApp, runFromPanel, shareSession, showRun, startSweepFromForm, waitRendered, waitUntil, type AppPage } from './appPage';
 
 const shots = docsScreenshotDir();
 const hasPoppler = requireTools('annotation.e2e (the report read with pdftotext and pdftoppm)', [commandTool('pdftoppm', 'apt-get install -y poppler-utils')]);
@@ -258,11 +258,7 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     expect(await page.getByTestId('label-list').textContent()).toContain('Started from: saved');
     // The reloaded page may serve a new session: look at the one it has now.
     const connection = await shareSession(app.services, page);
-    const call = async <T>(channel: string, args: unknown): Promise<T> => {
-      const envelope = await connection.handle(channel, args);
-      if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
-      return envelope.result as T;
-    };
+    const call = callOn(connection);
     const reopened = await call<AnnotationInfo>('annotation:open', { start: 'saved' });
     expect(reopened.labels.data.length).toBe(saved.data.length);
     let differ = 0;
@@ -271,12 +267,7 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     expect(reopened.findings.findings).toHaveLength(1);
 
     // Export the report (a one-configuration sweep): its Findings section lists the finding with a thumbnail.
-    await page.getByTestId('tab-explorer').click();
-    await page.getByTestId('sweep-patches').fill('24');
-    await page.getByTestId('sweep-overlaps').fill('0');
-    await page.getByTestId('sweep-repeats').fill('1');
-    await page.getByTestId('sweep-cases').selectOption('current');
-    await page.getByTestId('run-sweep').click();
+    await startSweepFromForm(page, '24', '0');
     try {
       await page.waitForSelector('[data-testid="sweep-queued"]', { timeout: 30_000 });
     } catch (e) {

@@ -17,7 +17,7 @@ import type { SessionState, VolumeData } from '../../shared/api/contract';
 import type { SweepSummary } from '../../shared/sweep/types';
 import { chromium } from '../helpers/enginePage';
 import { commandTool, requireTools } from '../helpers/requireTool';
-import { colorsAt, JOB_WAIT_MS, openApp, repo, runFromPanel, setRange, showRun, waitRendered, waitUntil, type AppPage, type PanelRun } from './appPage';
+import { colorsAt, JOB_WAIT_MS, openApp, repo, runFromPanel, setRange, showRun, startSweepFromForm, waitRendered, waitUntil, type AppPage, type PanelRun } from './appPage';
 
 const shots = resolve(repo, 'out', 'e2e');
 const hasPdftoppm = requireTools('app.e2e (the report rendered with pdftoppm)', [commandTool('pdftoppm', 'apt-get install -y poppler-utils')]);
@@ -42,12 +42,7 @@ describe.skipIf(!requireTools('app.e2e', [chromium]))('PatchLens app end to end 
   /** Fills the explorer's sweep form, runs it and answers the sweep's id once it is recorded. */
   async function sweepFromExplorer(): Promise<string> {
     const { page } = app;
-    await page.getByTestId('tab-explorer').click();
-    await page.getByTestId('sweep-patches').fill('24');
-    await page.getByTestId('sweep-overlaps').fill('0, 0.5');
-    await page.getByTestId('sweep-repeats').fill('1');
-    await page.getByTestId('sweep-cases').selectOption('current');
-    await page.getByTestId('run-sweep').click();
+    await startSweepFromForm(page, '24', '0, 0.5');
     await page.waitForSelector('[data-testid="sweep-queued"]', { timeout: 30_000 });
     const sweeps = async () => (await call<SessionState>(app, 'session:get', {})).sweeps;
     await waitUntil('the explorer sweep', async () => (await sweeps()).length === 1, JOB_WAIT_MS, 1000);

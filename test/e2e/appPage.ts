@@ -101,11 +101,7 @@ export async function openApp(viewport = { width: 1600, height: 1000 }, options:
     await page.goto(url);
     await page.waitForSelector('[data-testid="app"][data-ready="true"]', { timeout: 60_000 });
     const session = await shareSession(services, page);
-    const call = async <T>(channel: string, args: unknown): Promise<T> => {
-      const envelope: Envelope<unknown> = await session.handle(channel, args);
-      if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
-      return envelope.result as T;
-    };
+    const call = callOn(session);
     const host = services;
     const openTab = async () => {
       const tab = await context.newPage();
@@ -121,6 +117,25 @@ export async function openApp(viewport = { width: 1600, height: 1000 }, options:
     await close();
     throw e;
   }
+}
+
+/** A request on a connection that answers its result or throws `<channel>: <message>`. */
+export function callOn(connection: ServiceConnection): <T>(channel: string, args: unknown) => Promise<T> {
+  return async <T>(channel: string, args: unknown): Promise<T> => {
+    const envelope: Envelope<unknown> = await connection.handle(channel, args);
+    if ('error' in envelope) throw new Error(`${channel}: ${envelope.error.message}`);
+    return envelope.result as T;
+  };
+}
+
+/** Fills the explorer's sweep form (patch sizes, overlaps, one repeat, the open image) and clicks Run sweep. */
+export async function startSweepFromForm(page: Page, patches: string, overlaps: string): Promise<void> {
+  await page.getByTestId('tab-explorer').click();
+  await page.getByTestId('sweep-patches').fill(patches);
+  await page.getByTestId('sweep-overlaps').fill(overlaps);
+  await page.getByTestId('sweep-repeats').fill('1');
+  await page.getByTestId('sweep-cases').selectOption('current');
+  await page.getByTestId('run-sweep').click();
 }
 
 /** A connection to the session a page was greeted with (kept in its sessionStorage). */

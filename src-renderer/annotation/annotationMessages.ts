@@ -1,0 +1,27 @@
+/** What the annotation store says to the user: refusals, skipped voxels, where a save wrote, failures. */
+import type { AnnotationResolution, AnnotationSaved } from '../../shared/api/contract';
+import { userError } from '../app/userError';
+
+/** Painting with a locked label is refused: names the label (its own name when it has one). */
+export function lockedLabelMessage(value: number, name: string): string {
+  const who = name.toLowerCase() === `label ${value}` ? `Label ${value}` : `${name} (label ${value})`;
+  return `${who} is locked; unlock it in the label list to paint with it.`;
+}
+
+/** A stroke left the voxels of locked labels alone. */
+export function skippedLockedMessage(count: number): string {
+  return count === 1 ? '1 voxel of a locked label was left as it is.' : `${count} voxels of locked labels were left as they are.`;
+}
+
+/** Where a save wrote (a save-as names its new files). */
+export function savedNote(resolution: AnnotationResolution | undefined, saved: AnnotationSaved): string {
+  const file = (p: string) => p.split(/[\\/]/).pop();
+  return resolution === 'save-as'
+    ? `Your edits were saved as ${file(saved.labelsPath)} and ${file(saved.findingsPath)}; the files changed on disk were kept as they are.`
+    : `Saved ${file(saved.labelsPath)} and ${file(saved.findingsPath)}.`;
+}
+
+/** A failure as the user reads it (channel prefixes removed). */
+export function messageOf(e: unknown): string {
+  return userError('Annotation', e instanceof Error ? e.message : String(e)).headline;
+}
