@@ -6,9 +6,17 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { LabelTable, type LabelTableJSON } from '../shared/annotation/labelTable';
 import { parseFindings } from '../shared/findings';
-import { ANNOTATIONS_DIR, annotationPaths, imageKeyOf, isImageKey } from '../src-node/annotation/annotationFolder';
+import { ANNOTATIONS_DIR, annotationPaths, imageKeyOf, isImageKey, type AnnotationPaths } from '../src-node/annotation/annotationFolder';
 import { InputError, UsageError } from './usageError';
+
+/**
+ * The label table saved beside `labels.nii.gz` in an image's annotation folder (LabelTableJSON:
+ * each label's name, colour, locked and visible flags). The report draws the saved labels in its
+ * colours, leaving hidden labels out.
+ */
+export const LABEL_TABLE_FILE = 'labelTable.json';
 
 /** The annotation of one image found in a project folder. */
 export interface FolderAnnotation {
@@ -18,6 +26,8 @@ export interface FolderAnnotation {
   findings: string;
   /** Its saved labels.nii.gz (absolute), null when the folder has none. */
   labels: string | null;
+  /** Its saved label table ({@link LABEL_TABLE_FILE}, absolute), null when the folder has none. */
+  table: string | null;
 }
 
 /**
@@ -48,7 +58,7 @@ export function findFolderAnnotation(dir: string, imageSha256: string | null): F
       const why = isDir(paths.dir) ? `its folder ${paths.dir} has no ${basename(paths.findings)} (no findings saved yet)` : `there is no ${paths.dir}`;
       throw new InputError(`report: --findings ${dir}: no findings of the --image in ${annotations} (image key ${key}, the first 16 hex digits of its SHA-256 ${imageSha256}): ${why}`);
     }
-    return { key, findings: paths.findings, labels: existsSync(paths.labels) ? paths.labels : null };
+    return found(key, paths);
   }
   const keys = isDir(annotations) ? readdirSync(annotations).filter((k) => isImageKey(k) && existsSync(annotationPaths(project, k).findings)).sort() : [];
   if (keys.length === 0) throw new InputError(`report: --findings ${dir}: ${annotations} holds no image's findings (no <image key>/findings.json; the app's Save writes them)`);
@@ -56,8 +66,32 @@ export function findFolderAnnotation(dir: string, imageSha256: string | null): F
     const list = keys.map((k) => `${imageNameOf(annotationPaths(project, k).findings)} (key ${k})`).join(', ');
     throw new UsageError(`report: --findings ${dir} holds the findings of ${keys.length} images: ${list}; give --image <image.nii.gz> to choose one`);
   }
-  const paths = annotationPaths(project, keys[0]);
-  return { key: keys[0], findings: paths.findings, labels: existsSync(paths.labels) ? paths.labels : null };
+  return found(keys[0], annotationPaths(project, keys[0]));
+}
+
+/** The files of the annotation with `key` whose findings.json exists. */
+function found(key: string, paths: AnnotationPaths): FolderAnnotation {
+  const table = join(paths.dir, LABEL_TABLE_FILE);
+  return { key, findings: paths.findings, labels: existsSync(paths.labels) ? paths.labels : null, table: existsSync(table) ? table : null };
+}
+
+/**
+ * The label table saved in a project folder (validated by `LabelTable.fromJSON`).
+ * @throws InputError naming the file when it cannot be read, is not JSON or is not a label table
+ */
+export function readFolderTable(path: string): LabelTableJSON {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`report: the saved label table ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return LabelTable.fromJSON(JSON.parse(text) as LabelTableJSON).toJSON();
+  } catch (e) {
+    const what = e instanceof SyntaxError ? 'is not valid JSON' : 'is not a label table';
+    throw new InputError(`report: the saved label table ${path} ${what}: ${(e as Error).message}`);
+  }
 }
 
 /** The image name a findings.json names, or why it cannot be read (for the list of several). */

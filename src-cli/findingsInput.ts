@@ -6,7 +6,7 @@ import type { ReportUserFindings } from '../src-node/report/reportTypes';
 import { userFindings, type FindingVolumes } from '../src-node/report/userFindings';
 import { InputError, UsageError } from './usageError';
 import { sha256Hex } from '../src-node/fs/sha256';
-import { findFolderAnnotation } from './findingsFolder';
+import { findFolderAnnotation, readFolderTable } from './findingsFolder';
 
 /** The findings options of `patchlens report`. */
 export interface FindingsPaths {
@@ -20,7 +20,8 @@ export interface FindingsPaths {
  * report's "Findings" section; without `--image` the section has no thumbnails and says why.
  * `--findings` is a findings file, or a project folder (or its `annotations/` folder): then the
  * image's annotation is found by its key (`findFolderAnnotation`), and without `--labels` its
- * saved labels are drawn in the thumbnails. `note` gets a line naming the findings file used (and
+ * saved labels are drawn in the thumbnails, in the colours of its saved label table when it has
+ * one (hidden labels left out). `note` gets a line naming the findings file used (and
  * one for saved labels drawn). Nothing is written.
  * @returns null without `--findings`
  * @throws UsageError for a findings file that does not validate (naming the field), an image of
@@ -48,6 +49,8 @@ export function readFindingsInput(paths: FindingsPaths, note: (line: string) => 
   const found = folder ? findFolderAnnotation(paths.findings, sha) : null;
   const findingsPath = found ? found.findings : paths.findings;
   const savedLabels = found && image && paths.labels === null ? found.labels : null;
+  // The saved table describes the saved labels only: other --labels keep the report's palette.
+  const savedTable = savedLabels !== null && found?.table ? found.table : null;
   let text: string;
   try {
     text = readFileSync(findingsPath, 'utf8');
@@ -68,7 +71,8 @@ export function readFindingsInput(paths: FindingsPaths, note: (line: string) => 
     throw new UsageError(`report: --image ${paths.image} has SHA-256 ${sha}, but the findings were marked on ${doc.image.name} with SHA-256 ${doc.image.sha256}`);
   }
   const labelsPath = paths.labels ?? savedLabels;
-  const volumes: FindingVolumes = { image: image.volume, labels: labelsPath !== null ? read(paths.labels !== null ? '--labels' : 'the saved labels', labelsPath).volume : null };
+  const table = savedTable !== null ? readFolderTable(savedTable) : null;
+  const volumes: FindingVolumes = { image: image.volume, labels: labelsPath !== null ? read(paths.labels !== null ? '--labels' : 'the saved labels', labelsPath).volume : null, table };
   const labelsText = paths.labels !== null ? `, --labels ${paths.labels}` : savedLabels !== null ? `, the saved labels ${savedLabels}` : '';
   let section: ReportUserFindings;
   try {
@@ -77,6 +81,10 @@ export function readFindingsInput(paths: FindingsPaths, note: (line: string) => 
     throw new UsageError(`report: ${(e as Error).message.replace(/^userFindings: /, '')} (--image ${paths.image}${labelsText})`);
   }
   if (savedLabels !== null) note(`report: thumbnails drawn over the saved labels ${savedLabels} (the project's edited reference; --labels <labels.nii.gz> draws others)`);
+  if (table !== null) {
+    const hidden = table.labels.filter((l) => !l.visible && l.value !== 0).map((l) => `${l.name} (${l.value})`);
+    note(`report: in the colours of the saved label table ${savedTable}${hidden.length ? `, hidden labels left out: ${hidden.join(', ')}` : ''}`);
+  }
   return section;
 }
 

@@ -99,6 +99,11 @@ export class AnnotationState {
     return this.labelMap;
   }
 
+  /** The label table as it is now (a copy): colours and hidden labels the report draws the labels with. */
+  get table(): LabelTableJSON {
+    return this.labelTable.toJSON();
+  }
+
   /** Main's copy of the findings (do not change it: `setFindings` replaces it). */
   get findings(): FindingsDocument {
     return this.findingsDoc;

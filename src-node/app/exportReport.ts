@@ -12,7 +12,8 @@ import type { ReportUserFindings } from '../report/reportTypes';
 
 /**
  * The findings the user recorded on the session's open image (its annotation, saved or not),
- * for the report's Findings section with thumbnails over the edited labels; null when none.
+ * for the report's Findings section with thumbnails over the edited labels (in the label table's
+ * colours); null when none.
  */
 function sessionFindings(session: Session): ReportUserFindings | null {
   const annotation = session.annotation;
@@ -20,7 +21,8 @@ function sessionFindings(session: Session): ReportUserFindings | null {
   if (!annotation || !image || annotation.findings.findings.length === 0) return null;
   const v = image.volume;
   const labels = { shape: [...v.shape], spacing: [...v.spacing], affine: v.affine, data: annotation.labels };
-  return userFindings(annotation.findings, { image: v, labels });
+  // The annotation's table: the thumbnails draw the labels in its colours, hidden ones left out, as the viewer does.
+  return userFindings(annotation.findings, { image: v, labels, table: annotation.table });
 }
 
 /**

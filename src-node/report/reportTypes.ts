@@ -293,6 +293,12 @@ export interface ReportUserFindings {
   noThumbnails: string | null;
   /** Whether the thumbnails show a label overlay. */
   labelsOverlay: boolean;
+  /**
+   * Whether the overlay is drawn with the annotation's label table (each label's colour, hidden
+   * labels left out, as the viewer shows them) rather than the report's palette; absent in
+   * reports written before it was recorded.
+   */
+  labelTable?: boolean;
 }
 
 /** One finding as the report's table shows it. */

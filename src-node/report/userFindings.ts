@@ -5,23 +5,16 @@
  */
 import { anchorVoxel, describeFindingPatch, type Finding, type FindingsDocument } from '../../shared/findings';
 import type { Volume } from '../../shared/io/volume';
+import type { LabelTableJSON } from '../../shared/annotation/labelTable';
 import { encodePng } from './encodePng';
+import { blendOverGrey, labelColourOf, type LabelColourOf } from './labelColours';
 import type { ReportFindingThumbnail, ReportUserFinding, ReportUserFindings } from './reportTypes';
 
 /** Longest side a thumbnail is scaled up towards (whole pixels per voxel, at least 1). */
 const THUMBNAIL_SIDE = 240;
 /** The colour a finding's point, outline or voxels are drawn in (pure cyan: neither grey nor a label colour). */
 export const FINDING_MARK: readonly [number, number, number] = [0, 255, 255];
-/** Label overlay colours, label 1 first, cycling; blended over the grey image at {@link OVERLAY_ALPHA}. */
-export const LABEL_COLOURS: readonly (readonly [number, number, number])[] = [
-  [230, 60, 60],
-  [60, 200, 80],
-  [70, 110, 240],
-  [240, 170, 40],
-  [190, 80, 220],
-  [240, 120, 170],
-];
-export const OVERLAY_ALPHA = 0.4;
+export { LABEL_COLOURS, OVERLAY_ALPHA } from './labelColours';
 
 /** Names of the severities 1–3. */
 export const SEVERITY_NAMES: Record<number, string> = { 1: 'minor', 2: 'notable', 3: 'severe' };
@@ -30,6 +23,11 @@ export const SEVERITY_NAMES: Record<number, string> = { 1: 'minor', 2: 'notable'
 export interface FindingVolumes {
   image: Volume;
   labels: Volume | null;
+  /**
+   * The annotation's label table the labels are drawn with (each label's colour, hidden labels
+   * left out, as the viewer shows them); absent or null: the report's palette (`LABEL_COLOURS`).
+   */
+  table?: LabelTableJSON | null;
 }
 
 /** Where a finding is, in words. */
@@ -47,12 +45,13 @@ export function thumbnailSlice(f: Finding, shape: readonly number[]): { axis: 0 
 }
 
 /**
- * A finding's thumbnail: the image slice (grey, its own min–max), the labels blended over it and
- * the finding drawn in {@link FINDING_MARK} (a point: its voxel and a ring one voxel around it;
+ * A finding's thumbnail: the image slice (grey, its own min–max), the labels blended over it (in
+ * the label table's colours when `volumes.table` is given, hidden labels not drawn) and the
+ * finding drawn in {@link FINDING_MARK} (a point: its voxel and a ring one voxel around it;
  * a polygon: its outline; voxels: those on the slice). Rows run along the first of the two other
  * axes and columns along the second (the polygon's `[u, v]`), top row u = 0, no reorientation.
  */
-export function findingThumbnail(f: Finding, volumes: FindingVolumes): ReportFindingThumbnail {
+export function findingThumbnail(f: Finding, volumes: FindingVolumes, colourOf: LabelColourOf = labelColourOf(volumes.table)): ReportFindingThumbnail {
   const { image, labels } = volumes;
   const shape = image.shape.slice(0, 3);
   const { axis, slice } = thumbnailSlice(f, shape);
@@ -79,9 +78,7 @@ export function findingThumbnail(f: Finding, volumes: FindingVolumes): ReportFin
   for (let u = 0; u < rows; u++)
     for (let v = 0; v < cols; v++) {
       const g = hi > lo ? Math.round((255 * (image.data[at(u, v)] - lo)) / (hi - lo)) : 128;
-      const l = labels ? labels.data[at(u, v)] : 0;
-      const c = l > 0 ? LABEL_COLOURS[(l - 1) % LABEL_COLOURS.length].map((k) => Math.round((1 - OVERLAY_ALPHA) * g + OVERLAY_ALPHA * k)) : [g, g, g];
-      paint(u, v, c);
+      paint(u, v, blendOverGrey(g, labels ? colourOf(labels.data[at(u, v)]) : null));
     }
   const s = f.shape;
   if (s.kind === 'point') {
@@ -121,7 +118,8 @@ function drawLine(rgb: Uint8Array, width: number, height: number, a: number[], b
  * image, a thumbnail per finding.
  * @param volumes the image (and labels) the findings were marked on, or null: no thumbnails
  * @param noThumbnails why there are none (shown in the report; default: no image was given)
- * @throws RangeError when the image's or labels' shape is not the findings' image shape
+ * @throws RangeError when the image's or labels' shape is not the findings' image shape, or for
+ * a label table that does not validate
  */
 export function userFindings(doc: FindingsDocument, volumes: FindingVolumes | null, noThumbnails?: string): ReportUserFindings {
   const shape = doc.image.shape;
@@ -129,6 +127,12 @@ export function userFindings(doc: FindingsDocument, volumes: FindingVolumes | nu
     const same = (v: Volume) => v.shape.length === 3 && v.shape.every((n, a) => n === shape[a]);
     if (!same(volumes.image)) throw new RangeError(`userFindings: the image has shape [${volumes.image.shape}] but the findings are on ${doc.image.name} of shape [${shape}]`);
     if (volumes.labels && !same(volumes.labels)) throw new RangeError(`userFindings: the labels have shape [${volumes.labels.shape}] but the findings are on ${doc.image.name} of shape [${shape}]`);
+  }
+  let colourOf: LabelColourOf | null = null;
+  try {
+    colourOf = volumes ? labelColourOf(volumes.table) : null;
+  } catch (e) {
+    throw new RangeError(`userFindings: the label table: ${(e as Error).message}`);
   }
   const findings: ReportUserFinding[] = doc.findings.map((f) => ({
     id: f.id,
@@ -141,12 +145,13 @@ export function userFindings(doc: FindingsDocument, volumes: FindingVolumes | nu
     where: whereText(f),
     patch: f.patch ? describeFindingPatch(f.patch) : null,
     patchRun: f.patch?.run ?? null,
-    thumbnail: volumes ? findingThumbnail(f, volumes) : null,
+    thumbnail: volumes && colourOf ? findingThumbnail(f, volumes, colourOf) : null,
   }));
   return {
     image: { name: doc.image.name, sha256: doc.image.sha256 ?? null, shape: [...shape] },
     findings,
     noThumbnails: volumes ? null : (noThumbnails ?? 'no image was given for the thumbnails (patchlens report --image <image.nii.gz> [--labels <labels.nii.gz>])'),
     labelsOverlay: volumes ? volumes.labels !== null : false,
+    labelTable: volumes !== null && volumes.labels !== null && !!volumes.table,
   };
 }

@@ -28,7 +28,7 @@ export function userFindingsSection(data: ReportData, number: number): string {
     .join('');
   const gallery = uf.noThumbnails
     ? `<p class="missing" id="no-thumbnails">No thumbnails: ${esc(uf.noThumbnails)}.</p>`
-    : `<p class="note">Each thumbnail is the finding's slice (a polygon's own, else axis 0 through the finding), grey from the slice's minimum to maximum${uf.labelsOverlay ? ', the labels blended over it' : ''}, and the finding drawn in cyan.</p><div class="finding-thumbs">${thumbs}</div>`;
+    : `<p class="note">Each thumbnail is the finding's slice (a polygon's own, else axis 0 through the finding), grey from the slice's minimum to maximum${uf.labelsOverlay ? `, the labels blended over it${uf.labelTable ? " in the annotation's label colours (hidden labels left out, as the viewer shows them)" : ''}` : ''}, and the finding drawn in cyan.</p><div class="finding-thumbs">${thumbs}</div>`;
   return `<section id="user-findings" class="page">
 <h2>${number}. Findings</h2>
 <p class="note">${uf.findings.length} finding${uf.findings.length === 1 ? '' : 's'} marked on ${esc(uf.image.name)} (${esc(uf.image.shape.join(' × '))})${uf.image.sha256 ? `, SHA-256 <span class="mono">${esc(uf.image.sha256)}</span>` : ''}. Severity: 1 minor, 2 notable, 3 severe.</p>
