@@ -1,15 +1,18 @@
 /**
- * The annotation tools on the viewer's pointer events: which stroke a press, a drag and a
- * release make for the active tool (brush drags become one undo step, scissors and accept
- * collect a shape, the finding tool drafts a point or a drawn region), and what outline the
- * view shows meanwhile. The viewer owns the DOM and cornerstone; this owns the gesture.
+ * PatchLens's own annotation tools on the viewer's pointer events: which stroke a press, a drag
+ * and a release make for the active tool (the flood fill on a click, the freehand scissors and
+ * accept prediction collect a shape, the finding tool drafts a point or a drawn region), and
+ * what outline the view shows meanwhile. The brush, eraser, threshold brush and the rectangle
+ * and circle scissors are cornerstone3D's tools and never reach this (cornerstonePaint.ts).
+ * The viewer owns the DOM and cornerstone; this owns the gesture.
  */
 import { inPlaneAxes, type Axis, type Slice, type Voxel } from '../../shared/annotation/labelGrid';
 import { FillLimitError } from '../../shared/annotation/tools/floodFill';
 import type { PlanePoint } from '../../shared/annotation/tools/scissors';
 import type { FindingShape } from '../../shared/findings/types';
 import type { AnnotationStore } from './annotationStore.svelte';
-import { acceptStroke, dabStroke, fillStroke, scissorsStroke, type StrokeContext } from './strokes';
+import { acceptStroke, fillStroke, scissorsStroke } from './strokes';
+import type { StrokeContext } from './strokes';
 
 /** The outline a view draws during a gesture, in canvas pixels. */
 export type GesturePreview = { kind: 'polyline'; points: [number, number][]; closed: boolean } | { kind: 'rect'; from: [number, number]; to: [number, number] } | { kind: 'circle'; centre: [number, number]; radius: number };
@@ -39,8 +42,6 @@ interface Gesture<View> {
   /** The same points on the slice, `[u, v]` in voxels. */
   plane: PlanePoint[];
   seed: Voxel;
-  last: Voxel;
-  label: string | null;
 }
 
 const rounded = (v: Voxel): Voxel => v.map(Math.round) as unknown as Voxel;
@@ -73,15 +74,8 @@ export class AnnotationPointer<View extends string> {
     const seed = rounded(voxel);
     const slice: Slice = { axis, index: seed[axis] };
     const [au, av] = inPlaneAxes(axis);
-    this.gesture = { view, axis, slice, start: xy, canvas: [xy], plane: [[voxel[au], voxel[av]]], seed, last: seed, label: null };
-    if (tool === 'brush' || tool === 'eraser' || tool === 'threshold') {
-      const ctx = this.host.context(axis);
-      if (!ctx) return true;
-      store.beginStroke();
-      const stroke = dabStroke(ctx, null, seed);
-      this.gesture.label = stroke.label;
-      store.apply(stroke);
-    } else if (tool === 'fill') {
+    this.gesture = { view, axis, slice, start: xy, canvas: [xy], plane: [[voxel[au], voxel[av]]], seed };
+    if (tool === 'fill') {
       this.gesture = null;
       const ctx = this.host.context(axis);
       if (!ctx) return true;
@@ -98,21 +92,9 @@ export class AnnotationPointer<View extends string> {
   move(view: View, xy: [number, number]): void {
     const g = this.gesture;
     if (!g || g.view !== view) return;
-    const { store } = this.host;
-    const tool = store.settings.tool;
     const voxel = this.host.voxelAt(view, xy);
     if (!voxel) return;
     const [au, av] = inPlaneAxes(g.axis);
-    if (tool === 'brush' || tool === 'eraser' || tool === 'threshold') {
-      const ctx = this.host.context(g.axis);
-      // The drag stays on the slice it started on (a disc brush) whatever the pointer's depth.
-      const at = rounded(voxel).map((x, a) => (a === g.axis && !store.settings.sphere ? g.slice.index : x)) as unknown as Voxel;
-      if (ctx && at.some((x, a) => x !== g.last[a])) {
-        store.apply(dabStroke(ctx, g.last, at));
-        g.last = at;
-      }
-      return;
-    }
     g.canvas.push(xy);
     g.plane.push([voxel[au], voxel[av]]);
     this.host.preview(view, this.outline(g));
@@ -122,16 +104,12 @@ export class AnnotationPointer<View extends string> {
   up(view: View, xy: [number, number]): void {
     const g = this.gesture;
     if (!g) return;
-    // Released over another view: ends like a lost pointer (a brush drag's dabs still become one step).
+    // Released over another view: ends like a lost pointer.
     if (g.view !== view) return this.cancel();
     this.gesture = null;
     const { store } = this.host;
     const tool = store.settings.tool;
     this.host.preview(view, null);
-    if (tool === 'brush' || tool === 'eraser' || tool === 'threshold') {
-      store.endStroke(g.label ?? 'Brush');
-      return;
-    }
     const click = Math.hypot(xy[0] - g.start[0], xy[1] - g.start[1]) < CLICK_PX;
     const ctx = this.host.context(g.axis);
     try {
@@ -149,14 +127,12 @@ export class AnnotationPointer<View extends string> {
     }
   }
 
-  /** Abandons a gesture (pointer lost): a drag's dabs so far stay one step. */
+  /** Abandons a gesture (pointer lost). */
   cancel(): void {
     const g = this.gesture;
     if (!g) return;
     this.gesture = null;
     this.host.preview(g.view, null);
-    const tool = this.host.store.settings.tool;
-    if (tool === 'brush' || tool === 'eraser' || tool === 'threshold') this.host.store.endStroke(g.label ?? 'Brush');
   }
 
   private outline(g: Gesture<View>): GesturePreview {

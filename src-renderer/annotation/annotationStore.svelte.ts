@@ -105,6 +105,9 @@ export class AnnotationStore {
     this.status = 'opening';
     this.error = null;
     try {
+      // Main's open closes what is open: the edits queued before it must reach main first
+      // ('opening' is not editable, so none are added meanwhile).
+      await this.settled();
       const info = await this.api.call('annotation:open', { start, ...(runId ? { runId } : {}) });
       this.runId = runId;
       this.adopt(info);
@@ -205,6 +208,17 @@ export class AnnotationStore {
     const merged = history.mergeSince(first, label);
     if (merged) this.send(history.diffAt(history.position - 1), merged.label);
     else this.refreshSteps();
+  }
+
+  /**
+   * Whether a tool may paint the active label now; if not, `error` says why (a locked label).
+   * cornerstone's tools skip a locked segment silently; the press asks first.
+   */
+  mayPaintActive(): boolean {
+    const value = this.settings.activeLabel;
+    if (!this.labelTable?.isLocked(value)) return true;
+    this.error = lockedLabelMessage(value, this.labelName(value));
+    return false;
   }
 
   /** Undoes the last step (sent to main as its inverse). */

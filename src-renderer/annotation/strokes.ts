@@ -1,15 +1,15 @@
 /**
- * What each annotation tool writes, as an `EditHistory` stroke: the shared core's footprints
- * (shared/annotation/tools) applied to what the viewer knows at a pointer event (the view's
- * normal axis, the voxel under the cursor, the tool settings). Pure: the store applies the
- * stroke, the viewer draws it.
+ * The annotation tools' settings, and what PatchLens's own tools write as an `EditHistory`
+ * stroke: the shared core's footprints (shared/annotation/tools) applied to what the viewer
+ * knows at a pointer event (the view's normal axis, the voxel under the cursor, the tool
+ * settings). The brush, eraser, threshold brush and the rectangle and circle scissors are
+ * cornerstone3D's tools (cornerstonePaint.ts); the flood fill, freehand scissors, accept
+ * prediction and findings are here. Pure: the store applies the stroke, the viewer draws it.
  */
 import { inPlaneAxes, type Axis, type LabelArray, type LabelGrid, type Slice, type Voxel } from '../../shared/annotation/labelGrid';
 import type { Stroke } from '../../shared/annotation/editHistory';
-import { brushPathIndices } from '../../shared/annotation/tools/brush';
 import { floodFill } from '../../shared/annotation/tools/floodFill';
 import { circleIndices, polygonIndices, rectangleIndices, type PlanePoint } from '../../shared/annotation/tools/scissors';
-import { thresholdFilter } from '../../shared/annotation/tools/thresholdBrush';
 import { predictedComponent, predictedInRegion } from '../../shared/annotation/tools/acceptPrediction';
 import type { NumericArray } from '../../shared/stitching/types';
 import { short } from '../../shared/format/number';
@@ -78,33 +78,23 @@ export interface StrokeContext {
 
 const nameOf = (ctx: StrokeContext, value: number) => ctx.labelName?.(value) ?? `label ${value}`;
 
-/** Voxel centres from `from` to `to` at most one voxel apart (a brush drag between two events). */
-export function pathBetween(from: Voxel | null, to: Voxel): Voxel[] {
-  if (!from) return [to];
-  const n = Math.max(1, Math.ceil(Math.max(...to.map((t, a) => Math.abs(t - from[a])))));
-  const out: Voxel[] = [];
-  for (let s = 1; s <= n; s++) out.push(to.map((t, a) => Math.round(from[a] + ((t - from[a]) * s) / n)) as unknown as Voxel);
-  return out;
-}
-
 /**
- * One brush, eraser or threshold-brush dab along the path from `from` to `to` (voxel centres):
- * a disc on the view's slice, or a ball with `sphere`.
+ * The step-list name of a paint stroke of the current settings (brush, eraser, threshold brush,
+ * scissors), e.g. "Brush circle 3 mm, Liver" or "Scissors rectangle, erase".
  */
-export function dabStroke(ctx: StrokeContext, from: Voxel | null, to: Voxel): Stroke {
-  const { settings } = ctx;
-  const tool = settings.tool;
-  if (tool !== 'brush' && tool !== 'eraser' && tool !== 'threshold') throw new Error(`dabStroke: the ${tool} tool does not paint dabs`);
-  const centres = pathBetween(from, to);
-  let indices = brushPathIndices(ctx.grid, centres, { radiusMm: settings.radiusMm, axis: settings.sphere ? undefined : ctx.axis });
+export function paintLabel(settings: ToolSettings, labelName: (value: number) => string = (v) => `label ${v}`): string {
   const shape = `${settings.sphere ? 'sphere' : 'circle'} ${short(settings.radiusMm)} mm`;
-  if (tool === 'eraser') return { label: `Eraser ${shape}`, indices, values: 0 };
-  if (tool === 'threshold') {
-    const [lo, hi] = settings.threshold;
-    indices = thresholdFilter(indices, ctx.image, [lo, hi]);
-    return { label: `Threshold brush ${shape} [${short(lo)}, ${short(hi)}], ${nameOf(ctx, settings.activeLabel)}`, indices, values: settings.activeLabel };
+  const active = labelName(settings.activeLabel);
+  switch (settings.tool) {
+    case 'eraser':
+      return `Eraser ${shape}`;
+    case 'threshold':
+      return `Threshold brush ${shape} [${short(settings.threshold[0])}, ${short(settings.threshold[1])}], ${active}`;
+    case 'scissors':
+      return `Scissors ${settings.scissorsShape}, ${settings.scissorsErase ? 'erase' : active}`;
+    default:
+      return `Brush ${shape}, ${active}`;
   }
-  return { label: `Brush ${shape}, ${nameOf(ctx, settings.activeLabel)}`, indices, values: settings.activeLabel };
 }
 
 /** A region grow from `seed` (intensity within the tolerance), on the view's slice or in 3-D. */
@@ -132,8 +122,7 @@ export function scissorsRegion(ctx: Pick<StrokeContext, 'grid'>, shape: Scissors
 export function scissorsStroke(ctx: StrokeContext, slice: Slice, points: readonly PlanePoint[]): Stroke {
   const { settings } = ctx;
   const indices = scissorsRegion(ctx, settings.scissorsShape, slice, points);
-  const what = settings.scissorsErase ? 'erase' : nameOf(ctx, settings.activeLabel);
-  return { label: `Scissors ${settings.scissorsShape}, ${what}`, indices, values: settings.scissorsErase ? 0 : settings.activeLabel };
+  return { label: paintLabel(settings, (v) => nameOf(ctx, v)), indices, values: settings.scissorsErase ? 0 : settings.activeLabel };
 }
 
 /**

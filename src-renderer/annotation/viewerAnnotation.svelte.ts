@@ -1,11 +1,15 @@
 /**
- * The annotation store wired into the MPR viewer: pointer gestures become strokes on the voxel
- * under the cursor (with the view's normal axis), every change of the working map is uploaded
- * to the reference overlay's texture (changed slices only) and to the error map, the label
- * table's colours and hidden labels restyle the reference, and each view's gesture outline is
- * reactive state its pane draws.
+ * The annotation store wired into the MPR viewer: cornerstone3D's segmentation tools paint into
+ * the reference labelmap (the bridge turns their writes into strokes), PatchLens's own tools'
+ * pointer gestures become strokes on the voxel under the cursor (with the view's normal axis),
+ * every change of the working map is redrawn (changed frames only) and updates the error map,
+ * the label table's colours and hidden labels restyle the reference, and each view's gesture
+ * outline is reactive state its pane draws.
  */
+import { eventTarget } from '@cornerstonejs/core';
+import { Enums as ToolsEnums } from '@cornerstonejs/tools';
 import { untrack } from 'svelte';
+import { cornerstonePaintFor, PaintBridge } from './cornerstonePaint';
 import type { VolumeData } from '../../shared/api/contract';
 import { windowLevelRange } from '../../shared/annotation/tools/thresholdBrush';
 import { useCommand } from '../commands/commandContext.svelte';
@@ -47,6 +51,9 @@ export class ViewerAnnotation {
   /** The findings on each view's current slice (canvas pixels). */
   markers: Record<ViewName, FindingMarker[]> = $state({ axial: [], sagittal: [], coronal: [] });
   private rangeMax = 1;
+  private bridge: PaintBridge | null = null;
+  /** Set while the viewer redraws the store's own changes (their data-modified events are not cornerstone's writes). */
+  private drawing = false;
 
   constructor(
     readonly store: AnnotationStore,
@@ -109,9 +116,49 @@ export class ViewerAnnotation {
     }
   }
 
-  /** Starts drawing the store's changes (returns the stop function). */
+  /**
+   * Starts drawing the store's changes and taking cornerstone's tools' writes into the store
+   * (returns the stop function).
+   */
   attach(): () => void {
-    return this.store.onVoxels((diff) => this.changed(diff));
+    // The bridge follows the store before the redraw runs, so a redraw's event finds nothing new.
+    const bridge = new PaintBridge(this.store, (indices) => this.redrawReference(indices));
+    this.bridge = bridge;
+    const stopDrawing = this.store.onVoxels((diff) => this.changed(diff));
+    const onModified = (e: Event) => {
+      const detail = (e as CustomEvent<{ segmentationId?: string; modifiedSlicesToUse?: number[] }>).detail;
+      const c = this.parts.controller();
+      if (!this.drawing && c && detail?.segmentationId && detail.segmentationId === c.labelmapId) bridge.modified(detail.modifiedSlicesToUse);
+    };
+    eventTarget.addEventListener(ToolsEnums.Events.SEGMENTATION_DATA_MODIFIED, onModified);
+    return () => {
+      eventTarget.removeEventListener(ToolsEnums.Events.SEGMENTATION_DATA_MODIFIED, onModified);
+      stopDrawing();
+      bridge.destroy();
+      this.bridge = null;
+    };
+  }
+
+  /** A press that a cornerstone tool takes (the viewer leaves the pointer to it): one step until {@link endPaint}. */
+  beginPaint(): void {
+    this.bridge?.begin();
+  }
+
+  /** The release of a cornerstone tool's press. */
+  endPaint(): void {
+    this.bridge?.end();
+  }
+
+  private redrawReference(indices: Uint32Array): void {
+    const c = this.parts.controller();
+    const labels = this.store.labels;
+    if (!c || !labels) return;
+    this.drawing = true;
+    try {
+      c.overlayChanged('reference', indices, labels.shape[1] * labels.shape[2]);
+    } finally {
+      this.drawing = false;
+    }
   }
 
   /** The reference overlay's label colours and hidden labels from the table (null: not annotating). */
@@ -140,7 +187,12 @@ export class ViewerAnnotation {
       this.parts.widenReference(max);
     }
     if (!diff) return;
-    c.overlayChanged('reference', diff.indices, sliceLength, false);
+    this.drawing = true;
+    try {
+      c.overlayChanged('reference', diff.indices, sliceLength, false);
+    } finally {
+      this.drawing = false;
+    }
     const error = this.parts.error();
     const prediction = this.parts.prediction();
     if (error && prediction && error.data instanceof Uint8Array) {
@@ -219,6 +271,15 @@ export function useViewerAnnotation(store: AnnotationStore, host: ViewerHost): V
   $effect(() => {
     void store.findings;
     untrack(() => va.updateMarkers(['axial', 'sagittal', 'coronal']));
+  });
+
+  // cornerstone's tools follow the tool settings, the active label and the locks.
+  $effect(() => {
+    const paint = cornerstonePaintFor(store.settings);
+    const active = store.settings.activeLabel;
+    const locked = store.table?.labels.filter((l) => l.locked).map((l) => l.value) ?? [];
+    const on = store.editable && host.ready();
+    untrack(() => host.controller()?.paint(on ? paint : null, active, locked, va.maxValue()));
   });
 
   useCommand('tool-threshold', () => {

@@ -122,6 +122,60 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     const erased = await voxels(page, label);
     expect(erased).toBeLessThan(counts[2]);
     expect(erased).toBeGreaterThan(0);
+
+    // The brush is cornerstone3D's BrushTool on a @cornerstonejs/tools labelmap: its cursor is
+    // drawn in cornerstone's SVG layer of the view, and the reference row says the label list styles it.
+    await key(page, 'b');
+    const hover = await viewPoint(page, 'axial', 40, 40);
+    await page.mouse.move(hover.x, hover.y);
+    await expect.poll(() => page.locator('[data-testid="viewport-axial"] svg.svg-layer circle').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('overlay-edited-reference').textContent()).toContain('label list');
+    // One click with a circle, one with a sphere of the same radius elsewhere: the sphere also paints the slices above and below.
+    // (cornerstone runs a click's tool after its 400 ms double-click wait: the counts are polled.
+    // A click right after a drag is the case cornerstone 5.0.13 alone would drop: segmentationTools.ts.)
+    await drag(page, 'axial', [[40, 40]]);
+    await expect.poll(() => voxels(page, label), { timeout: 10_000 }).toBeGreaterThan(erased);
+    await settled(page);
+    const circle = (await voxels(page, label)) - erased;
+    await page.getByTestId('brush-sphere').check();
+    await drag(page, 'axial', [[-40, 40]]);
+    await expect.poll(() => voxels(page, label), { timeout: 10_000 }).toBeGreaterThan(erased + circle);
+    await settled(page);
+    const sphere = (await voxels(page, label)) - erased - circle;
+    expect(sphere).toBeGreaterThan(circle);
+    expect(await page.getByTestId('history-list').textContent()).toContain('Brush sphere 3 mm');
+  });
+
+  it('draws the labels through cornerstone\'s labelmap: recolour and hide a label in the list and the views follow; a locked label is never painted', async () => {
+    app = await openAnnotating();
+    const { page } = app;
+    // Pixels inside the brain (label 1) on the axial view, away from the crosshair lines.
+    const probes = await Promise.all([[25, -35], [-25, -35], [30, 30], [-30, 30]].map(([dx, dy]) => viewPoint(page, 'axial', dx, dy)));
+    const mean = async () => {
+      const c = await colorsAt(page, await page.screenshot(), probes);
+      return [0, 1, 2].map((k) => c.reduce((a, x) => a + x[k], 0) / c.length);
+    };
+    await page.getByTestId('label-colour-1').fill('#0000ff');
+    await expect.poll(async () => { const [r, , b] = await mean(); return b - r; }, { timeout: 20_000 }).toBeGreaterThan(40);
+    await page.getByTestId('label-visible-1').uncheck();
+    // Hidden: the grey image alone (r ≈ g ≈ b).
+    await expect.poll(async () => { const [r, g, b] = await mean(); return Math.max(Math.abs(b - r), Math.abs(b - g)); }, { timeout: 20_000 }).toBeLessThan(8);
+    await page.getByTestId('label-visible-1').check();
+    await expect.poll(async () => { const [r, , b] = await mean(); return b - r; }, { timeout: 20_000 }).toBeGreaterThan(40);
+
+    // Locked: the brush of label 1 changes nothing, and the store says why.
+    await page.getByTestId('label-lock-1').check();
+    const before = await voxels(page, 1);
+    await key(page, 'b');
+    await key(page, '1');
+    await page.getByTestId('brush-sphere').check();
+    await drag(page, 'axial', [[-60, -60], [-40, -60], [-20, -60]]);
+    await expect.poll(() => page.getByTestId('annotation-error').textContent(), { timeout: 10_000 }).toContain('is locked');
+    expect(await voxels(page, 1)).toBe(before);
+    // The eraser leaves a locked label's voxels too.
+    await key(page, 'e');
+    await drag(page, 'axial', [[20, -30], [30, -30]]);
+    expect(await voxels(page, 1)).toBe(before);
   });
 
   it('threshold brush paints only inside its intensity window; flood fill and scissors fill regions', async () => {

@@ -5,6 +5,8 @@ import { windowToRange, type WindowLevel } from '../model/windowPresets';
 import { applyOverlayStyle, type StylableActor } from './applyOverlayStyle';
 import { createCornerstoneVolume, removeCornerstoneVolume } from './createCornerstoneVolume';
 import { initCornerstone } from './initCornerstone';
+import { LabelmapSegmentation } from './labelmapSegmentation';
+import { SegmentationTools, type CornerstonePaint } from './segmentationTools';
 
 /** The three MPR views. */
 export type ViewName = 'axial' | 'sagittal' | 'coronal';
@@ -34,8 +36,10 @@ export interface OverlayVolume {
 /**
  * Three cornerstone3D orthographic volume viewports (axial, sagittal, coronal) showing one image
  * and its overlays (fusion volumes on the image's grid), with a shared world point (the
- * crosshairs' centre) that sets every view's slice. The Svelte components own the DOM and the
- * interaction; this class owns cornerstone.
+ * crosshairs' centre) that sets every view's slice. While labels are annotated, the reference
+ * overlay is a @cornerstonejs/tools labelmap segmentation instead, which the segmentation tools
+ * (brush, scissors) paint into. The Svelte components own the DOM and the interaction; this
+ * class owns cornerstone.
  */
 export class MprController {
   readonly engine: RenderingEngine;
@@ -47,6 +51,12 @@ export class MprController {
   /** The edited reference's own colours and hidden labels (the label table), when annotating. */
   private referenceLabels: { colours: readonly (readonly number[])[] | null; hidden: readonly number[] } | null = null;
   private window: WindowLevel | null = null;
+  /** The reference drawn as a labelmap segmentation (annotating), or null. */
+  private labelmap: LabelmapSegmentation | null = null;
+  private readonly tools: SegmentationTools;
+  /** The last {@link paint} call's arguments (applied again to each new labelmap). */
+  private paintArgs: Parameters<MprController['paint']> = [null, 1, [], 1];
+  private readonly engineId: string;
   /** The crosshairs' world point (LPS mm). */
   point: Types.Point3 = [0, 0, 0];
 
@@ -54,6 +64,7 @@ export class MprController {
     initCornerstone();
     const id = `patchlensmpr${++engineCount}`;
     this.engine = new RenderingEngine(id);
+    this.engineId = id;
     this.ids = { axial: `${id}axial`, sagittal: `${id}sagittal`, coronal: `${id}coronal` };
     this.engine.setViewports(
       VIEW_NAMES.map((view) => ({
@@ -63,6 +74,7 @@ export class MprController {
         defaultOptions: { orientation: ORIENTATION[view], background: [0, 0, 0] as Types.Point3 },
       })),
     );
+    this.tools = new SegmentationTools(`${id}tools`, id, VIEW_NAMES.map((v) => this.ids[v]));
   }
 
   /** The cornerstone viewport of a view. */
@@ -90,9 +102,17 @@ export class MprController {
     this.overlayIds = overlayIds;
     this.classColors = classColors;
     this.window = window;
+    // Annotating: the reference is a labelmap segmentation, not a fusion volume.
+    const labelmapVolume = this.referenceLabels ? overlayIds.get('reference') : undefined;
     // actorUID = volumeId, so that getActor(volumeId) finds each overlay's actor.
-    const inputs = [imageId, ...overlayIds.values()].map((volumeId) => ({ volumeId, actorUID: volumeId }));
+    const inputs = [imageId, ...overlayIds.values()].filter((volumeId) => volumeId !== labelmapVolume).map((volumeId) => ({ volumeId, actorUID: volumeId }));
+    this.labelmap?.destroy();
+    this.labelmap = null;
     await Promise.all(VIEW_NAMES.map((v) => this.viewport(v).setVolumes(inputs)));
+    if (gen === this.generation && labelmapVolume) {
+      this.labelmap = new LabelmapSegmentation(`${this.engineId}labels${gen}`, labelmapVolume, imageId, VIEW_NAMES.map((v) => this.ids[v]));
+    }
+    this.paint(...this.paintArgs);
     for (const id of old) removeCornerstoneVolume(id);
     if (gen !== this.generation) return;
     if (cameras) VIEW_NAMES.forEach((v, i) => this.viewport(v).setCamera(cameras[i]));
@@ -119,6 +139,12 @@ export class MprController {
   setOverlayStyle(state: OverlayState, render = true): void {
     const vid = this.overlayIds.get(state.id);
     if (!vid) return;
+    if (state.id === 'reference' && this.labelmap) {
+      const labels = this.referenceLabels;
+      this.labelmap.style({ colours: labels?.colours ?? null, classColors: this.classColors, hidden: labels?.hidden ?? [], maxValue: Math.round(state.range[1]), overlay: state });
+      if (render) this.render();
+      return;
+    }
     for (const v of VIEW_NAMES) {
       const entry = this.viewport(v).getActor(vid);
       const labels = state.id === 'reference' ? this.referenceLabels : null;
@@ -145,6 +171,14 @@ export class MprController {
     const vid = this.overlayIds.get(id);
     const volume = vid ? cache.getVolume(vid) : undefined;
     if (!volume) return;
+    if (id === 'reference' && this.labelmap) {
+      // cornerstone's labelmap display uploads the frames named in its data-modified event.
+      const frames = new Set<number>();
+      for (let k = 0; k < indices.length; k++) frames.add(Math.floor(indices[k] / sliceLength));
+      this.labelmap.modified([...frames]);
+      if (render) this.render();
+      return;
+    }
     let last = -1;
     for (let k = 0; k < indices.length; k++) {
       const frame = Math.floor(indices[k] / sliceLength);
@@ -153,6 +187,33 @@ export class MprController {
     }
     volume.imageData?.modified();
     if (render) this.render();
+  }
+
+  /** The segmentation id of the reference labelmap (annotating), or null. */
+  get labelmapId(): string | null {
+    return this.labelmap?.segmentationId ?? null;
+  }
+
+  /**
+   * Activates a cornerstone3D segmentation tool (brush, scissors) on the primary button, with the
+   * label it paints and the locked labels; null gives the pointer back to the viewer.
+   */
+  paint(paint: CornerstonePaint, activeLabel: number, locked: readonly number[], maxValue: number): void {
+    this.paintArgs = [paint, activeLabel, locked, maxValue];
+    this.tools.set(this.labelmap ? paint : null);
+    if (!this.labelmap) return;
+    this.labelmap.setActiveLabel(activeLabel);
+    this.labelmap.setLocked(locked, maxValue);
+  }
+
+  /** Whether a cornerstone3D tool has the primary button now. */
+  get paints(): boolean {
+    return this.tools.activeTool !== null;
+  }
+
+  /** A press that the active cornerstone3D tool will take (see {@link SegmentationTools.pressStarts}). */
+  paintPressStarts(): void {
+    this.tools.pressStarts();
   }
 
   /** The normal of a view's slice plane (LPS). */
@@ -255,6 +316,9 @@ export class MprController {
   /** Frees the engine and the volumes. */
   destroy(): void {
     this.generation++;
+    this.labelmap?.destroy();
+    this.labelmap = null;
+    this.tools.destroy();
     this.engine.destroy();
     for (const id of [this.imageId, ...this.overlayIds.values()]) if (id) removeCornerstoneVolume(id);
     this.imageId = null;

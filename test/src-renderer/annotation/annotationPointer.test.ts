@@ -64,73 +64,10 @@ describe('AnnotationPointer', () => {
   });
 
   it('takes a press outside the image without starting a gesture', async () => {
-    const { pointer } = await setup('brush');
+    const { pointer } = await setup('fill');
     expect(pointer.active).toBe(true);
     expect(pointer.down('front', [-5, 0])).toBe(true);
     expect(pointer.busy).toBe(false);
-  });
-
-  it('makes a brush drag one undo step, sent as one edit, filling the path between events', async () => {
-    const { main, store, pointer } = await setup('brush');
-    expect(pointer.down('front', [0, 0])).toBe(true);
-    expect(pointer.busy).toBe(true);
-    expect(store.valueAt(at(2, 0, 0))).toBe(1); // drawn at once
-    pointer.move('front', [10, 0]);
-    pointer.move('front', [12, 1]); // the same voxel: no dab
-    pointer.move('front', [30, 0]); // jumps two voxels: [2,0,2] is filled in
-    pointer.move('side', [40, 40]); // another view: ignored
-    expect(main.sent()).toEqual([]);
-    pointer.up('front', [30, 0]);
-    await store.settled();
-    expect(pointer.busy).toBe(false);
-    expect(main.sent()).toEqual([{ indices: [at(2, 0, 0), at(2, 0, 1), at(2, 0, 2), at(2, 0, 3)], before: [0, 0, 0, 0], after: [1, 1, 1, 1], step: 'Brush circle 0.5 mm, Liver', imageKey: 'k1' }]);
-    expect(store.steps.map((s) => s.label)).toEqual(['Brush circle 0.5 mm, Liver']);
-    store.undo();
-    expect([0, 1, 2, 3].map((a2) => store.valueAt(at(2, 0, a2)))).toEqual([0, 0, 0, 0]);
-  });
-
-  it('keeps a disc drag on the slice it started on, whatever the depth under the pointer', async () => {
-    const { main, store, host, pointer } = await setup('brush', { activeLabel: 2 });
-    pointer.down('front', [0, 0]);
-    host.depth.front = 4;
-    pointer.move('front', [10, 0]);
-    pointer.up('front', [10, 0]);
-    await store.settled();
-    expect(main.sent().map((e) => [e.indices, e.step])).toEqual([[[at(2, 0, 0), at(2, 0, 1)], 'Brush circle 0.5 mm, Tumour']]);
-  });
-
-  it('erases along an eraser drag', async () => {
-    const { main, store, pointer } = await setup('eraser', {}, (m) => m.labels.fill(1, at(2, 0, 0), at(2, 0, 5)));
-    pointer.down('front', [0, 0]);
-    pointer.move('front', [20, 0]);
-    pointer.up('front', [20, 0]);
-    await store.settled();
-    expect(main.sent()).toEqual([{ indices: [at(2, 0, 0), at(2, 0, 1), at(2, 0, 2)], before: [1, 1, 1], after: [0, 0, 0], step: 'Eraser circle 0.5 mm', imageKey: 'k1' }]);
-  });
-
-  it('ends a drag lost before its release (cancel) as one step', async () => {
-    const { main, store, host, pointer } = await setup('brush');
-    pointer.down('front', [0, 0]);
-    pointer.move('front', [10, 0]);
-    pointer.cancel();
-    await store.settled();
-    expect(pointer.busy).toBe(false);
-    expect(main.sent().map((e) => e.indices)).toEqual([[at(2, 0, 0), at(2, 0, 1)]]);
-    expect(host.previews).toEqual([{ view: 'front', preview: null }]);
-  });
-
-  it('ends a drag released over another view as one step, and later strokes are sent at once', async () => {
-    const { main, store, pointer } = await setup('brush');
-    pointer.down('front', [0, 0]);
-    pointer.move('front', [10, 0]);
-    pointer.up('side', [10, 0]);
-    await store.settled();
-    expect(pointer.busy).toBe(false);
-    expect(main.sent().map((e) => e.indices)).toEqual([[at(2, 0, 0), at(2, 0, 1)]]);
-    store.setTool('fill');
-    pointer.down('front', [40, 40]);
-    await store.settled();
-    expect(main.sent().length).toBe(2);
   });
 
   it('fills on the press, without a gesture', async () => {
@@ -250,16 +187,5 @@ describe('AnnotationPointer', () => {
     pointer.move('front', [20, 0]);
     pointer.up('front', [20, 0]);
     expect(host.drafts).toEqual([{ kind: 'point', voxel: [2, 0, 0] }]);
-  });
-
-  it('paints nothing while an autosave is on offer, and says why', async () => {
-    const { main, store, pointer } = await setup('brush', {}, (m) => (m.recoverable = { savedAt: '2026-01-01T09:00:00.000Z', edits: 2, reason: 'idle' }));
-    pointer.down('front', [0, 0]);
-    pointer.move('front', [10, 0]);
-    pointer.up('front', [10, 0]);
-    await store.settled();
-    expect(store.error).toBe('Recover or discard the autosaved edits before editing.');
-    expect(store.valueAt(at(2, 0, 0))).toBe(0);
-    expect(main.sent()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnnotationStore } from '../../../src-renderer/annotation/annotationStore.svelte';
-import { ApiError } from '../../../shared/api/transport';
+import { ApiError, type Api } from '../../../shared/api/transport';
 import { LabelTable } from '../../../shared/annotation/labelTable';
 import { fakeApi } from '../fakeApi';
 import { FakeMain, opened, plain, table } from './fakeAnnotationMain';
@@ -59,6 +59,29 @@ describe('AnnotationStore edits', () => {
     expect(store.position).toBe(1);
     expect(store.stats.find((r) => r.value === 1)?.voxels).toBe(3);
     expect(store.dirty).toBe(true);
+  });
+
+  it('reopens only after the queued edits reached main (opening closes main\'s copy): no edit is lost', async () => {
+    const main = new FakeMain();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // Main answers edits slowly; everything else at once.
+    const slow: Api = { ...main.api, call: (async (channel: string, args: unknown) => {
+      if (channel === 'annotation:edit') await gate;
+      return main.api.call(channel as never, args as never);
+    }) as Api['call'] };
+    const store = new AnnotationStore(slow);
+    await store.open('saved');
+    store.apply(stroke([1, 2], 1, 'Brush'));
+    store.apply(stroke([7], 2, 'Brush'));
+    const reopening = store.open('saved');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(main.api.calls.map((c) => c.channel)).toEqual(['annotation:open']);
+    release();
+    await reopening;
+    expect(main.api.calls.map((c) => c.channel)).toEqual(['annotation:open', 'annotation:edit', 'annotation:edit', 'annotation:open']);
+    expect([main.labels[1], main.labels[2], main.labels[7]]).toEqual([1, 1, 2]);
+    expect([store.valueAt(1), store.valueAt(7)]).toEqual([1, 2]);
   });
 
   it('sends a stroke that changes nothing not at all', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptStroke, BRUSH_RADII_MM, dabStroke, defaultToolSettings, fillStroke, pathBetween, scissorsRegion, scissorsStroke, stepRadius, type StrokeContext, type ToolSettings } from '../../../src-renderer/annotation/strokes';
+import { acceptStroke, BRUSH_RADII_MM, defaultToolSettings, fillStroke, paintLabel, scissorsRegion, scissorsStroke, stepRadius, type StrokeContext, type ToolSettings } from '../../../src-renderer/annotation/strokes';
 import type { Axis } from '../../../shared/annotation/labelGrid';
 
 // A 5×5×5 grid with anisotropic voxels: 2 mm along axis 1, 1 mm along axes 0 and 2.
@@ -15,83 +15,23 @@ function ctx(settings: Partial<ToolSettings> = {}, over: Partial<StrokeContext> 
   return { grid, image: rampImage, labels: new Uint8Array(N), prediction: null, settings: { ...defaultToolSettings(), ...settings }, axis, ...over };
 }
 
-describe('pathBetween', () => {
-  it('is the end alone without a start, or when start and end are the same voxel', () => {
-    expect(pathBetween(null, [1, 2, 3])).toEqual([[1, 2, 3]]);
-    expect(pathBetween([1, 2, 3], [1, 2, 3])).toEqual([[1, 2, 3]]);
+describe('paintLabel (the step name of a cornerstone tool\'s stroke)', () => {
+  const settings = (over: Partial<ToolSettings>) => ({ ...defaultToolSettings(), ...over });
+
+  it('names the brush shape, radius and active label', () => {
+    expect(paintLabel(settings({ tool: 'brush', radiusMm: 2, activeLabel: 3 }))).toBe('Brush circle 2 mm, label 3');
+    expect(paintLabel(settings({ tool: 'brush', radiusMm: 2, sphere: true }))).toBe('Brush sphere 2 mm, label 1');
+    expect(paintLabel(settings({ tool: 'brush', radiusMm: 1.25 }), () => 'Tumour')).toBe('Brush circle 1.25 mm, Tumour');
   });
 
-  it('steps at most one voxel per axis, leaving out the start (it was painted by the previous dab)', () => {
-    expect(pathBetween([0, 0, 0], [0, 0, 3])).toEqual([
-      [0, 0, 1],
-      [0, 0, 2],
-      [0, 0, 3],
-    ]);
-    // The longest axis sets the count; the others are rounded along the way.
-    expect(pathBetween([0, 0, 0], [2, 1, 0])).toEqual([
-      [1, 1, 0],
-      [2, 1, 0],
-    ]);
-    expect(pathBetween([4, 4, 4], [4, 1, 4])).toEqual([
-      [4, 3, 4],
-      [4, 2, 4],
-      [4, 1, 4],
-    ]);
-  });
-});
-
-describe('dabStroke', () => {
-  // Disc of 2 mm on slice a0 = 2 around [2, 2, 2]: (2·Δa1)² + Δa2² ≤ 4 → the row a1 = 2 whole
-  // (a2 = 0…4) and one voxel above and below (a1 = 1, 3 at a2 = 2).
-  const disc = [at(2, 1, 2), at(2, 2, 0), at(2, 2, 1), at(2, 2, 2), at(2, 2, 3), at(2, 2, 4), at(2, 3, 2)];
-
-  it('paints a 2 mm disc on the view slice with the active label (anisotropic spacing: an ellipse in voxels)', () => {
-    const s = dabStroke(ctx({ tool: 'brush', radiusMm: 2, activeLabel: 3 }), null, [2, 2, 2]);
-    expect([...s.indices]).toEqual([57, 60, 61, 62, 63, 64, 67]);
-    expect([...s.indices]).toEqual(disc);
-    expect(s.values).toBe(3);
-    expect(s.label).toBe('Brush circle 2 mm, label 3');
+  it('names the eraser by its shape only, the threshold brush with its window', () => {
+    expect(paintLabel(settings({ tool: 'eraser', radiusMm: 2 }))).toBe('Eraser circle 2 mm');
+    expect(paintLabel(settings({ tool: 'threshold', radiusMm: 2, threshold: [60, 63], activeLabel: 2 }), (v) => (v === 2 ? 'Liver' : `?${v}`))).toBe('Threshold brush circle 2 mm [60, 63], Liver');
   });
 
-  it('paints a ball in 3-D with sphere: Δa0² + (2·Δa1)² + Δa2² ≤ 4', () => {
-    const s = dabStroke(ctx({ tool: 'brush', radiusMm: 2, sphere: true }), null, [2, 2, 2]);
-    // a1 = 2: a disc of radius 2 voxels in (a0, a2), 13 voxels; a1 = 1, 3: the centre column only.
-    expect([...s.indices]).toEqual([12, 36, 37, 38, 57, 60, 61, 62, 63, 64, 67, 86, 87, 88, 112]);
-    expect(s.label).toBe('Brush sphere 2 mm, label 1');
-  });
-
-  it('takes the disc on the slice normal to the view axis', () => {
-    // Axis 1 (2 mm normal): the in-plane axes are 0 and 2, both 1 mm: a true circle of radius 1 voxel.
-    const s = dabStroke(ctx({ tool: 'brush', radiusMm: 1 }, {}, 1), null, [2, 2, 2]);
-    expect([...s.indices]).toEqual([at(1, 2, 2), at(2, 2, 1), at(2, 2, 2), at(2, 2, 3), at(3, 2, 2)]);
-  });
-
-  it('erases (writes 0) and names the shape only', () => {
-    const s = dabStroke(ctx({ tool: 'eraser', radiusMm: 2 }), null, [2, 2, 2]);
-    expect([...s.indices]).toEqual(disc);
-    expect(s.values).toBe(0);
-    expect(s.label).toBe('Eraser circle 2 mm');
-  });
-
-  it('keeps with the threshold brush only the voxels whose intensity is in [lo, hi] (both included)', () => {
-    const s = dabStroke(ctx({ tool: 'threshold', radiusMm: 2, threshold: [60, 63], activeLabel: 2 }, { labelName: (v) => (v === 2 ? 'Liver' : `?${v}`) }), null, [2, 2, 2]);
-    expect([...s.indices]).toEqual([60, 61, 62, 63]);
-    expect(s.values).toBe(2);
-    expect(s.label).toBe('Threshold brush circle 2 mm [60, 63], Liver');
-  });
-
-  it('paints along the path from the previous dab, without the previous centre', () => {
-    const s = dabStroke(ctx({ tool: 'brush', radiusMm: 0.5 }), [2, 2, 0], [2, 2, 3]);
-    expect([...s.indices]).toEqual([at(2, 2, 1), at(2, 2, 2), at(2, 2, 3)]);
-  });
-
-  it('names the active label with labelName', () => {
-    expect(dabStroke(ctx({ tool: 'brush', radiusMm: 1.25 }, { labelName: () => 'Tumour' }), null, [0, 0, 0]).label).toBe('Brush circle 1.25 mm, Tumour');
-  });
-
-  it('refuses the tools that do not paint dabs, naming the tool', () => {
-    expect(() => dabStroke(ctx({ tool: 'fill' }), null, [2, 2, 2])).toThrow('dabStroke: the fill tool does not paint dabs');
-    expect(() => dabStroke(ctx({ tool: 'navigate' }), null, [2, 2, 2])).toThrow('dabStroke: the navigate tool does not paint dabs');
+  it('names the scissors shape and whether they erase', () => {
+    expect(paintLabel(settings({ tool: 'scissors', scissorsShape: 'circle', activeLabel: 4 }))).toBe('Scissors circle, label 4');
+    expect(paintLabel(settings({ tool: 'scissors', scissorsShape: 'rectangle', scissorsErase: true }))).toBe('Scissors rectangle, erase');
   });
 });
 
