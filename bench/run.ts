@@ -17,6 +17,8 @@
  *   6b. cancel_within_window  an aborted 128³ pass against a whole one (bench/cancelBench.ts).
  *   6c. reevaluate_full, reevaluate_incremental  re-evaluation from a uint8 prediction cache after a
  *                     reference edit, demo and 256³ run sizes (bench/reevaluateBench.ts).
+ *   6d. annotation_stall  the longest event-loop stall while a 256³ run is re-evaluated and its
+ *                     labels saved, inline against worker thread + async gzip (bench/annotationStallBench.ts).
  *   7. frame_gaps     the app page's frame gaps while a run goes, compute in main and in the page
  *                     (Chromium; bench/frameGapsBench.ts).
  *
@@ -239,6 +241,7 @@ main()
   .then(async () => (await import('./niftiBomb')).niftiBombBench(emit))
   .then(async () => (await import('./cancelBench')).cancelBench(emit))
   .then(async () => (await import('./reevaluateBench')).reevaluateBench(emit))
+  .then(async () => (await import('./annotationStallBench')).annotationStallBench(emit))
   .then(async () => (await import('./frameGapsBench')).frameGapsBench(emit))
   .catch((e: unknown) => {
   emit({ bench: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -9,7 +9,7 @@
 import type { AtomicWriteOptions } from '../fs/atomicWrite';
 import { annotationPaths, imageKeyOf, type AnnotationPaths } from './annotationFolder';
 import { findingsBytes, readAutosaveManifest, writeAutosave, type AutosaveManifest, type AutosaveReason } from './autosaveFiles';
-import { encodeLabelNifti, type LabelData } from './labelNifti';
+import { encodeLabelNiftiAsync, type LabelData } from './labelNifti';
 import type { LabelImage } from './saveLabels';
 
 /** The annotation's state at one moment, as the owner hands it to the autosaver. */
@@ -168,13 +168,16 @@ export class Autosaver {
     const generation = this.generation;
     const snap = await this.options.snapshot();
     const { image } = this.options;
+    const findings = snap.findings === null || snap.findings === undefined ? null : findingsBytes(snap.findings);
+    // gzip on libuv's thread pool: a 256³ map takes seconds, which the event loop spends answering meanwhile.
+    const labels = snap.labels ? (await encodeLabelNiftiAsync(snap.labels, image.header)).bytes : null;
     const manifest = writeAutosave(
       this.paths,
       {
         imagePath: image.path,
         imageSha256: image.sha256,
-        labels: snap.labels ? encodeLabelNifti(snap.labels, image.header).bytes : null,
-        findings: snap.findings === null || snap.findings === undefined ? null : findingsBytes(snap.findings),
+        labels,
+        findings,
         edits: snap.edits,
         reason,
         savedAt: this.now(),

@@ -9,7 +9,8 @@
  * as they were read; only the datatype, the scaling (slope 1, intercept 0) and the intent
  * (NIFTI_INTENT_LABEL) are the labels' own.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, gunzipSync, gzip, gzipSync, type ZlibOptions } from 'node:zlib';
 import { readNifti, type NiftiHeaderInfo } from '../../shared/io/nifti';
 import { encodeNifti1Header } from '../../shared/io/niftiHeader';
 import type { LabelArray, LabelDatatype } from '../../shared/annotation/labelGrid';
@@ -55,13 +56,40 @@ export function assertLabelsFit(fn: string, labels: unknown, image: Pick<NiftiHe
   if (labels.length !== n) throw new RangeError(`${fn}: labels have ${labels.length} values, the image grid ${grid} has ${n} voxels`);
 }
 
+/** A label file as encoded: the gzipped NIfTI bytes and the datatype chosen. */
+export interface EncodedLabels {
+  bytes: Uint8Array;
+  datatype: LabelDatatype;
+}
+
+/** The gzip settings of every label file: the sync and the async encoder give the same bytes. */
+const GZIP: ZlibOptions = { level: constants.Z_DEFAULT_COMPRESSION };
+const gzipAsync = promisify(gzip);
+
 /**
  * Encodes a label map as a gzipped NIfTI-1 file with the image's geometry copied exactly (see
  * the file comment). A NIfTI-2 image's float64 geometry is rounded to float32 (NIfTI-1's fields).
+ * Synchronous (scripts, the CLI, tests); the service uses {@link encodeLabelNiftiAsync}.
  * @throws for labels that do not fit the grid, or a grid axis over NIfTI-1's 32767 voxels.
  */
-export function encodeLabelNifti(labels: LabelData, image: NiftiHeaderInfo): { bytes: Uint8Array; datatype: LabelDatatype } {
-  const fn = 'encodeLabelNifti';
+export function encodeLabelNifti(labels: LabelData, image: NiftiHeaderInfo): EncodedLabels {
+  const { raw, datatype } = rawLabelNifti('encodeLabelNifti', labels, image);
+  return { bytes: new Uint8Array(gzipSync(raw, GZIP)), datatype };
+}
+
+/**
+ * {@link encodeLabelNifti} with the gzip on libuv's thread pool, so that the service's event loop
+ * goes on answering while a large label map is compressed (seconds for 256³). The same bytes.
+ * The uncompressed file is built before the first await: `labels` may change right after the call.
+ * @throws (rejects) as {@link encodeLabelNifti}
+ */
+export async function encodeLabelNiftiAsync(labels: LabelData, image: NiftiHeaderInfo): Promise<EncodedLabels> {
+  const { raw, datatype } = rawLabelNifti('encodeLabelNiftiAsync', labels, image);
+  return { bytes: new Uint8Array(await gzipAsync(raw, GZIP)), datatype };
+}
+
+/** The uncompressed NIfTI-1 file of a label map (header, then the voxels little-endian). */
+function rawLabelNifti(fn: string, labels: LabelData, image: NiftiHeaderInfo): { raw: Uint8Array; datatype: LabelDatatype } {
   assertLabelsFit(fn, labels, image);
   const dims = [1, 2, 3].map((k) => (k <= image.dim[0] ? image.dim[k] : 1));
   dims.forEach((n, k) => {
@@ -105,7 +133,7 @@ export function encodeLabelNifti(labels: LabelData, image: NiftiHeaderInfo): { b
     const view = new DataView(raw.buffer, header.length);
     for (let i = 0; i < labels.length; i++) view.setUint16(2 * i, labels[i], true); // little-endian on any host
   }
-  return { bytes: new Uint8Array(gzipSync(raw)), datatype };
+  return { raw, datatype };
 }
 
 /** Whether two headers describe the same grid: dims, voxel sizes, both codes and both transforms. */

@@ -11,7 +11,7 @@ import { LabelStats } from '../../shared/annotation/labelStats';
 import { LabelTable } from '../../shared/annotation/labelTable';
 import { valueAt, writeDiff } from '../../shared/annotation/voxelDiff';
 import type { OpenedAnnotation } from '../annotation/annotationFiles';
-import { saveAnnotation, saveAnnotationAs } from '../annotation/annotationFiles';
+import { saveAnnotationAsAsync, saveAnnotationAsync } from '../annotation/annotationFiles';
 import { Autosaver, type AutosaveTimers } from '../annotation/autosave';
 import { FileConflictError, readFileVersion, type FileVersion } from '../annotation/fileVersion';
 import type { LabelData } from '../annotation/labelNifti';
@@ -69,6 +69,8 @@ export class AnnotationState {
   private savedAt: string | null;
   private autosavedAt: string | null = null;
   private closed = false;
+  /** Counts edits and findings changes (a save tells by it whether one came while it wrote). */
+  private changes = 0;
 
   constructor(
     private readonly options: AnnotationStateOptions,
@@ -189,31 +191,40 @@ export class AnnotationState {
    * ones (annotationFiles.ts `saveAnnotationAs`), which stay theirs; the answer names the new
    * files, and the versions to save against stay the opened ones, so a later plain save still
    * answers `conflict` while their file differs from what was opened.
+   * The labels are gzipped off the event loop (edits may arrive meanwhile: the state saved is
+   * the one at the call, and edits made during the save leave the annotation unsaved).
    * @throws ServiceError `forbidden` in a read-only project, `conflict` naming the file changed on disk
    */
-  save(ch: string, resolution?: Exclude<AnnotationResolution, 'keep-theirs'>): AnnotationSaved {
+  async save(ch: string, resolution?: Exclude<AnnotationResolution, 'keep-theirs'>): Promise<AnnotationSaved> {
     this.assertOpen(ch);
     if (this.options.readOnly) throw fail('forbidden', `${ch}: this project is read-only (another PatchLens holds it): the edits are kept in memory only`);
+    const changes = this.changes;
     if (resolution === 'save-as') {
-      const written = saveAnnotationAs(this.options.projectDir, this.image, { labels: this.labelMap, findings: this.findingsDoc });
-      const savedAt = this.markSaved(later(iso(written.labels), iso(written.findings)));
+      const written = await saveAnnotationAsAsync(this.options.projectDir, this.image, { labels: this.labelMap, findings: this.findingsDoc });
+      const savedAt = this.markSaved(later(iso(written.labels), iso(written.findings)), changes);
       return { savedAt, labelsPath: written.labels.path, findingsPath: written.findings.path };
     }
     const opened = resolution === 'overwrite' ? { labels: readFileVersion(this.paths.labels), findings: readFileVersion(this.paths.findings) } : this.versions;
     try {
-      this.versions = saveAnnotation(this.options.projectDir, this.image, opened, { labels: this.labelMap, findings: this.findingsDoc });
+      this.versions = await saveAnnotationAsync(this.options.projectDir, this.image, opened, { labels: this.labelMap, findings: this.findingsDoc });
     } catch (e) {
       if (e instanceof FileConflictError) throw fail('conflict', `${ch}: ${e.message} (save again with resolution 'overwrite' to replace it, 'save-as' to write ours to new files beside it, or 'keep-theirs' to reload it)`);
       throw e;
     }
-    const savedAt = this.markSaved(later(iso(this.versions.labels), iso(this.versions.findings)));
+    const savedAt = this.markSaved(later(iso(this.versions.labels), iso(this.versions.findings)), changes);
     return { savedAt, labelsPath: this.paths.labels, findingsPath: this.paths.findings };
   }
 
-  /** After a save: clean, no autosave due, `annotation:changed` sent; answers the save's time. */
-  private markSaved(at: string | null): string {
-    this.unsaved = false;
-    this.autosaver?.markClean();
+  /**
+   * After a save of the state at change count `changes`: clean (unless an edit came during the
+   * save: it is not in the files, so the annotation stays unsaved and its autosave due), the
+   * save's time, `annotation:changed` sent; answers the save's time.
+   */
+  private markSaved(at: string | null, changes: number): string {
+    if (this.changes === changes) {
+      this.unsaved = false;
+      this.autosaver?.markClean();
+    }
     this.savedAt = at ?? new Date().toISOString();
     this.emitChanged();
     return this.savedAt;
@@ -254,6 +265,7 @@ export class AnnotationState {
 
   /** After an edit or new findings: unsaved, and an autosave is due. */
   private touched(): void {
+    this.changes++;
     this.unsaved = true;
     this.autosaver?.markDirty();
     this.emitChanged();

@@ -1,7 +1,7 @@
 import type { RequestChannel, RunRecord } from '../../../shared/api/contract';
 import { readRunLayer } from '../../compute/index';
-import { reevaluateRun } from '../../compute/reevaluateRun';
 import type { LabelData } from '../../annotation/labelNifti';
+import { reevaluateRunOffThread } from '../../annotation/reevaluateOffThread';
 import { discard } from '../../annotation/recovery';
 import { annotationImage, readStart, startingTable, toLabelData, type AnnotationImage } from '../annotationStart';
 import { AnnotationState } from '../annotationState';
@@ -112,7 +112,8 @@ export function annotationHandlers(host: HostContext): HandlerTable<AnnotationCh
       const ch = 'annotation:reevaluate';
       const current = annotationOf(session, ch);
       const run = runOf(session, ch, runId, current.image);
-      return reevaluateRun(run.dir, current.labels.slice());
+      // A copy of main's map, handed to a worker thread: edits go on meanwhile, and so does every other request.
+      return reevaluateRunOffThread(run.dir, current.labels.slice(), { log: host.log });
     },
   };
 }

@@ -2,16 +2,17 @@
  * openAnnotation / saveAnnotation: a save checks both files before writing either, writes them
  * in the image's annotation folder, and discards the autosave only when it adds nothing more.
  * saveAnnotationAs: a new pair of files named by the UTC second, never over an existing one.
+ * The async variants (gzip on libuv's pool) write the same bytes and refuse the same conflicts.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openAnnotation, saveAnnotation, saveAnnotationAs } from '../../../src-node/annotation/annotationFiles';
+import { openAnnotation, saveAnnotation, saveAnnotationAs, saveAnnotationAsAsync, saveAnnotationAsync } from '../../../src-node/annotation/annotationFiles';
 import { savedAsNames } from '../../../src-node/annotation/annotationFolder';
 import { Autosaver } from '../../../src-node/annotation/autosave';
 import { FileConflictError } from '../../../src-node/annotation/fileVersion';
-import { decodeLabelNifti } from '../../../src-node/annotation/labelNifti';
+import { decodeLabelNifti, encodeLabelNifti, encodeLabelNiftiAsync } from '../../../src-node/annotation/labelNifti';
 import { findRecoverable } from '../../../src-node/annotation/recovery';
 import { findingsAfter, labelsAfter, ManualTimers, writeImage } from './autosaveFixture';
 
@@ -96,5 +97,45 @@ describe('saveAnnotationAs', () => {
     expect(readFileSync(opened.paths.labels).equals(before.labels)).toBe(true);
     expect(readFileSync(opened.paths.findings).equals(before.findings)).toBe(true);
     expect(openAnnotation(projectDir, image).labels).toEqual(labelsAfter(1));
+  });
+});
+
+describe('the async save (gzip off the event loop)', () => {
+  it('encodeLabelNiftiAsync gives encodeLabelNifti\'s bytes, uint8 and uint16, and its errors', async () => {
+    const { image } = project();
+    const wide = Uint16Array.from(labelsAfter(2), (v, i) => (i === 7 ? 300 : v));
+    for (const labels of [labelsAfter(2), wide]) {
+      const sync = encodeLabelNifti(labels, image.header);
+      const async = await encodeLabelNiftiAsync(labels, image.header);
+      expect(async.datatype).toBe(sync.datatype);
+      expect(Buffer.from(async.bytes).equals(Buffer.from(sync.bytes))).toBe(true);
+    }
+    expect(encodeLabelNifti(wide, image.header).datatype).toBe('uint16');
+    await expect(encodeLabelNiftiAsync(new Uint8Array(7), image.header)).rejects.toThrow(/^encodeLabelNiftiAsync: labels have 7 values, the image grid \d×\d×\d has 60 voxels$/);
+  });
+
+  it('saveAnnotationAsync and saveAnnotationAsAsync write the bytes the sync ones write; a conflict writes neither file', async () => {
+    const sync = project();
+    const async = project();
+    const what = { labels: labelsAfter(4), findings: findingsAfter(4) };
+    saveAnnotation(sync.projectDir, sync.image, openAnnotation(sync.projectDir, sync.image).versions, what);
+    const opened = openAnnotation(async.projectDir, async.image);
+    const versions = await saveAnnotationAsync(async.projectDir, async.image, opened.versions, what);
+    const paths = { sync: openAnnotation(sync.projectDir, sync.image).paths, async: opened.paths };
+    expect(readFileSync(paths.async.labels).equals(readFileSync(paths.sync.labels))).toBe(true);
+    expect(readFileSync(paths.async.findings).equals(readFileSync(paths.sync.findings))).toBe(true);
+    expect(versions).toEqual(openAnnotation(async.projectDir, async.image).versions);
+
+    writeFileSync(paths.async.findings, 'someone else\n');
+    const labelsBefore = readFileSync(paths.async.labels);
+    await expect(saveAnnotationAsync(async.projectDir, async.image, versions, { labels: labelsAfter(5), findings: findingsAfter(5) })).rejects.toThrow(FileConflictError);
+    expect(readFileSync(paths.async.labels).equals(labelsBefore)).toBe(true);
+
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const a = saveAnnotationAs(sync.projectDir, sync.image, what, at);
+    const b = await saveAnnotationAsAsync(async.projectDir, async.image, what, at);
+    expect(b.labels.path).toBe(join(paths.async.dir, 'labels.saved-as-20260102T030405Z.nii.gz'));
+    expect(readFileSync(b.labels.path).equals(readFileSync(a.labels.path))).toBe(true);
+    expect(readFileSync(b.findings.path).equals(readFileSync(a.findings.path))).toBe(true);
   });
 });

@@ -47,8 +47,13 @@ function setup(overrides: { snapshot?: () => AutosaveSnapshot | Promise<Autosave
   return { projectDir, image, state, timers, saved, errors, autosaver, edit, paths: annotationPaths(projectDir, imageKeyOf(image.sha256)) };
 }
 
-/** Lets the autosaver's promise chain run (a save is async: snapshot, then writes). */
+/** Lets the autosaver's promise chain run one turn of the event loop. */
 const settle = () => new Promise((r) => setImmediate(r));
+/** Waits until the save a timer started is done (it gzips the labels on libuv's thread pool, so one turn is not enough). */
+const saved = async (autosaver: Autosaver) => {
+  do await settle();
+  while (autosaver.saving);
+};
 
 describe('Autosaver', () => {
   it('saves only once the idle interval passed after the last edit, with the state of that moment', async () => {
@@ -64,7 +69,7 @@ describe('Autosaver', () => {
     expect(existsSync(s.paths.manifest)).toBe(false);
     expect(s.autosaver.dirty).toBe(true);
     s.timers.fire();
-    await settle();
+    await saved(s.autosaver);
     expect(s.saved).toEqual([3]);
     expect(s.autosaver.dirty).toBe(false);
     const manifest = JSON.parse(readFileSync(s.paths.manifest, 'utf8'));
@@ -168,12 +173,12 @@ describe('Autosaver', () => {
     });
     s.edit();
     s.timers.fire();
-    await settle();
+    await saved(s.autosaver);
     expect(s.saved).toEqual([1]);
     failing = true;
     s.edit();
     s.timers.fire();
-    await settle();
+    await saved(s.autosaver);
     expect(s.errors.map((e) => e.message)).toEqual([expect.stringMatching(/writeFileAtomic: .*labels-2\.nii\.gz: ENOSPC/)]);
     expect(s.autosaver.dirty).toBe(true);
     expect(recover(s.projectDir, imageKeyOf(s.image.sha256)).manifest.edits).toBe(1); // the last good autosave
@@ -181,7 +186,7 @@ describe('Autosaver', () => {
     failing = false;
     s.edit();
     s.timers.fire();
-    await settle();
+    await saved(s.autosaver);
     expect(s.saved).toEqual([1, 3]);
     expect(recover(s.projectDir, imageKeyOf(s.image.sha256), s.image.header).labels).toEqual(labelsAfter(3));
   });

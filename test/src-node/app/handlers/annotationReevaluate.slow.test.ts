@@ -21,9 +21,10 @@ describe('annotation:reevaluate', () => {
   let conn: ServiceConnection;
   let runId = '';
   let runDice: number | null = null;
+  const logged: string[] = [];
 
   beforeAll(async () => {
-    host = await createServiceHost({ projectDir, transport: 'http', log: () => undefined });
+    host = await createServiceHost({ projectDir, transport: 'http', log: (line) => logged.push(line) });
     conn = host.connect({ role: 'ui' });
     result<SessionState>(await conn.handle('session:openDemo', {}));
     const { jobId } = result<{ jobId: string }>(await conn.handle('run:start', { settings }));
@@ -52,6 +53,8 @@ describe('annotation:reevaluate', () => {
   it("re-evaluates the run against main's copy: the run's Dice unedited, another after an edit", async () => {
     const unedited = result<RunReevaluation>(await conn.handle('annotation:reevaluate', { runId }));
     expect(unedited.runId).toBe(runId);
+    // It ran in the re-evaluation worker: no line says it fell back to the service's thread.
+    expect(logged.filter((line) => line.includes('re-evaluation worker'))).toEqual([]);
     expect(unedited.dice.mean).toBeCloseTo(runDice!, 12);
     const info = result<AnnotationInfo>(await conn.handle('annotation:open', { start: 'reference' }));
     const history = new EditHistory(info.labels.data as Uint8Array, { locks: LabelTable.fromJSON(info.table) });
