@@ -14,12 +14,14 @@ const alias = { '@shared': resolve(root, 'shared') };
  * Main's entries: the app (out/main/index.js) and the services' worker_threads modules the
  * service host starts beside the bundle: the compute worker (out/main/computeWorker.js) and the
  * model check worker (out/main/modelCheckWorker.js: parses and builds a model off the services'
- * thread, with a time limit). A worker entry is added only once its source exists, so the shell
+ * thread, with a time limit) and the re-evaluation worker (out/main/reevaluateWorker.js: an
+ * edited reference against a run's prediction cache, off the services' thread). A worker entry is added only once its source exists, so the shell
  * builds without it.
  */
 const workers = {
   computeWorker: resolve(root, 'src-node/app/computeWorker.ts'),
   modelCheckWorker: resolve(root, 'src-node/model/modelCheckWorker.ts'),
+  reevaluateWorker: resolve(root, 'src-node/annotation/reevaluateWorker.ts'),
 };
 const mainInput: Record<string, string> = {
   index: resolve(root, 'src-main/index.ts'),
@@ -28,7 +30,7 @@ const mainInput: Record<string, string> = {
 
 /**
  * electron-vite build of the three Electron contexts into `out/{main,preload,renderer}`.
- * Entry names are fixed (`index`, `computeWorker`, `modelCheckWorker`) because main refers to the built files by name.
+ * Entry names are fixed (`index`, `computeWorker`, `modelCheckWorker`, `reevaluateWorker`) because main refers to the built files by name.
  */
 export default defineConfig({
   main: {

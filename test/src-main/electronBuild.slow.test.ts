@@ -81,8 +81,8 @@ describe('electron-vite build', () => {
     expect(main).toMatch(/registerSchemesAsPrivileged/);
   });
 
-  it('emits the compute worker and the model check worker beside main', async () => {
-    for (const file of ['main/computeWorker.js', 'main/modelCheckWorker.js']) {
+  it('emits the compute worker, the model check worker and the re-evaluation worker beside main', async () => {
+    for (const file of ['main/computeWorker.js', 'main/modelCheckWorker.js', 'main/reevaluateWorker.js']) {
       const worker = await readFile(join(out, file), 'utf8');
       expect(worker, file).toMatch(/worker_threads/);
     }
