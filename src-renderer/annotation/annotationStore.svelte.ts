@@ -5,71 +5,53 @@
  * order; main keeps its copy, autosaves it and writes the files. A Svelte 5 rune store: what the
  * panels show is reactive; the voxels are plain typed arrays the viewer draws from.
  */
-import type { AnnotationInfo, AnnotationRecoverable, AnnotationResolution, AnnotationStart, FindingsDocument, LabelStatRow, LabelTableJSON, VolumeData } from '../../shared/api/contract';
+import type { AnnotationInfo, AnnotationResolution, AnnotationStart, FindingsDocument, VolumeData } from '../../shared/api/contract';
 import type { Api } from '../../shared/api/transport';
 import { ApiError } from '../../shared/api/transport';
+import { EditQueue } from './editQueue';
 import { lockedLabelMessage, messageOf, savedNote, skippedLockedMessage } from './annotationMessages';
-import { EditHistory, type Stroke, type StepInfo } from '../../shared/annotation/editHistory';
+import { EditHistory, type Stroke } from '../../shared/annotation/editHistory';
 import { LabelTable, type Rgb } from '../../shared/annotation/labelTable';
 import type { LabelArray } from '../../shared/annotation/labelGrid';
 import type { VoxelDiff } from '../../shared/annotation/voxelDiff';
-import type { FindingShape } from '../../shared/findings/types';
-import { defaultToolSettings, stepRadius, type AnnotationTool, type ToolSettings } from './strokes';
+import { AnnotationFields } from './annotationFields.svelte';
+import { FindingsUndo } from './findings/findingsModel';
+import { UndoOrder, type UndoDomain } from './undoOrder';
 
-/** Who draws the working map: told about every change of its voxels (and of the table). */
-export type VoxelListener = (diff: VoxelDiff | null) => void;
-
-/** The store's life: nothing open, opening, open (editable once a recovery offer is answered), failed. */
-export type AnnotationStatus = 'closed' | 'opening' | 'open' | 'error';
+export type { AnnotationStatus, VoxelListener } from './annotationFields.svelte';
 
 /** The annotation store of the open image. */
-export class AnnotationStore {
-  status: AnnotationStatus = $state('closed');
-  /** The latest failure, as a sentence (null: none). */
-  error: string | null = $state(null);
-  /** The start main used (`saved`, `reference`, …). */
-  start: AnnotationStart | null = $state(null);
-  table: LabelTableJSON | null = $state(null);
-  stats: LabelStatRow[] = $state([]);
-  steps: StepInfo[] = $state([]);
-  position = $state(0);
-  findings: FindingsDocument | null = $state(null);
-  /** The autosave main offers for this image; editing waits until it is recovered or discarded. */
-  recoverable: AnnotationRecoverable | null = $state(null);
-  savedAt: string | null = $state(null);
-  autosavedAt: string | null = $state(null);
-  /** Edits main holds that the saved files do not. */
-  dirty = $state(false);
-  /** The conflict a save answered (a file changed on disk since it was opened), null when none. */
-  conflict: string | null = $state(null);
-  /** Where the latest save wrote, as a sentence (a save-as names its new files). */
-  savedNote: string | null = $state(null);
-  settings: ToolSettings = $state(defaultToolSettings());
-  /** Sends in flight (the panel shows "saving edits…"). */
-  pending = $state(0);
-  /** Counts the label maps adopted (open, recovery, resync): the viewer reloads the reference on a change. */
-  generation = $state(0);
-  /** A finding drawn or clicked in a view, for the findings panel to complete (null: none). */
-  findingDraft: FindingShape | null = $state(null);
-  /** A voxel the viewer should move to (a finding's Jump); `seq` makes a repeat a change. */
-  jumpRequest: { voxel: number[]; seq: number } | null = $state(null);
-
+export class AnnotationStore extends AnnotationFields {
   /** The working label map (plain: the viewer draws it; edited in place by the history). */
   labels: VolumeData | null = null;
   private history: EditHistory | null = null;
   private labelTable: LabelTable | null = null;
   private imageKey = '';
   private runId: string | undefined;
-  private queue: Promise<void> = Promise.resolve();
-  // Plain on purpose: listeners are not state.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private listeners = new Set<VoxelListener>();
+  private readonly edits: EditQueue;
   private strokeStart: number | null = null;
+  /** Which history each step went into: Ctrl+Z takes back the newest of labels and findings. */
+  private readonly order = new UndoOrder();
   /** Counts the maps adopted: a queued edit of an earlier map is not sent. */
   private mapEpoch = 0;
   private offChanged: (() => void) | null = null;
 
-  constructor(private readonly api: Api) {}
+  constructor(private readonly api: Api) {
+    super();
+    this.edits = new EditQueue(api, {
+      current: () => ({ imageKey: this.imageKey, epoch: this.mapEpoch }),
+      answered: (stats) => {
+        this.stats = stats;
+        this.dirty = true;
+      },
+      failed: async (message, conflict) => {
+        // Main's copy is the one that is saved: on a mismatch the page takes it back.
+        this.error = message;
+        if (conflict) await this.resync();
+      },
+      pendingChanged: (n) => (this.pending = n),
+    });
+  }
 
   /** Listens for main's autosave/save state (call once; `stop` undoes it). */
   startListening(): void {
@@ -89,12 +71,6 @@ export class AnnotationStore {
   /** Whether tools may change voxels now. */
   get editable(): boolean {
     return this.status === 'open' && this.recoverable === null && this.history !== null;
-  }
-
-  /** Adds a listener of voxel changes (returns the remover). */
-  onVoxels(listener: VoxelListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -126,7 +102,7 @@ export class AnnotationStore {
     this.history = new EditHistory(info.labels.data as LabelArray, { inPlace: true, locks: this.labelTable });
     this.table = this.labelTable.toJSON();
     this.stats = info.stats;
-    this.findings = info.findings;
+    this.setFindingsHistory(info.findings);
     this.start = info.start;
     this.recoverable = info.recoverable;
     this.savedAt = info.savedAt;
@@ -190,8 +166,10 @@ export class AnnotationStore {
       if (result.skippedLocked > 0) this.error = skippedLockedMessage(result.skippedLocked);
       if (!result.change) return 0;
       this.emit(result.change);
-      if (this.strokeStart === null) this.send(result.change, result.step!.label);
-      else this.refreshSteps();
+      if (this.strokeStart === null) {
+        this.order.recorded('labels');
+        this.send(result.change, result.step!.label);
+      } else this.refreshSteps();
       return result.change.indices.length;
     } catch (e) {
       this.error = messageOf(e);
@@ -206,8 +184,10 @@ export class AnnotationStore {
     this.strokeStart = null;
     if (!history || first === null) return;
     const merged = history.mergeSince(first, label);
-    if (merged) this.send(history.diffAt(history.position - 1), merged.label);
-    else this.refreshSteps();
+    if (merged) {
+      this.order.recorded('labels');
+      this.send(history.diffAt(history.position - 1), merged.label);
+    } else this.refreshSteps();
   }
 
   /**
@@ -221,25 +201,60 @@ export class AnnotationStore {
     return false;
   }
 
-  /** Undoes the last step (sent to main as its inverse). */
+  /** Whether {@link undo} has a step (of the labels or the findings) to take back. */
+  get canUndo(): boolean {
+    void this.findings; // the findings history moves with the document
+    return this.editable && (this.position > 0 || !!this.findingsHistory?.canUndo);
+  }
+
+  /** Whether {@link redo} has a step to take again. */
+  get canRedo(): boolean {
+    void this.findings;
+    return this.editable && (this.position < this.steps.length || !!this.findingsHistory?.canRedo);
+  }
+
+  /** Undoes the newest step of the labels or the findings (a label step is sent to main as its inverse). */
   undo(): void {
+    if (!this.editable) return;
+    const domain = this.order.nextUndo((d) => (d === 'labels' ? this.position > 0 : !!this.findingsHistory?.canUndo));
+    if (domain === 'findings') return void this.setFindings(this.findingsHistory!.undo());
     const step = this.steps[this.position - 1];
-    const change = this.editable ? this.history?.undo() : null;
-    if (change) this.afterMove([change], `Undo ${step?.label ?? ''}`.trim());
+    const change = this.history?.undo();
+    if (!change) return;
+    this.order.undone('labels');
+    this.afterMove([change], `Undo ${step?.label ?? ''}`.trim());
   }
 
-  /** Redoes the next step. */
+  /** Redoes the step undone last. */
   redo(): void {
+    if (!this.editable) return;
+    const domain = this.order.nextRedo((d) => (d === 'labels' ? this.position < this.steps.length : !!this.findingsHistory?.canRedo));
+    if (domain === 'findings') return void this.setFindings(this.findingsHistory!.redo());
     const step = this.steps[this.position];
-    const change = this.editable ? this.history?.redo() : null;
-    if (change) this.afterMove([change], `Redo ${step?.label ?? ''}`.trim());
+    const change = this.history?.redo();
+    if (!change) return;
+    this.order.redone('labels');
+    this.afterMove([change], `Redo ${step?.label ?? ''}`.trim());
   }
 
-  /** Undoes or redoes to a position of the step list (0: before the first kept step). */
+  /** Undoes or redoes the labels to a position of the step list (0: before the first kept step). */
   jumpTo(position: number): void {
     if (!this.editable || !this.history) return;
+    const from = this.history.position;
     const changes = this.history.jumpTo(position);
+    const to = this.history.position;
+    for (let k = from; k > to; k--) this.order.undone('labels');
+    for (let k = from; k < to; k++) this.order.redone('labels');
     this.afterMove(changes, `Jump to step ${position}`);
+  }
+
+  /** A new findings document from main (open, reload): its history starts afresh. */
+  private setFindingsHistory(doc: FindingsDocument): void {
+    this.findings = doc;
+    this.order.forget('findings');
+    this.order.forget('labels');
+    const moved: Record<'apply' | 'undo' | 'redo', (d: UndoDomain) => void> = { apply: (d) => this.order.recorded(d), undo: (d) => this.order.undone(d), redo: (d) => this.order.redone(d) };
+    this.findingsHistory = new FindingsUndo(doc, (kind) => moved[kind]('findings'));
   }
 
   private afterMove(changes: VoxelDiff[], label: string): void {
@@ -253,29 +268,7 @@ export class AnnotationStore {
   /** Sends one change to main, after the ones before it. */
   private send(diff: VoxelDiff, step: string): void {
     this.refreshSteps();
-    const key = this.imageKey;
-    const epoch = this.mapEpoch;
-    this.pending++;
-    this.queue = this.queue.then(async () => {
-      try {
-        // The map this diff was made on was replaced (a resync after a conflict, another open):
-        // main's copy never had it, and the page no longer shows it.
-        if (epoch !== this.mapEpoch) return;
-        const r = await this.api.call('annotation:edit', { diff, step, imageKey: key });
-        if (key === this.imageKey) {
-          this.stats = r.stats;
-          this.dirty = true;
-        }
-      } catch (e) {
-        if (key !== this.imageKey) return;
-        // Main's copy is the one that is saved: on a mismatch the page takes it back.
-        const conflict = e instanceof ApiError && e.code === 'conflict';
-        this.error = conflict ? `${messageOf(e)} The labels were reloaded from the service's copy.` : messageOf(e);
-        if (conflict) await this.resync();
-      } finally {
-        this.pending--;
-      }
-    });
+    this.edits.send(diff, step);
   }
 
   /** Reloads main's copy (its unsaved edits included) after a conflict. */
@@ -289,16 +282,12 @@ export class AnnotationStore {
 
   /** Resolves once every edit sent so far has been answered. */
   async settled(): Promise<void> {
-    await this.queue;
+    await this.edits.settled();
   }
 
   private refreshSteps(): void {
     this.steps = this.history?.steps() ?? [];
     this.position = this.history?.position ?? 0;
-  }
-
-  private emit(diff: VoxelDiff | null): void {
-    for (const l of this.listeners) l(diff);
   }
 
   /** Changes the label table (add, rename, recolour, lock, show/hide) and tells main. */
@@ -355,21 +344,6 @@ export class AnnotationStore {
     }
   }
 
-  /** Hands a drawn or clicked finding to the findings panel. */
-  draftFinding(shape: FindingShape): void {
-    this.findingDraft = shape;
-  }
-
-  /** Asks the viewer to move its crosshairs to a voxel. */
-  requestJump(voxel: number[]): void {
-    this.jumpRequest = { voxel: [...voxel], seq: (this.jumpRequest?.seq ?? 0) + 1 };
-  }
-
-  /** Picks a tool. */
-  setTool(tool: AnnotationTool): void {
-    this.settings.tool = tool;
-  }
-
   /** Makes a label the active one (when the table has it; 1–9 keys). */
   setActiveLabel(value: number): boolean {
     if (!this.labelTable?.has(value) || value === 0) {
@@ -378,11 +352,6 @@ export class AnnotationStore {
     }
     this.settings.activeLabel = value;
     return true;
-  }
-
-  /** Makes the brush one step larger (+1) or smaller (−1). */
-  stepBrush(direction: 1 | -1): void {
-    this.settings.radiusMm = stepRadius(this.settings.radiusMm, direction);
   }
 
   /** Closes the annotation (another image opened): nothing is lost, main autosaves its copy. */

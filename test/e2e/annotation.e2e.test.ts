@@ -276,6 +276,12 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     await expect.poll(() => page.getByTestId('finding-form-patch').textContent(), { timeout: 30_000 }).toContain('window');
     await page.getByTestId('finding-add').click();
     await page.waitForSelector('[data-testid="finding-finding-1"]');
+    // Ctrl+Z is one undo for label strokes and findings: it takes the new finding back, and redo brings it again.
+    await page.getByTestId('viewer-workspace').focus();
+    await page.keyboard.press('Control+z');
+    await page.waitForSelector('[data-testid="finding-finding-1"]', { state: 'detached' });
+    await page.keyboard.press('Control+Shift+Z');
+    await page.waitForSelector('[data-testid="finding-finding-1"]');
     expect(await page.getByTestId('finding-patch-finding-1').textContent()).toMatch(/window \d+ at \[/);
     // The view it was marked on draws it on its slice; Jump moves the crosshairs there.
     await page.waitForSelector('[data-testid="finding-markers-axial"] [data-finding="finding-1"]');

@@ -106,8 +106,14 @@ export class FindingsUndo {
   #undo: UndoStep[] = [];
   #redo: UndoStep[] = [];
 
-  /** @param document the document the history starts from (nothing to undo) */
-  constructor(document: FindingsDocument) {
+  /**
+   * @param document the document the history starts from (nothing to undo)
+   * @param onStep told of every step made, undone or redone (the common undo order)
+   */
+  constructor(
+    document: FindingsDocument,
+    private readonly onStep?: (kind: 'apply' | 'undo' | 'redo') => void,
+  ) {
     this.#document = document;
   }
 
@@ -150,6 +156,7 @@ export class FindingsUndo {
     this.#document = { ...this.#document, findings: result.findings };
     this.#undo.push({ operation: result.inverse, what: typeof what === 'function' ? what(result) : what });
     this.#redo = [];
+    this.onStep?.('apply');
     return this.#document;
   }
 
@@ -176,6 +183,7 @@ export class FindingsUndo {
     from.pop();
     to.push({ operation: result.inverse, what: step.what });
     this.#document = { ...this.#document, findings: result.findings };
+    this.onStep?.(name);
     return this.#document;
   }
 }
