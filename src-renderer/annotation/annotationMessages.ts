@@ -25,3 +25,18 @@ export function savedNote(resolution: AnnotationResolution | undefined, saved: A
 export function messageOf(e: unknown): string {
   return userError('Annotation', e instanceof Error ? e.message : String(e)).headline;
 }
+
+/**
+ * A save conflict as the dialog says it: main's message (src-node annotationState.ts save,
+ * fileVersion.ts FileConflictError) without the channel, the function and the instructions for
+ * API callers ("save again with resolution 'overwrite' …") or the list of choices, which the
+ * dialog's buttons are.
+ */
+export function conflictMessage(e: unknown): string {
+  return messageOf(e)
+    .replace(/^(?:[A-Za-z]+(?::[A-Za-z]+)?:\s+)+/, '')
+    .replace(/\s*\(save again with resolution[^)]*\)\s*$/, '')
+    .replace(/;\s*keep theirs \(reload\), save as another file, or overwrite\s*$/, '')
+    .trim()
+    .replace(/([^.])$/, '$1.');
+}

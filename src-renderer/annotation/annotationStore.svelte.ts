@@ -9,7 +9,7 @@ import type { AnnotationInfo, AnnotationResolution, AnnotationStart, FindingsDoc
 import type { Api } from '../../shared/api/transport';
 import { ApiError } from '../../shared/api/transport';
 import { EditQueue } from './editQueue';
-import { lockedLabelMessage, messageOf, savedNote, skippedLockedMessage } from './annotationMessages';
+import { conflictMessage, lockedLabelMessage, messageOf, savedNote, skippedLockedMessage } from './annotationMessages';
 import { EditHistory, type Stroke } from '../../shared/annotation/editHistory';
 import { LabelTable, type Rgb } from '../../shared/annotation/labelTable';
 import type { LabelArray } from '../../shared/annotation/labelGrid';
@@ -338,7 +338,7 @@ export class AnnotationStore extends AnnotationFields {
       if (resolution === 'keep-theirs') await this.open('saved', this.runId);
       return true;
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'conflict') this.conflict = messageOf(e);
+      if (e instanceof ApiError && e.code === 'conflict') this.conflict = conflictMessage(e);
       else this.error = messageOf(e);
       return false;
     }

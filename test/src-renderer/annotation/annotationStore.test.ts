@@ -246,7 +246,7 @@ describe('AnnotationStore save and settings', () => {
     const { main, store } = await opened();
     main.saveAnswer = 'conflict';
     expect(await store.save()).toBe(false);
-    expect(store.conflict).toBe('Annotation: labels.nii.gz changed on disk since it was opened'); // the dialog shows it without the channel prefix
+    expect(store.conflict).toBe('labels.nii.gz changed on disk since it was opened.'); // the dialog shows it without the channel or the context
     main.saveAnswer = 'ok';
     expect(await store.save('keep-theirs')).toBe(true);
     expect(main.api.calls.slice(-2)).toEqual([
