@@ -1,8 +1,8 @@
 /**
- * `patchlens infer --label` with labels edited in the app and saved by `saveLabels`
- * (src-node/annotation): the CLI reads them as the reference, and its Dice is the Dice of its
- * prediction against exactly those edited voxels (issue 14, "the CLI can use saved edits").
- * The model is the tiny fixture (test/fixtures/tiny-model), the image the demo's.
+ * `patchlens infer --label` and `patchlens sweep --case image:labels` with labels edited in the
+ * app and saved by `saveLabels` (src-node/annotation): the CLI reads them as the reference, and
+ * its Dice is the Dice of its prediction against exactly those edited voxels (issue 14, "the CLI
+ * can use saved edits"). The model is the tiny fixture (test/fixtures/tiny-model), the image the demo's.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,8 @@ import { readNifti } from '../../shared/io/nifti';
 import { saveLabels } from '../../src-node/annotation/saveLabels';
 import type { Io } from '../../src-cli/io';
 import { main } from '../../src-cli/main';
+import type { SweepSummary } from '../../shared/sweep/types';
+import { DEFAULT_BLEND, DEFAULT_PLACEMENT } from '../../shared/settings/defaults';
 import { TINY_MODEL_DIR } from '../fixtures/tiny-model/makeTinyModel';
 import { repoRoot } from '../helpers/sharedData';
 
@@ -54,4 +56,27 @@ describe('patchlens infer --label with labels saved by the annotation service', 
     expect(result('original').dice.mean).toBeCloseTo(diceReport(predicted, original.data, { mode: 'foreground' }).mean, 10);
     expect(result('edited').dice.mean).toBeLessThan(result('original').dice.mean - 0.05);
   }, 120_000);
+
+  it('sweeps against the saved edits: the sweep\'s Dice is the one of the same settings in infer, against the edited voxels', async () => {
+    const image = readNifti(readFileSync(imagePath));
+    const original = readNifti(readFileSync(labelPath));
+    // Another edit: erase the brain in the upper half of the last array axis.
+    const edited = Uint8Array.from(original.data);
+    const n2 = original.shape[2];
+    for (let i = 0; i < edited.length; i++) if (i % n2 >= n2 / 2) edited[i] = 0;
+    const saved = saveLabels(join(tmp, 'labels-edited-sweep.nii.gz'), edited, { path: imagePath, header: image.header });
+    const settings = ['--patch', '24', '--overlap', '0', '--backend', 'cpu'];
+    let err = '';
+    const io: Io = { out: () => undefined, err: (t) => void (err += t), isTTY: false };
+    const code = await main(['sweep', '--model', TINY_MODEL_DIR, '--case', `edited=${imagePath}:${saved.path}`, '--out', join(tmp, 'sweep'), ...settings, '--blend', DEFAULT_BLEND, '--placement', DEFAULT_PLACEMENT, '--repeats', '1', '--warmup', 'none'], io);
+    expect(code, err).toBe(0);
+    const summary = JSON.parse(readFileSync(join(tmp, 'sweep', 'summary.json'), 'utf8')) as SweepSummary;
+    const config = summary.configs.find((c) => !c.calibration)!;
+    const run = await infer(saved.path, join(tmp, 'edited-for-sweep'));
+    expect(run.code, run.err).toBe(0);
+    const predicted = readNifti(readFileSync(join(tmp, 'edited-for-sweep', 'labels.nii.gz'))).data;
+    const expected = diceReport(predicted, edited, { mode: 'foreground' }).mean;
+    expect(config.dice).toBeCloseTo(expected, 6);
+    expect(config.dice).not.toBeCloseTo(diceReport(predicted, original.data, { mode: 'foreground' }).mean, 2);
+  }, 300_000);
 });
