@@ -1,5 +1,6 @@
 import { recommendMargin, type MarginRecommendation, type RecommendOptions } from '../recommend/recommendMargin';
 import { product } from '../util/validate';
+import { includeMargin, marginChangedAxes, type MarginNoise } from './marginNoise';
 
 /** A patch performance map of mean values (what `InferencePerformance.map()` or `Reevaluation.map()` give). */
 export interface PatchMap {
@@ -18,16 +19,26 @@ export interface MapComparison {
   /** `recommendMargin` on each map (same tolerance). */
   before: MarginRecommendation;
   after: MarginRecommendation;
-  /** Whether the recommended margin differs on any axis. */
+  /** Whether the recommended margin differs on any axis (the raw values; see `changedAxes` for what the noise supports). */
   marginChanged: boolean;
+  /** The after map's margin noise, its range widened to include `after.margin`; null when none was given. */
+  afterNoise: MarginNoise | null;
+  /**
+   * The axes whose margin changed beyond the noise (before's margin outside after's
+   * leave-one-group-out range); null when the noise was not given or could not be measured
+   * (fewer than 3 windows): then no change may be claimed.
+   */
+  changedAxes: number[] | null;
 }
 
 /**
  * Compares the patch performance map before and after a reference edit: the difference map and
- * `recommendMargin` on both, so the app can show how the recommendation moved.
- * @throws `compareMaps: …` when the shapes differ
+ * `recommendMargin` on both, so the app can show how the recommendation moved, and, given the
+ * after map's noise (`Reevaluation.marginNoise` with the same options), on which axes it moved
+ * beyond that noise.
+ * @throws `compareMaps: …` when the shapes differ, or the noise has another tolerance or rank
  */
-export function compareMaps(before: PatchMap, after: PatchMap, options: RecommendOptions = {}): MapComparison {
+export function compareMaps(before: PatchMap, after: PatchMap, options: RecommendOptions = {}, afterNoise: MarginNoise | null = null): MapComparison {
   if (before.shape.length !== after.shape.length || before.shape.some((s, a) => s !== after.shape[a])) {
     throw new RangeError(`compareMaps: the maps' shapes differ: [${before.shape}] vs [${after.shape}]`);
   }
@@ -44,6 +55,13 @@ export function compareMaps(before: PatchMap, after: PatchMap, options: Recommen
   }
   const recBefore = recommendMargin(before, options);
   const recAfter = recommendMargin(after, options);
+  let noise: MarginNoise | null = null;
+  if (afterNoise) {
+    if (afterNoise.tolerance !== recAfter.tolerance) throw new RangeError(`compareMaps: the noise was measured with tolerance ${afterNoise.tolerance} but the maps are compared with ${recAfter.tolerance}`);
+    if (afterNoise.low && afterNoise.low.length !== before.shape.length) throw new RangeError(`compareMaps: the noise has ${afterNoise.low.length} axes but the maps have ${before.shape.length}`);
+    // The after map may be a float32 copy of the one the noise was measured on: its margin belongs in the range.
+    noise = includeMargin(afterNoise, recAfter.margin);
+  }
   return {
     shape: [...before.shape],
     difference,
@@ -52,5 +70,7 @@ export function compareMaps(before: PatchMap, after: PatchMap, options: Recommen
     before: recBefore,
     after: recAfter,
     marginChanged: recBefore.margin.some((m, a) => m !== recAfter.margin[a]),
+    afterNoise: noise,
+    changedAxes: marginChangedAxes(recBefore.margin, recAfter.margin, noise),
   };
 }

@@ -5,4 +5,5 @@ export { Reevaluation, reevaluate, type ReevaluateOptions, type ReevaluationUpda
 export { ERROR_CODES, errorCode, errorMap } from './errorMap';
 export { DiceCounts } from './diceCounts';
 export { compareMaps, type MapComparison, type PatchMap } from './compareMaps';
+export { GroupedSums, MARGIN_NOISE_GROUPS, MIN_NOISE_WINDOWS, includeMargin, jackknifeMargin, marginChangedAxes, noiseGroupCount, type MarginNoise } from './marginNoise';
 export { fromFloat16Bits, toFloat16Bits } from './float16';

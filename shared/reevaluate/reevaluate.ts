@@ -9,6 +9,8 @@ import { DiceCounts } from './diceCounts';
 import { errorCode, errorMap } from './errorMap';
 import { decodeValues, type CacheGeometry, type PredictionCache } from './predictionCache';
 import { copyLabelWindow } from '../engine/inference/windowLabels';
+import { recommendMargin, type RecommendOptions } from '../recommend/recommendMargin';
+import { GroupedSums, jackknifeMargin, MARGIN_NOISE_GROUPS, MIN_NOISE_WINDOWS, noiseGroupCount, type MarginNoise } from './marginNoise';
 
 /** Options of {@link reevaluate}. */
 export interface ReevaluateOptions {
@@ -18,6 +20,12 @@ export interface ReevaluateOptions {
   labelMode?: LabelMode;
   /** Names for the Dice report's classes. */
   classNames?: string[];
+  /**
+   * K of the margin's noise (default {@link MARGIN_NOISE_GROUPS}): the windows are split into K
+   * groups (window index mod K, one per window when there are fewer) whose partial sums cost
+   * K × the accumulator's size in float64 memory.
+   */
+  noiseGroups?: number;
 }
 
 /** What one incremental update touched. */
@@ -57,6 +65,8 @@ export class Reevaluation {
   private readonly classNames: string[] | undefined;
   /** Per axis and padded-frame coordinate: the indices of the starts whose window covers it. */
   private readonly cover: number[][][];
+  /** The accumulator's sums per group of windows (window index mod K), null with fewer than 3 windows. */
+  readonly groups: GroupedSums | null;
 
   /** Use {@link reevaluate}. */
   constructor(
@@ -85,13 +95,24 @@ export class Reevaluation {
     );
 
     this.performance = new InferencePerformance(g.patchSize, this.measure, this.labelMode);
+    const starts = cartesianProduct(g.starts);
+    const k = options.noiseGroups ?? MARGIN_NOISE_GROUPS;
+    if (!Number.isInteger(k) || k < MIN_NOISE_WINDOWS) throw new RangeError(`${fn}: noiseGroups must be an integer ≥ ${MIN_NOISE_WINDOWS}, got ${JSON.stringify(k)}`);
+    const groupCount = noiseGroupCount(starts.length, k);
+    this.groups = groupCount === 0 ? null : new GroupedSums(groupCount, this.performance.accumulator.size);
+    // One window's values land in a scratch accumulator first (0 + v is v exactly), then in the full
+    // accumulator (the same additions, in the same order, as InferencePerformance.add) and its group.
+    const one = new InferencePerformance(g.patchSize, this.measure, this.labelMode);
     const n = product(g.patchSize) * cache.classes;
     const probs = new Float32Array(n);
     const lw = new Int32Array(product(g.patchSize));
-    cartesianProduct(g.starts).forEach((start, k) => {
+    starts.forEach((start, k) => {
       decodeValues(cache, k * n, n, probs);
       copyLabelWindow(this.reference, g.shape, g.padLow, g.patchSize, start, lw, 0);
-      this.performance.add(probs, lw, 1, cache.classes);
+      one.accumulator.reset();
+      one.add(probs, lw, 1, cache.classes);
+      this.performance.accumulator.add(one.accumulator.sum, 1);
+      this.groups?.addWindow(k, one.accumulator.sum);
     });
     this.errorMap = errorMap(cache.labels, this.reference, this.labelMode);
     this.counts = new DiceCounts(cache.labels, this.reference, this.labelMode, cache.classes);
@@ -100,6 +121,22 @@ export class Reevaluation {
   /** The patch performance map (shape `patchSize`). */
   map(): Float64Array {
     return this.performance.map();
+  }
+
+  /**
+   * The noise of the recommended margin on the map as it is now: `recommendMargin` on every
+   * leave-one-group-out map (see {@link MarginNoise}); `groups` 0 with fewer than 3 windows.
+   */
+  marginNoise(options: RecommendOptions = {}): MarginNoise {
+    const acc = this.performance.accumulator;
+    const scratch = new InferencePerformance(this.cache.geometry.patchSize, this.measure, this.labelMode);
+    const mapOf = (sum: Float64Array, count: number) => {
+      scratch.accumulator.reset().addSum(sum, count);
+      return scratch.map();
+    };
+    const shape = this.cache.geometry.patchSize;
+    const full = recommendMargin({ data: this.map(), shape }, options).margin;
+    return jackknifeMargin({ sum: acc.sum, count: acc.count }, this.groups, mapOf, shape, full, options);
   }
 
   /** Dice per class of the run's stitched labels against the reference as it is now. */
@@ -133,6 +170,7 @@ export class Reevaluation {
     const oldLabels = new Int32Array(PAIRS_PER_BATCH);
     const newLabels = new Int32Array(PAIRS_PER_BATCH);
     const positions = new Int32Array(PAIRS_PER_BATCH);
+    const windowOf = new Int32Array(PAIRS_PER_BATCH);
     let m = 0;
     let pairs = 0;
     const flush = () => {
@@ -143,11 +181,19 @@ export class Reevaluation {
       after.add(probs.subarray(0, m * classes), newLabels.subarray(0, m), 1, classes);
       const b = before.accumulator.sum;
       const a = after.accumulator.sum;
+      const groups = this.groups;
       for (let j = 0; j < m; j++) {
         if (dice) {
-          delta[2 * positions[j]] += a[2 * j] - b[2 * j];
-          delta[2 * positions[j] + 1] += a[2 * j + 1] - b[2 * j + 1];
-        } else delta[positions[j]] += a[j] - b[j];
+          const di = a[2 * j] - b[2 * j];
+          const du = a[2 * j + 1] - b[2 * j + 1];
+          delta[2 * positions[j]] += di;
+          delta[2 * positions[j] + 1] += du;
+          groups?.addAt(windowOf[j], 2 * positions[j], di);
+          groups?.addAt(windowOf[j], 2 * positions[j] + 1, du);
+        } else {
+          delta[positions[j]] += a[j] - b[j];
+          groups?.addAt(windowOf[j], positions[j], a[j] - b[j]);
+        }
       }
       pairs += m;
       m = 0;
@@ -183,6 +229,7 @@ export class Reevaluation {
         oldLabels[m] = old;
         newLabels[m] = now;
         positions[m] = pos;
+        windowOf[m] = w;
         if (++m === PAIRS_PER_BATCH) flush();
         let a = nd - 1;
         for (; a >= 0; a--) {

@@ -8,6 +8,7 @@ import type { LabelStatRow } from '../../annotation/labelStats';
 import type { LabelTableJSON } from '../../annotation/labelTable';
 import type { DiceReport } from '../../engine/postprocess/dice';
 import type { FindingsDocument } from '../../findings/types';
+import type { MarginNoise } from '../../reevaluate/marginNoise';
 import type { PatchMapData, VolumeData } from './files';
 
 export type { LabelStatRow } from '../../annotation/labelStats';
@@ -114,5 +115,13 @@ export interface RunReevaluation {
   /** recommendMargin's margin per axis, null where none. */
   marginBefore: number[] | null;
   marginAfter: number[] | null;
+  /**
+   * How much `marginAfter` varies when one of K groups of windows (window index mod K, K = 10 or
+   * one per window) is left out (shared/reevaluate/marginNoise.ts; `compareMaps`'s `afterNoise`);
+   * `groups` 0 when the run has fewer than 3 windows. A change of the margin is stated only on the
+   * axes where `marginBefore` lies outside [low, high]. Absent or null where the service did not
+   * measure it: then no change is claimed.
+   */
+  marginNoise?: MarginNoise | null;
   errorCounts: { falsePositive: number; falseNegative: number; wrongClass: number };
 }

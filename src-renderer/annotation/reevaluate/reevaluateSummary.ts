@@ -1,6 +1,7 @@
 import type { RunReevaluation } from '../../../shared/api/contract';
 import type { DiceReport } from '../../../shared/engine/postprocess/dice';
 import { diceText, percent, short, signed, signedFixed } from '../../../shared/format/number';
+import { includeMargin, marginChangedAxes, type MarginNoise } from '../../../shared/reevaluate/marginNoise';
 
 /**
  * What the re-evaluation panel shows of a run re-evaluated against the edited reference
@@ -68,8 +69,13 @@ export interface ReevaluationSummary {
   errors: ErrorRow[];
   marginBefore: number[] | null;
   marginAfter: number[] | null;
-  /** Whether the recommended margin differs (false when either side is missing). */
+  /**
+   * Whether the recommended margin changed beyond its measured noise on some axis (false when
+   * either side or the noise is missing, or the noise could not be measured).
+   */
   marginChanged: boolean;
+  /** The axes whose margin changed beyond the noise (empty when none or when the noise is unknown). */
+  marginChangedAxes: number[];
   /** The one sentence about the recommended margin. */
   recommendation: string;
   difference: DifferenceSummary;
@@ -83,11 +89,68 @@ const ERROR_LABELS: Record<ErrorRow['key'], string> = {
 
 const marginText = (m: readonly number[]): string => `[${m.join(', ')}]`;
 
+const isMargin = (m: unknown): m is number[] => Array.isArray(m) && m.length > 0 && m.every((v) => Number.isInteger(v) && v >= 0);
+
 function checkMargin(name: string, m: unknown): void {
-  if (m === null) return;
-  if (!Array.isArray(m) || m.length === 0 || !m.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new RangeError(`reevaluateSummary: ${name} must be null or a list of integers ≥ 0, got ${JSON.stringify(m)}`);
+  if (m !== null && !isMargin(m)) throw new RangeError(`reevaluateSummary: ${name} must be null or a list of integers ≥ 0, got ${JSON.stringify(m)}`);
+}
+
+/** A margin noise from the service: groups and windows counts, and with groups > 0 a range of one entry per axis of the margin. */
+function checkNoise(noise: MarginNoise | null | undefined, after: number[] | null): void {
+  if (noise === null || noise === undefined) return;
+  const bad = (why: string): never => {
+    throw new RangeError(`reevaluateSummary: marginNoise ${why}, got ${JSON.stringify({ windows: noise.windows, groups: noise.groups, low: noise.low, high: noise.high })}`);
+  };
+  if (!Number.isInteger(noise.windows) || noise.windows < 0 || !Number.isInteger(noise.groups) || noise.groups < 0 || noise.groups > noise.windows) bad('needs whole windows ≥ 0 and groups in [0, windows]');
+  if (noise.groups === 0) return;
+  if (!isMargin(noise.low) || !isMargin(noise.high) || noise.low.length !== noise.high.length || noise.low.some((l, a) => l > noise.high![a])) bad('needs low ≤ high, lists of integers ≥ 0 of one length');
+  if (after !== null && noise.low!.length !== after.length) bad(`has ${noise.low!.length} axes but marginAfter has ${after.length}`);
+}
+
+/** `[0]` → `axis 0`, `[1, 2]` → `axes 1 and 2`, `[0, 1, 2]` → `axes 0, 1 and 2`. */
+function axesText(axes: readonly number[]): string {
+  if (axes.length === 1) return `axis ${axes[0]}`;
+  return `axes ${axes.slice(0, -1).join(', ')} and ${axes[axes.length - 1]}`;
+}
+
+const SHARE = ['', '', 'a half', 'a third', 'a quarter', 'a fifth', 'a sixth', 'a seventh', 'an eighth', 'a ninth', 'a tenth'];
+
+/** "when a tenth of the windows is left out", or with one group per window "when any one of the 7 windows is left out". */
+function leftOutText(noise: MarginNoise): string {
+  if (noise.groups === noise.windows) return `when any one of the ${noise.windows} windows is left out`;
+  return `when ${SHARE[noise.groups] ?? `1/${noise.groups}`} of the windows is left out`;
+}
+
+/** "it varies over [6–7, 3, 3–4] when a tenth of the windows is left out", or "it does not vary when …". */
+function variesText(noise: MarginNoise, after: readonly number[], subject = 'it'): string {
+  const { low, high } = includeMargin(noise, after);
+  if (low!.every((l, a) => l === high![a])) return `${subject} does not vary ${leftOutText(noise)}`;
+  return `${subject} varies over [${low!.map((l, a) => (l === high![a] ? `${l}` : `${l}–${high![a]}`)).join(', ')}] ${leftOutText(noise)}`;
+}
+
+/** The sentence about a margin before and after, with the after margin's noise (measured or not). */
+function comparedSentence(before: readonly number[], after: readonly number[], noise: MarginNoise | null | undefined): string {
+  const same = before.length === after.length && before.every((m, a) => m === after[a]);
+  const changed = marginChangedAxes(before, after, noise);
+  if (changed === null) {
+    const why = !noise ? 'the re-evaluation did not measure its noise' : `its noise cannot be measured from ${noise.windows === 1 ? 'a single window' : `only ${noise.windows} windows`}`;
+    if (same) return noise ? `The recommended margin stays ${marginText(after)} voxels (${why}).` : `The recommended margin stays ${marginText(after)} voxels.`;
+    return `The recommended margin is ${marginText(after)} voxels per axis against the edited reference and was ${marginText(before)}; ${why}, so no change is claimed.`;
   }
+  const varies = variesText(noise!, after);
+  const recommendationVaries = variesText(noise!, after, 'the recommendation');
+  if (same) return `The recommended margin stays ${marginText(after)} voxels (${varies}).`;
+  if (changed.length === 0) {
+    return `The recommended margin stays ${marginText(before)} voxels within noise: the edited reference gives ${marginText(after)}, and ${recommendationVaries}.`;
+  }
+  const differing = after.map((_, a) => a).filter((a) => before[a] !== after[a]);
+  if (changed.length === differing.length) {
+    return `The recommended margin changes from ${marginText(before)} to ${marginText(after)} voxels per axis, beyond its noise (${varies}).`;
+  }
+  const moves = changed.map((a) => `axis ${a} from ${before[a]} to ${after[a]}`);
+  const movesText = moves.length === 1 ? moves[0] : `${moves.slice(0, -1).join(', ')} and ${moves[moves.length - 1]}`;
+  const within = differing.filter((a) => !changed.includes(a));
+  return `The recommended margin changes beyond its noise on ${movesText} voxels; on ${axesText(within)} the change is within noise (before ${marginText(before)}, after ${marginText(after)} voxels per axis; ${recommendationVaries}).`;
 }
 
 /** A class's name: from `classes`, else the report's own name, else "foreground" / "class n". */
@@ -119,12 +182,24 @@ export function diceRows(after: DiceReport, before: DiceReport | null, classes?:
 }
 
 /**
- * The sentence about the recommended border margin: "The recommended margin stays [8, 8, 8]
- * voxels.", "The recommended margin changes from [8, 8, 8] to [6, 8, 8] voxels per axis.", or,
- * without a margin after, "No margin can be recommended from the edited reference: …".
+ * The sentence about the recommended border margin. A change is stated only on the axes where the
+ * margin before lies outside the after margin's noise range (`noise`, the leave-one-group-out
+ * jackknife of the re-evaluation): "The recommended margin changes from [4, 3, 3] to [7, 6, 4]
+ * voxels per axis, beyond its noise (it varies over [6–7, 6, 4] when a tenth of the windows is
+ * left out).", "… changes beyond its noise on axis 0 from 1 to 4 voxels; on axis 2 the change is
+ * within noise (…).", "The recommended margin stays [4, 3, 3] voxels within noise: the edited
+ * reference gives [5, 3, 3], and the recommendation varies over [4–5, 3, 3] …". Without a
+ * measured noise (none given, or fewer than 3 windows) a difference is reported as values, with
+ * "no change is claimed". Without a margin after: "No margin can be recommended …".
  * @param afterMap the map against the edited reference (to say why there is no margin)
+ * @param noise the after margin's noise (`RunReevaluation.marginNoise`)
  */
-export function marginSentence(before: readonly number[] | null, after: readonly number[] | null, afterMap?: { data: ArrayLike<number> } | null): string {
+export function marginSentence(
+  before: readonly number[] | null,
+  after: readonly number[] | null,
+  afterMap?: { data: ArrayLike<number> } | null,
+  noise?: MarginNoise | null,
+): string {
   if (after === null) {
     let bad = 0;
     const data = afterMap?.data ?? [];
@@ -133,10 +208,10 @@ export function marginSentence(before: readonly number[] | null, after: readonly
     return `No margin can be recommended from the edited reference: ${why}.`;
   }
   if (before === null) {
-    return `The recommended margin from the edited reference is ${marginText(after)} voxels per axis; the run kept no map of its own, so there is no earlier margin to compare with.`;
+    const varies = noise && noise.groups > 0 ? ` (${variesText(noise, after)})` : '';
+    return `The recommended margin from the edited reference is ${marginText(after)} voxels per axis${varies}; the run kept no map of its own, so there is no earlier margin to compare with.`;
   }
-  const same = before.length === after.length && before.every((m, a) => m === after[a]);
-  return same ? `The recommended margin stays ${marginText(after)} voxels.` : `The recommended margin changes from ${marginText(before)} to ${marginText(after)} voxels per axis.`;
+  return comparedSentence(before, after, noise);
 }
 
 const signedShort = (x: number): string => signed(x, short(x));
@@ -193,10 +268,11 @@ function scaleNote(min: number, max: number): string | null {
 export function reevaluateSummary(result: RunReevaluation, before: DiceReport | null, classes?: readonly { name: string }[] | null): ReevaluationSummary {
   checkMargin('marginBefore', result.marginBefore);
   checkMargin('marginAfter', result.marginAfter);
-  const { marginBefore, marginAfter, errorCounts } = result;
+  checkNoise(result.marginNoise, result.marginAfter);
+  const { marginBefore, marginAfter, marginNoise, errorCounts } = result;
   const keys: ErrorRow['key'][] = result.dice.mode === 'classes' ? ['falsePositive', 'falseNegative', 'wrongClass'] : ['falsePositive', 'falseNegative'];
   const errors = keys.map((key) => ({ key, label: ERROR_LABELS[key], count: errorCounts[key], text: errorCounts[key].toLocaleString('en-US') }));
-  const marginChanged = marginBefore !== null && marginAfter !== null && (marginBefore.length !== marginAfter.length || marginBefore.some((m, a) => m !== marginAfter[a]));
+  const changedAxes = (marginBefore !== null && marginAfter !== null ? marginChangedAxes(marginBefore, marginAfter, marginNoise) : null) ?? [];
   return {
     runId: result.runId,
     mode: result.dice.mode,
@@ -204,8 +280,9 @@ export function reevaluateSummary(result: RunReevaluation, before: DiceReport | 
     errors,
     marginBefore,
     marginAfter,
-    marginChanged,
-    recommendation: marginSentence(marginBefore, marginAfter, result.after),
+    marginChanged: changedAxes.length > 0,
+    marginChangedAxes: changedAxes,
+    recommendation: marginSentence(marginBefore, marginAfter, result.after, marginNoise),
     difference: differenceSummary(result.difference),
   };
 }
