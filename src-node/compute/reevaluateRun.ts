@@ -88,7 +88,8 @@ export async function reevaluateRun(runDir: string, reference: Uint8Array | Uint
   };
   const saved = readRunMaps(runDir, record.id).performance;
   const before = saved ?? { ...after, data: after.data.slice(), source: `run ${record.id} had no reference labels, so no saved map: this is the map against the given reference` };
-  const comparison = compareMaps(before, after);
+  // The after map's margin noise (leave-one-group-of-windows-out): a change is stated only beyond it.
+  const comparison = compareMaps(before, after, {}, run.marginNoise());
   const difference: PatchMapData = { shape: [...comparison.shape], data: Float32Array.from(comparison.difference), measure: info.measure, count: after.count, source: `run ${record.id}: after − before` };
 
   // Dice and errors on the image grid, as the run's own Dice (its labels are zero outside a crop box).
@@ -111,6 +112,7 @@ export async function reevaluateRun(runDir: string, reference: Uint8Array | Uint
     difference,
     marginBefore: saved ? [...comparison.before.margin] : null,
     marginAfter: [...comparison.after.margin],
+    marginNoise: comparison.afterNoise,
     errorCounts,
   };
 }

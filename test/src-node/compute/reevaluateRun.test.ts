@@ -156,6 +156,16 @@ describe('reevaluateRun', () => {
     }
     expect(r.errorCounts).toEqual({ falsePositive: fp, falseNegative: fn, wrongClass: 0 });
     expect(fn).toBeGreaterThan(0);
+    // The after margin's noise: one leave-out margin per group of windows, the full map's margin inside their range.
+    const noise = r.marginNoise!;
+    const windows = cache.geometry.starts.reduce((n, axis) => n * axis.length, 1);
+    expect(noise.windows).toBe(windows);
+    expect(noise.groups).toBe(Math.min(10, windows));
+    expect(noise.margins).toHaveLength(noise.groups);
+    r.marginAfter!.forEach((m, a) => {
+      expect(noise.low![a]).toBeLessThanOrEqual(m);
+      expect(noise.high![a]).toBeGreaterThanOrEqual(m);
+    });
   });
 
   it('a run on a crop box: the reference is read inside the box, the map is the saved one within the bound, Dice over the whole image', async () => {
