@@ -10,7 +10,7 @@ import { eventTarget } from '@cornerstonejs/core';
 import { Enums as ToolsEnums } from '@cornerstonejs/tools';
 import { untrack } from 'svelte';
 import { cornerstonePaintFor, PaintBridge } from './cornerstonePaint';
-import type { VolumeData } from '../../shared/api/contract';
+import type { LabelTableJSON, VolumeData } from '../../shared/api/contract';
 import { windowLevelRange } from '../../shared/annotation/tools/thresholdBrush';
 import { useCommand } from '../commands/commandContext.svelte';
 import type { OverlayState } from '../viewer/model/overlays';
@@ -201,6 +201,17 @@ export class ViewerAnnotation {
     }
     c.render();
   }
+}
+
+/**
+ * The label list as an overlay row's classes (by value): the edited reference's swatches show
+ * the list's names and colours (values without a label: black).
+ */
+export function labelListClasses(table: LabelTableJSON): { name: string; color: readonly number[] }[] {
+  const classes: { name: string; color: readonly number[] }[] = [];
+  for (const l of table.labels) classes[l.value] = { name: l.name, color: l.colour };
+  for (let v = 0; v < classes.length; v++) classes[v] ??= { name: String(v), color: [0, 0, 0] };
+  return classes;
 }
 
 /** A finding's marker on the slice `index` of `axis`, or null when it is not on that slice. */
