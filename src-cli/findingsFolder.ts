@@ -1,22 +1,16 @@
 /**
  * `patchlens report --findings <project folder>`: which image's annotation of a project folder
- * (docs/annotation-files.md: `<project>/annotations/<image key>/findings.json` and
- * `labels.nii.gz`, written by the app's Save) the report uses. Only reads: nothing is ever
+ * (docs/annotation-files.md: `<project>/annotations/<image key>/findings.json`, `labels.nii.gz`
+ * and `labelTable.json`, written by the app's Save) the report uses. Only reads: nothing is ever
  * written into the project folder.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { LabelTable, type LabelTableJSON } from '../shared/annotation/labelTable';
+import type { LabelTableJSON } from '../shared/annotation/labelTable';
 import { parseFindings } from '../shared/findings';
 import { ANNOTATIONS_DIR, annotationPaths, imageKeyOf, isImageKey, type AnnotationPaths } from '../src-node/annotation/annotationFolder';
+import { parseLabelTable } from '../src-node/annotation/labelTableFile';
 import { InputError, UsageError } from './usageError';
-
-/**
- * The label table saved beside `labels.nii.gz` in an image's annotation folder (LabelTableJSON:
- * each label's name, colour, locked and visible flags). The report draws the saved labels in its
- * colours, leaving hidden labels out.
- */
-export const LABEL_TABLE_FILE = 'labelTable.json';
 
 /** The annotation of one image found in a project folder. */
 export interface FolderAnnotation {
@@ -26,7 +20,10 @@ export interface FolderAnnotation {
   findings: string;
   /** Its saved labels.nii.gz (absolute), null when the folder has none. */
   labels: string | null;
-  /** Its saved label table ({@link LABEL_TABLE_FILE}, absolute), null when the folder has none. */
+  /**
+   * Its saved label table (`labelTable.json`, `ANNOTATION_FILES.labelTable`, absolute), null when
+   * the folder has none. The report draws the saved labels in its colours, hidden labels left out.
+   */
   table: string | null;
 }
 
@@ -71,13 +68,14 @@ export function findFolderAnnotation(dir: string, imageSha256: string | null): F
 
 /** The files of the annotation with `key` whose findings.json exists. */
 function found(key: string, paths: AnnotationPaths): FolderAnnotation {
-  const table = join(paths.dir, LABEL_TABLE_FILE);
-  return { key, findings: paths.findings, labels: existsSync(paths.labels) ? paths.labels : null, table: existsSync(table) ? table : null };
+  return { key, findings: paths.findings, labels: existsSync(paths.labels) ? paths.labels : null, table: existsSync(paths.table) ? paths.table : null };
 }
 
 /**
- * The label table saved in a project folder (validated by `LabelTable.fromJSON`).
- * @throws InputError naming the file when it cannot be read, is not JSON or is not a label table
+ * The label table saved in a project folder, read as the app reads it
+ * (src-node/annotation/labelTableFile.ts: format, version, then `LabelTable.fromJSON`).
+ * @throws InputError naming the file when it cannot be read, is not JSON, is not a PatchLens
+ *   label table file or is not a label table
  */
 export function readFolderTable(path: string): LabelTableJSON {
   let text: string;
@@ -87,10 +85,9 @@ export function readFolderTable(path: string): LabelTableJSON {
     throw new InputError(`report: the saved label table ${path}: ${(e as Error).message}`);
   }
   try {
-    return LabelTable.fromJSON(JSON.parse(text) as LabelTableJSON).toJSON();
+    return parseLabelTable(path, text);
   } catch (e) {
-    const what = e instanceof SyntaxError ? 'is not valid JSON' : 'is not a label table';
-    throw new InputError(`report: the saved label table ${path} ${what}: ${(e as Error).message}`);
+    throw new InputError(`report: the saved label table ${(e as Error).message}`);
   }
 }
 

@@ -5,12 +5,15 @@
  * <project>/annotations/<image key>/
  *   labels.nii.gz          saved labels (the image's geometry)
  *   findings.json          saved findings (docs/findings.md)
+ *   labelTable.json        saved label table: names, colours, locked, visible (labelTableFile.ts)
  *   labels.saved-as-<stamp>.nii.gz   labels written by a "save as" out of a conflict
  *   findings.saved-as-<stamp>.json   the findings written with them
+ *   labelTable.saved-as-<stamp>.json the label table written with them
  *   autosave/
  *     autosave.json        the manifest of the latest complete autosave (written last)
  *     labels-<n>.nii.gz    the labels of autosave n
  *     findings-<n>.json    the findings of autosave n
+ *     labelTable-<n>.json  the label table of autosave n
  * ```
  *
  * The image key is the first 16 hex digits of the image file's SHA-256, not its name or path:
@@ -28,6 +31,7 @@ export const ANNOTATIONS_DIR = 'annotations';
 export const ANNOTATION_FILES = {
   labels: 'labels.nii.gz',
   findings: 'findings.json',
+  labelTable: 'labelTable.json',
   autosave: 'autosave',
   manifest: 'autosave.json',
 } as const;
@@ -54,6 +58,8 @@ export interface AnnotationPaths {
   dir: string;
   labels: string;
   findings: string;
+  /** The saved label table (`labelTable.json`). */
+  table: string;
   autosaveDir: string;
   manifest: string;
 }
@@ -70,6 +76,7 @@ export function annotationPaths(projectDir: string, imageKey: string): Annotatio
     dir,
     labels: join(dir, ANNOTATION_FILES.labels),
     findings: join(dir, ANNOTATION_FILES.findings),
+    table: join(dir, ANNOTATION_FILES.labelTable),
     autosaveDir,
     manifest: join(autosaveDir, ANNOTATION_FILES.manifest),
   };
@@ -78,17 +85,25 @@ export function annotationPaths(projectDir: string, imageKey: string): Annotatio
 /** The infix of the files a "save as" writes (`labels.saved-as-<stamp>.nii.gz`). */
 export const SAVED_AS = 'saved-as';
 
+/** The names of one "save as" ({@link savedAsNames}). */
+export interface SavedAsNames {
+  labels: string;
+  findings: string;
+  table: string;
+}
+
 /**
- * The names a "save as" out of a conflict writes in the annotation folder, a pair with one stamp:
- * `labels.saved-as-<stamp>.nii.gz` and `findings.saved-as-<stamp>.json`. The stamp is the UTC time
+ * The names a "save as" out of a conflict writes in the annotation folder, a set with one stamp:
+ * `labels.saved-as-<stamp>.nii.gz`, `findings.saved-as-<stamp>.json` and
+ * `labelTable.saved-as-<stamp>.json`. The stamp is the UTC time
  * in ISO 8601 basic form to the second (`20260102T030405Z`: sorts by time, no `:` for file systems
  * that refuse it), with `-<attempt>` from the second attempt on (`20260102T030405Z-2`), for a
  * second save-as within the same second.
  * @throws RangeError for an invalid date or an attempt that is not an integer ≥ 1
  */
-export function savedAsNames(at: Date, attempt = 1): { labels: string; findings: string } {
+export function savedAsNames(at: Date, attempt = 1): SavedAsNames {
   if (!Number.isFinite(at.getTime())) throw new RangeError('savedAsNames: at must be a valid date');
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`savedAsNames: attempt must be an integer ≥ 1, got ${attempt}`);
   const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '') + (attempt > 1 ? `-${attempt}` : '');
-  return { labels: `labels.${SAVED_AS}-${stamp}.nii.gz`, findings: `findings.${SAVED_AS}-${stamp}.json` };
+  return { labels: `labels.${SAVED_AS}-${stamp}.nii.gz`, findings: `findings.${SAVED_AS}-${stamp}.json`, table: `labelTable.${SAVED_AS}-${stamp}.json` };
 }

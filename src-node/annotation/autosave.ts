@@ -1,15 +1,17 @@
 /**
  * The autosave rule: after every edit the owner calls {@link Autosaver.markDirty}; once no edit
- * came for the idle interval (default 3 s) the current labels and findings are written to the
+ * came for the idle interval (default 3 s) the current labels, findings and label table are written to the
  * image's `autosave/` folder (autosaveFiles.ts); {@link Autosaver.flush} writes what is left when
  * the image or the app closes. Never two saves at once: a save asked for while one runs is run
  * once after it, with the state of that moment. Clock and timers are injectable so that tests
  * drive the idle interval by hand.
  */
+import type { LabelTableJSON } from '../../shared/annotation/labelTable';
 import type { AtomicWriteOptions } from '../fs/atomicWrite';
 import { annotationPaths, imageKeyOf, type AnnotationPaths } from './annotationFolder';
 import { findingsBytes, readAutosaveManifest, writeAutosave, type AutosaveManifest, type AutosaveReason } from './autosaveFiles';
 import { encodeLabelNiftiAsync, type LabelData } from './labelNifti';
+import { labelTableBytes } from './labelTableFile';
 import type { LabelImage } from './saveLabels';
 
 /** The annotation's state at one moment, as the owner hands it to the autosaver. */
@@ -18,6 +20,8 @@ export interface AutosaveSnapshot {
   labels: LabelData | null;
   /** The findings document (opaque here), or null when there is none. */
   findings: unknown;
+  /** The label table (names, colours, locks, visibility), or null / left out when there is none. */
+  table?: LabelTableJSON | null;
   /** The edit history's step count. */
   edits: number;
 }
@@ -169,6 +173,7 @@ export class Autosaver {
     const snap = await this.options.snapshot();
     const { image } = this.options;
     const findings = snap.findings === null || snap.findings === undefined ? null : findingsBytes(snap.findings);
+    const table = snap.table ? labelTableBytes(snap.table) : null;
     // gzip on libuv's thread pool: a 256³ map takes seconds, which the event loop spends answering meanwhile.
     const labels = snap.labels ? (await encodeLabelNiftiAsync(snap.labels, image.header)).bytes : null;
     const manifest = writeAutosave(
@@ -178,6 +183,7 @@ export class Autosaver {
         imageSha256: image.sha256,
         labels,
         findings,
+        table,
         edits: snap.edits,
         reason,
         savedAt: this.now(),

@@ -1,18 +1,20 @@
 /**
  * Recovery after a crash: {@link findRecoverable} lists the autosaves of a project that hold
  * edits the saved files do not (what, from when, how many edits), {@link recover} returns one's
- * labels and findings, {@link discard} removes it. An autosave is offered when its content
- * differs from the saved `labels.nii.gz` / `findings.json` and it is not older than them (a save
- * after the autosave supersedes it).
+ * labels, findings and label table, {@link discard} removes it. An autosave is offered when its
+ * content differs from the saved `labels.nii.gz` / `findings.json` / `labelTable.json` and it is
+ * not older than them (a save after the autosave supersedes it).
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NiftiHeaderInfo } from '../../shared/io/nifti';
 import { readNifti } from '../../shared/io/nifti';
+import type { LabelTableJSON } from '../../shared/annotation/labelTable';
 import { fsyncDir } from '../fs/atomicWrite';
 import { ANNOTATIONS_DIR, annotationPaths, isImageKey } from './annotationFolder';
 import { readAutosaveManifest, readAutosaveParts, type AutosaveManifest, type AutosaveReason } from './autosaveFiles';
 import { decodeLabelNifti, type LabelData } from './labelNifti';
+import { parseLabelTable } from './labelTableFile';
 import { readFileVersion, type FileVersion } from './fileVersion';
 
 /** One autosave that can be recovered. */
@@ -24,12 +26,14 @@ export interface Recoverable {
   savedAt: string;
   edits: number;
   reason: AutosaveReason;
-  /** Whether it holds labels and findings that differ from the saved files. */
+  /** Whether it holds labels, findings and a label table that differ from the saved files. */
   labels: boolean;
   findings: boolean;
+  table: boolean;
   /** The saved files' modification times (ISO), null when not saved yet. */
   savedLabelsAt: string | null;
   savedFindingsAt: string | null;
+  savedTableAt: string | null;
 }
 
 /** An annotation folder whose autosave could not be read (listed so that it is not silently lost). */
@@ -51,6 +55,7 @@ function compare(projectDir: string, imageKey: string, m: AutosaveManifest): Rec
   const paths = annotationPaths(projectDir, imageKey);
   const labels = readFileVersion(paths.labels);
   const findings = readFileVersion(paths.findings);
+  const table = readFileVersion(paths.table);
   const at = Date.parse(m.savedAt);
   const iso = (v: FileVersion) => (v.exists ? new Date(v.mtimeMs).toISOString() : null);
   return {
@@ -62,17 +67,22 @@ function compare(projectDir: string, imageKey: string, m: AutosaveManifest): Rec
     reason: m.reason,
     labels: differs(m.labelsSha256, labels, at),
     findings: differs(m.findingsSha256, findings, at),
+    table: differs(m.tableSha256, table, at),
     savedLabelsAt: iso(labels),
     savedFindingsAt: iso(findings),
+    savedTableAt: iso(table),
   };
 }
+
+/** Whether an autosave holds anything the saved files do not. */
+const adds = (entry: Recoverable): boolean => entry.labels || entry.findings || entry.table;
 
 /** The recoverable autosave of one image, or null when it has none or it adds nothing to the saved files. */
 export function recoverableOf(projectDir: string, imageKey: string): Recoverable | null {
   const read = readAutosaveManifest(annotationPaths(projectDir, imageKey));
   if (!read.manifest) return null;
   const entry = compare(projectDir, imageKey, read.manifest);
-  return entry.labels || entry.findings ? entry : null;
+  return adds(entry) ? entry : null;
 }
 
 /**
@@ -94,7 +104,7 @@ export function findRecoverable(projectDir: string): { recoverable: Recoverable[
     if (read.problem) unreadable.push({ imageKey, problem: read.problem });
     if (!read.manifest) continue;
     const entry = compare(projectDir, imageKey, read.manifest);
-    if (entry.labels || entry.findings) recoverable.push(entry);
+    if (adds(entry)) recoverable.push(entry);
   }
   recoverable.sort((a, b) => Date.parse(b.savedAt) - Date.parse(a.savedAt));
   return { recoverable, unreadable };
@@ -109,11 +119,13 @@ export interface RecoveredAnnotation {
   labelsBytes: Uint8Array | null;
   /** The findings document (parsed JSON), or null. */
   findings: unknown;
+  /** The label table (checked by `LabelTable.fromJSON`), or null when the autosave holds none. */
+  table: LabelTableJSON | null;
 }
 
 /**
- * Reads the autosave of `imageKey`: every file checked against the manifest's SHA-256; with
- * `image`, the labels are checked to lie on the image's grid too.
+ * Reads the autosave of `imageKey`: every file checked against the manifest's SHA-256, the label
+ * table by `LabelTable.fromJSON`; with `image`, the labels are checked to lie on the image's grid too.
  * @throws when there is no autosave, or it is damaged (naming the file)
  */
 export function recover(projectDir: string, imageKey: string, image?: NiftiHeaderInfo): RecoveredAnnotation {
@@ -133,7 +145,8 @@ export function recover(projectDir: string, imageKey: string, image?: NiftiHeade
     }
   }
   const findings: unknown = parts.findings ? JSON.parse(new TextDecoder().decode(parts.findings)) : null;
-  return { manifest, labels, labelsBytes: parts.labels, findings };
+  const table = parts.table ? parseLabelTable(`recover: ${join(paths.autosaveDir, manifest.files.table ?? '')}`, parts.table) : null;
+  return { manifest, labels, labelsBytes: parts.labels, findings, table };
 }
 
 /**

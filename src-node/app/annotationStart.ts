@@ -1,15 +1,16 @@
 /**
- * Where an annotation starts (`annotation:open`): the image's saved labels and findings, the open
- * reference label map, a run's predicted labels, an empty map, or the autosave on offer; with
- * the versions of the saved files that a later save is checked against.
+ * Where an annotation starts (`annotation:open`): the image's saved labels, findings and label
+ * table, the open reference label map, a run's predicted labels, an empty map, or the autosave on
+ * offer; with the versions of the saved files that a later save is checked against.
  */
 import type { AnnotationStart, FindingsDocument } from '../../shared/api/contract';
-import { LabelTable, type ClassLike } from '../../shared/annotation/labelTable';
+import { LabelTable, type ClassLike, type LabelTableJSON } from '../../shared/annotation/labelTable';
 import { FindingsValidationError, validateFindingsDocument } from '../../shared/findings/validateFindings';
 import type { NumericArray } from '../../shared/stitching/types';
 import { openAnnotation, type AnnotatedImage, type OpenedAnnotation } from '../annotation/annotationFiles';
 import { imageKeyOf } from '../annotation/annotationFolder';
 import type { LabelData } from '../annotation/labelNifti';
+import { LabelTableFileError } from '../annotation/labelTableFile';
 import { recover, recoverableOf } from '../annotation/recovery';
 import type { OpenVolume } from './openFiles';
 import { fail } from './serviceError';
@@ -37,6 +38,11 @@ export interface StartingAnnotation {
   start: AnnotationStart;
   labels: LabelData;
   findings: FindingsDocument;
+  /**
+   * The label table the start brings (the saved `labelTable.json` for `saved`, the autosave's,
+   * else the saved one, for `recovered`), or null: {@link startingTable} builds one as before.
+   */
+  table: LabelTableJSON | null;
   /** The saved files as opened (their versions are what a save is checked against). */
   opened: OpenedAnnotation;
   /** Edits the start already holds (the autosave's count when recovered, else 0). */
@@ -89,10 +95,16 @@ function parsedFindings(what: string, value: unknown, image: AnnotationImage): F
   }
 }
 
+/** What a table file that cannot be used adds to its message. */
+const TABLE_HINT = 'fix or remove it (without it the labels open with a table built from their values)';
+
 /**
  * Reads the start of an image's annotation (see the module comment). `saved` falls back to the
  * reference label map, then to an empty map; the findings are the saved ones (or the
- * autosave's when recovered), else an empty document.
+ * autosave's when recovered), else an empty document; the table is the saved one for `saved`
+ * (the autosave's, else the saved one, for `recovered`), none for the other starts.
+ * @throws ServiceError `bad-input` naming a saved file that cannot be used (a `labelTable.json`
+ *   that is not JSON or not a label table refuses every start: it is not silently replaced)
  */
 export function readStart(projectDir: string, image: AnnotationImage, start: AnnotationStart, sources: StartSources): StartingAnnotation {
   const ch = 'annotation:open';
@@ -100,27 +112,28 @@ export function readStart(projectDir: string, image: AnnotationImage, start: Ann
   try {
     opened = openAnnotation(projectDir, image);
   } catch (e) {
-    throw fail('bad-input', `${ch}: ${(e as Error).message}`);
+    throw fail('bad-input', `${ch}: ${(e as Error).message}${e instanceof LabelTableFileError ? `; ${TABLE_HINT}` : ''}`);
   }
   const savedFindings = opened.findings === null ? emptyFindings(image) : parsedFindings(opened.paths.findings, opened.findings, image);
   const voxels = image.shape[0] * image.shape[1] * image.shape[2];
   const reference = () => (sources.reference ? toLabelData(`label ${sources.reference.info.name}`, sources.reference.volume.data) : null);
+  const begin = { findings: savedFindings, opened, table: null, edits: 0 };
   switch (start) {
     case 'saved': {
-      if (opened.labels) return { start, labels: opened.labels, findings: savedFindings, opened, edits: 0 };
+      if (opened.labels) return { ...begin, start, labels: opened.labels, table: opened.table };
       const ref = reference();
-      return { start: ref ? 'reference' : 'empty', labels: ref ?? new Uint8Array(voxels), findings: savedFindings, opened, edits: 0 };
+      return { ...begin, start: ref ? 'reference' : 'empty', labels: ref ?? new Uint8Array(voxels) };
     }
     case 'reference': {
       const ref = reference();
       if (!ref) throw fail('precondition', `${ch}: no label map is open to start from (open one, or start from 'saved' or 'empty')`);
-      return { start, labels: ref, findings: savedFindings, opened, edits: 0 };
+      return { ...begin, start, labels: ref };
     }
     case 'prediction':
       if (!sources.prediction) throw fail('precondition', `${ch}: start 'prediction' needs a run's labels (name the run with runId)`);
-      return { start, labels: sources.prediction.slice(), findings: savedFindings, opened, edits: 0 };
+      return { ...begin, start, labels: sources.prediction.slice() };
     case 'empty':
-      return { start, labels: new Uint8Array(voxels), findings: savedFindings, opened, edits: 0 };
+      return { ...begin, start, labels: new Uint8Array(voxels) };
     case 'recovered': {
       if (!recoverableOf(projectDir, image.key)) throw fail('precondition', `${ch}: image ${image.name} has no autosave that holds edits the saved files do not`);
       let got;
@@ -131,19 +144,23 @@ export function readStart(projectDir: string, image: AnnotationImage, start: Ann
       }
       const labels = got.labels ?? opened.labels ?? reference() ?? new Uint8Array(voxels);
       const findings = got.findings === null ? savedFindings : parsedFindings(`the autosave of ${image.name}`, got.findings, image);
-      return { start, labels, findings, opened, edits: got.manifest.edits };
+      return { ...begin, start, labels, findings, table: got.table ?? opened.table, edits: got.manifest.edits };
     }
   }
 }
 
 /**
- * The label table an annotation starts with: the model's classes when one is open (class `c`
- * is value `c`), plus every other value present in the labels.
+ * The label table an annotation starts with: the start's own table (saved or autosaved) when it
+ * brings one, else the model's classes when one is open (class `c` is value `c`); plus every
+ * other value present in the labels (named "label N"). A saved uint8 table under a uint16 map is
+ * widened to uint16 (its labels kept).
  */
-export function startingTable(labels: LabelData, classes: readonly ClassLike[] | null): LabelTable {
+export function startingTable(labels: LabelData, classes: readonly ClassLike[] | null, saved: LabelTableJSON | null = null): LabelTable {
   const present = LabelTable.fromValues(labels);
-  if (!classes || classes.length === 0) return present;
-  const table = LabelTable.fromClasses(classes, present.datatype === 'uint16' || classes.length > 256 ? 'uint16' : 'uint8');
+  let table: LabelTable;
+  if (saved) table = present.datatype === 'uint16' && saved.datatype === 'uint8' ? new LabelTable('uint16', saved.labels) : LabelTable.fromJSON(saved);
+  else if (classes && classes.length > 0) table = LabelTable.fromClasses(classes, present.datatype === 'uint16' || classes.length > 256 ? 'uint16' : 'uint8');
+  else return present;
   for (const e of present.entries()) if (!table.has(e.value)) table.add({ value: e.value, name: e.name });
   return table;
 }

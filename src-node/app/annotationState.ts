@@ -2,8 +2,8 @@
  * The annotation a session holds for its open image (contract.md of issue 14): main's copy of the
  * label map, the label table, the findings, the versions of the saved files and the Autosaver in
  * the project's annotation folder. The page holds the working map and the undo history and sends
- * each completed stroke, undo or redo as a diff; this copy is what is saved, autosaved, recovered
- * and re-evaluated. In a read-only project edits work in memory only: nothing is autosaved, and
+ * each completed stroke, undo or redo as a diff, and each change of the label table; this copy
+ * (labels, table, findings) is what is saved, autosaved, recovered and re-evaluated. In a read-only project edits work in memory only: nothing is autosaved, and
  * saving is refused.
  */
 import type { AnnotationChanged, AnnotationDiff, AnnotationInfo, AnnotationResolution, AnnotationSaved, FindingsDocument, LabelStatRow, LabelTableJSON } from '../../shared/api/contract';
@@ -42,12 +42,11 @@ export interface AnnotationStateOptions {
   onAutosaveError: (error: Error) => void;
 }
 
-const iso = (v: FileVersion): string | null => (v.exists ? new Date(v.mtimeMs).toISOString() : null);
-
-/** The later of two ISO times (null when neither). */
-function later(a: string | null, b: string | null): string | null {
-  if (a === null || b === null) return a ?? b;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
+/** The ISO time of the latest modified of the files (null when none exists). */
+function latestOf(...versions: (FileVersion | null)[]): string | null {
+  let ms: number | null = null;
+  for (const v of versions) if (v?.exists && (ms === null || v.mtimeMs > ms)) ms = v.mtimeMs;
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 /** See the module comment. */
@@ -86,7 +85,7 @@ export class AnnotationState {
     this.editCount = begin.edits;
     // A start other than the saved files (or a recovery) is not in them yet.
     this.unsaved = begin.start !== 'saved';
-    this.savedAt = later(iso(this.versions.labels), iso(this.versions.findings));
+    this.savedAt = latestOf(this.versions.labels, this.versions.findings, this.versions.table);
     this.stats = this.countStats();
     this.autosaver = options.readOnly ? null : this.newAutosaver();
   }
@@ -169,10 +168,17 @@ export class AnnotationState {
     return { edits: this.editCount, stats: this.statRows() };
   }
 
-  /** Replaces the label table; answers the statistics of its labels. */
+  /**
+   * Replaces the label table; answers the statistics of its labels. A table that differs from
+   * the one held (a rename, recolour, lock, show/hide, new label) leaves the annotation unsaved
+   * and an autosave due, as an edit does; the same table again changes nothing.
+   */
   setTable(ch: string, table: LabelTableJSON): { stats: LabelStatRow[] } {
     this.assertOpen(ch);
-    this.labelTable = LabelTable.fromJSON(table);
+    const next = LabelTable.fromJSON(table);
+    const changed = JSON.stringify(next.toJSON()) !== JSON.stringify(this.labelTable.toJSON());
+    this.labelTable = next;
+    if (changed) this.touched();
     return { stats: this.statRows() };
   }
 
@@ -186,10 +192,12 @@ export class AnnotationState {
   }
 
   /**
-   * Saves labels and findings into the annotation folder, over the versions that were opened.
-   * `overwrite`: over whatever is there now. `save-as`: to a new pair of files beside the saved
-   * ones (annotationFiles.ts `saveAnnotationAs`), which stay theirs; the answer names the new
-   * files, and the versions to save against stay the opened ones, so a later plain save still
+   * Saves labels, findings and the label table (`labelTable.json`) into the annotation folder,
+   * over the versions that were opened. `overwrite`: over whatever is there now. `save-as`: to a
+   * new set of files beside the saved ones (annotationFiles.ts `saveAnnotationAs`), which stay
+   * theirs; the answer names the new labels and findings files (the contract has no field for
+   * the table's: it is the `labelTable.saved-as-<stamp>.json` of the same stamp), and the
+   * versions to save against stay the opened ones, so a later plain save still
    * answers `conflict` while their file differs from what was opened.
    * The labels are gzipped off the event loop (edits may arrive meanwhile: the state saved is
    * the one at the call, and edits made during the save leave the annotation unsaved).
@@ -200,18 +208,18 @@ export class AnnotationState {
     if (this.options.readOnly) throw fail('forbidden', `${ch}: this project is read-only (another PatchLens holds it): the edits are kept in memory only`);
     const changes = this.changes;
     if (resolution === 'save-as') {
-      const written = await saveAnnotationAsAsync(this.options.projectDir, this.image, { labels: this.labelMap, findings: this.findingsDoc });
-      const savedAt = this.markSaved(later(iso(written.labels), iso(written.findings)), changes);
+      const written = await saveAnnotationAsAsync(this.options.projectDir, this.image, { labels: this.labelMap, findings: this.findingsDoc, table: this.labelTable.toJSON() });
+      const savedAt = this.markSaved(latestOf(written.labels, written.findings, written.table), changes);
       return { savedAt, labelsPath: written.labels.path, findingsPath: written.findings.path };
     }
-    const opened = resolution === 'overwrite' ? { labels: readFileVersion(this.paths.labels), findings: readFileVersion(this.paths.findings) } : this.versions;
+    const opened = resolution === 'overwrite' ? { labels: readFileVersion(this.paths.labels), findings: readFileVersion(this.paths.findings), table: readFileVersion(this.paths.table) } : this.versions;
     try {
-      this.versions = await saveAnnotationAsync(this.options.projectDir, this.image, opened, { labels: this.labelMap, findings: this.findingsDoc });
+      this.versions = await saveAnnotationAsync(this.options.projectDir, this.image, opened, { labels: this.labelMap, findings: this.findingsDoc, table: this.labelTable.toJSON() });
     } catch (e) {
       if (e instanceof FileConflictError) throw fail('conflict', `${ch}: ${e.message} (save again with resolution 'overwrite' to replace it, 'save-as' to write ours to new files beside it, or 'keep-theirs' to reload it)`);
       throw e;
     }
-    const savedAt = this.markSaved(later(iso(this.versions.labels), iso(this.versions.findings)), changes);
+    const savedAt = this.markSaved(latestOf(this.versions.labels, this.versions.findings, this.versions.table), changes);
     return { savedAt, labelsPath: this.paths.labels, findingsPath: this.paths.findings };
   }
 
@@ -283,7 +291,7 @@ export class AnnotationState {
       idleMs: autosave?.idleMs,
       timers: autosave?.timers,
       // A copy: an edit may arrive while the autosave encodes.
-      snapshot: () => ({ labels: this.labelMap.slice(), findings: structuredClone(this.findingsDoc), edits: this.editCount }),
+      snapshot: () => ({ labels: this.labelMap.slice(), findings: structuredClone(this.findingsDoc), table: this.labelTable.toJSON(), edits: this.editCount }),
       onSaved: (manifest) => {
         this.autosavedAt = manifest.savedAt;
         this.emitChanged();

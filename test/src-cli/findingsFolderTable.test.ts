@@ -2,8 +2,8 @@
  * `patchlens report --findings <project folder> --image …`: with a label table saved beside the
  * labels (`labelTable.json`), the thumbnails draw the saved labels in its colours and leave its
  * hidden labels out, as the app's viewer shows the edited reference; `--labels` (other labels)
- * keeps the report's palette; a table that is not one is an error naming the file. The folder is
- * written by the app's saveAnnotation on the report fixture's small image.
+ * keeps the report's palette; a table that is not one is an error naming the file. The folder,
+ * table included, is written by the app's saveAnnotation on the report fixture's small image.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +12,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LabelTable } from '../../shared/annotation/labelTable';
 import { readNifti, writeNifti } from '../../shared/io/nifti';
 import { openAnnotation, saveAnnotation, type AnnotatedImage } from '../../src-node/annotation/annotationFiles';
+import { ANNOTATION_FILES } from '../../src-node/annotation/annotationFolder';
 import { writeFileAtomic, writeJsonAtomic } from '../../src-node/fs/atomicWrite';
 import { sha256Hex } from '../../src-node/fs/sha256';
 import { LABEL_COLOURS, OVERLAY_ALPHA } from '../../src-node/report/labelColours';
 import type { ReportData, ReportFindingThumbnail } from '../../src-node/report/reportTypes';
-import { LABEL_TABLE_FILE } from '../../src-cli/findingsFolder';
 import { InputError } from '../../src-cli/usageError';
 import { buildSweepFixture } from '../src-node/report/fixtures/buildSweepFixture';
 import { testFindings, testImage, testLabels } from '../src-node/report/fixtures/findingsFixture';
@@ -32,20 +32,19 @@ const imagePath = join(tmp, 'case.nii.gz');
 writeFileAtomic(imagePath, writeNifti(testImage()));
 const bytes = readFileSync(imagePath);
 const image: AnnotatedImage = { path: imagePath, header: readNifti(bytes).header, sha256: sha256Hex(bytes) };
-const project = join(tmp, 'project');
-saveAnnotation(project, image, openAnnotation(project, image).versions, {
-  labels: testLabels().data as Uint8Array,
-  findings: { ...testFindings(), image: { ...testFindings().image, sha256: image.sha256 } },
-});
-const annotationDir = join(project, 'annotations', image.sha256.slice(0, 16));
-const tablePath = join(annotationDir, LABEL_TABLE_FILE);
-
 /** Label 1 pure blue, label 2 hidden: what the label list shows after the user recoloured and hid them. */
 const table = new LabelTable('uint8', [
   { value: 1, name: 'vessel', colour: [0, 0, 255] },
   { value: 2, name: 'tumour', colour: [250, 200, 0], visible: false },
 ]);
-writeJsonAtomic(tablePath, table.toJSON());
+const project = join(tmp, 'project');
+saveAnnotation(project, image, openAnnotation(project, image).versions, {
+  labels: testLabels().data as Uint8Array,
+  findings: { ...testFindings(), image: { ...testFindings().image, sha256: image.sha256 } },
+  table: table.toJSON(),
+});
+const annotationDir = join(project, 'annotations', image.sha256.slice(0, 16));
+const tablePath = join(annotationDir, ANNOTATION_FILES.labelTable);
 
 /** The RGB of the centre pixel of voxel (u, v) of a thumbnail, decoded from its PNG. */
 function voxelPixel(t: ReportFindingThumbnail, u: number, v: number): number[] {
@@ -97,11 +96,14 @@ describe('patchlens report --findings <project folder> with a saved label table'
   it('a saved table that is not a label table: an error naming the file and what is wrong', async () => {
     const broken = join(tmp, 'project-broken');
     saveAnnotation(broken, image, openAnnotation(broken, image).versions, { labels: testLabels().data as Uint8Array, findings: testFindings() });
-    const brokenTable = join(broken, 'annotations', image.sha256.slice(0, 16), LABEL_TABLE_FILE);
-    writeJsonAtomic(brokenTable, { datatype: 'uint8', labels: [{ value: 1, name: '', colour: [0, 0, 255] }] });
+    const brokenTable = join(broken, 'annotations', image.sha256.slice(0, 16), ANNOTATION_FILES.labelTable);
+    writeJsonAtomic(brokenTable, { format: 'patchlens.labelTable', version: 1, datatype: 'uint8', labels: [{ value: 1, name: '', colour: [0, 0, 255] }] });
     const r = await runReport([sweep, '--no-pdf', '--out', join(tmp, 'never'), '--findings', broken, '--image', imagePath]);
     expect(r.error).toBeInstanceOf(InputError);
     expect(r.error!.message).toBe(`report: the saved label table ${brokenTable} is not a label table: LabelTable: a label name must be a non-empty string, got ""`);
+    writeJsonAtomic(brokenTable, table.toJSON());
+    const bare = await runReport([sweep, '--no-pdf', '--out', join(tmp, 'never'), '--findings', broken, '--image', imagePath]);
+    expect(bare.error!.message).toBe(`report: the saved label table ${brokenTable} is not a PatchLens label table: format undefined version undefined, expected patchlens.labelTable version 1`);
     writeFileAtomic(brokenTable, '{ not json');
     const notJson = await runReport([sweep, '--no-pdf', '--out', join(tmp, 'never'), '--findings', broken, '--image', imagePath]);
     expect(notJson.error!.message).toMatch(new RegExp(`^report: the saved label table ${brokenTable.replace(/[.]/g, '\\.')} is not valid JSON: `));

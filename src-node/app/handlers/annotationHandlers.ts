@@ -61,7 +61,7 @@ export function annotationHandlers(host: HostContext): HandlerTable<AnnotationCh
         readOnly: store.readOnly,
         image,
         prediction,
-        table: startingTable(begin.labels, session.model?.info.classes ?? null),
+        table: startingTable(begin.labels, session.model?.info.classes ?? null, begin.table),
         autosave: host.options.annotationAutosave,
         onChanged: (changed) => {
           if (session.annotation === state) session.emit('annotation:changed', changed);

@@ -4,8 +4,7 @@
  * saveAnnotationAs: a new pair of files named by the UTC second, never over an existing one.
  * The async variants (gzip on libuv's pool) write the same bytes and refuse the same conflicts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openAnnotation, saveAnnotation, saveAnnotationAs, saveAnnotationAsAsync, saveAnnotationAsync } from '../../../src-node/annotation/annotationFiles';
@@ -14,17 +13,11 @@ import { Autosaver } from '../../../src-node/annotation/autosave';
 import { FileConflictError } from '../../../src-node/annotation/fileVersion';
 import { decodeLabelNifti, encodeLabelNifti, encodeLabelNiftiAsync } from '../../../src-node/annotation/labelNifti';
 import { findRecoverable } from '../../../src-node/annotation/recovery';
-import { findingsAfter, labelsAfter, ManualTimers, writeImage } from './autosaveFixture';
+import { findingsAfter, labelsAfter, ManualTimers, tempProjects } from './autosaveFixture';
 
-const tmp = mkdtempSync(join(tmpdir(), 'patchlens-annotation-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-let n = 0;
-function project() {
-  const projectDir = join(tmp, `project-${n++}`);
-  mkdirSync(projectDir);
-  return { projectDir, image: writeImage(join(projectDir, 'image.nii.gz')) };
-}
+const projects = tempProjects('patchlens-annotation-');
+afterAll(() => projects.remove());
+const project = projects.project;
 
 describe('openAnnotation / saveAnnotation', () => {
   it('opens nothing saved yet, saves both parts, and opens them again as saved', () => {
@@ -71,8 +64,8 @@ describe('saveAnnotationAs', () => {
   const at = new Date('2026-01-02T03:04:05.678Z');
 
   it('names the pair by the UTC second, and refuses a bad date or attempt', () => {
-    expect(savedAsNames(at)).toEqual({ labels: 'labels.saved-as-20260102T030405Z.nii.gz', findings: 'findings.saved-as-20260102T030405Z.json' });
-    expect(savedAsNames(at, 3)).toEqual({ labels: 'labels.saved-as-20260102T030405Z-3.nii.gz', findings: 'findings.saved-as-20260102T030405Z-3.json' });
+    expect(savedAsNames(at)).toEqual({ labels: 'labels.saved-as-20260102T030405Z.nii.gz', findings: 'findings.saved-as-20260102T030405Z.json', table: 'labelTable.saved-as-20260102T030405Z.json' });
+    expect(savedAsNames(at, 3)).toEqual({ labels: 'labels.saved-as-20260102T030405Z-3.nii.gz', findings: 'findings.saved-as-20260102T030405Z-3.json', table: 'labelTable.saved-as-20260102T030405Z-3.json' });
     expect(() => savedAsNames(new Date(Number.NaN))).toThrow('savedAsNames: at must be a valid date');
     expect(() => savedAsNames(at, 0)).toThrow('savedAsNames: attempt must be an integer ≥ 1, got 0');
   });

@@ -150,11 +150,11 @@ describe('Autosaver', () => {
     state.findings = 2; // only the findings changed
     s.autosaver.markDirty();
     const m = await s.autosaver.autosaveNow();
-    expect(m?.files).toEqual({ labels: 'labels-1.nii.gz', findings: 'findings-2.json' });
+    expect(m?.files).toEqual({ labels: 'labels-1.nii.gz', findings: 'findings-2.json', table: null });
     expect(readdirSync(s.paths.autosaveDir).sort()).toEqual(['autosave.json', 'findings-2.json', 'labels-1.nii.gz']);
     state.labels = 5;
     s.autosaver.markDirty();
-    expect((await s.autosaver.autosaveNow())?.files).toEqual({ labels: 'labels-3.nii.gz', findings: 'findings-2.json' });
+    expect((await s.autosaver.autosaveNow())?.files).toEqual({ labels: 'labels-3.nii.gz', findings: 'findings-2.json', table: null });
     expect(readdirSync(s.paths.autosaveDir).sort()).toEqual(['autosave.json', 'findings-2.json', 'labels-3.nii.gz']);
   });
 

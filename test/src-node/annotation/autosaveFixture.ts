@@ -2,7 +2,9 @@
  * Shared by the autosave and recovery tests and their child process: a small anisotropic image
  * (header and SHA-256, its file written on demand), deterministic label states and hand-driven timers.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readNifti, writeNifti, type NiftiHeaderInfo } from '../../../shared/io/nifti';
 import { sha256Hex } from '../../../src-node/fs/sha256';
 import type { AutosaveTimers } from '../../../src-node/annotation/autosave';
@@ -28,6 +30,23 @@ export function writeImage(path: string): { path: string; header: NiftiHeaderInf
   const bytes = imageBytes();
   writeFileSync(path, bytes);
   return { path, header: readNifti(bytes).header, sha256: sha256Hex(bytes) };
+}
+
+/**
+ * Fresh project folders under one temp folder, each with the image written into it:
+ * `project()` makes the next one, `remove()` (in afterAll) removes them all.
+ */
+export function tempProjects(prefix: string) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  let n = 0;
+  return {
+    project() {
+      const projectDir = join(root, `project-${n++}`);
+      mkdirSync(projectDir);
+      return { projectDir, image: writeImage(join(projectDir, 'image.nii.gz')) };
+    },
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 /** The labels after `edits` edits: edit k (1-based) paints voxel k − 1 with label k (uint16 past 255). */
