@@ -15,7 +15,7 @@
  *   5. conv3d_*       the CPU Conv3D kernels against tfjs-backend-cpu (bench/conv3dBench.ts).
  *   6. engine_model, peak_memory_256  a real model on real MRI per backend (bench/engineBench.ts).
  *   6b. cancel_within_window  an aborted 128³ pass against a whole one (bench/cancelBench.ts).
- *   6c. reevaluate_full, reevaluate_incremental  re-evaluation from a uint8 prediction cache after a
+ *   6c. reevaluate_full, reevaluate_incremental, reevaluate_margin_noise  re-evaluation from a uint8 prediction cache after a
  *                     reference edit, demo and 256³ run sizes (bench/reevaluateBench.ts).
  *   6d. annotation_stall  the longest event-loop stall while a 256³ run is re-evaluated and its
  *                     labels saved, inline against worker thread + async gzip (bench/annotationStallBench.ts).
