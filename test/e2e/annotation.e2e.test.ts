@@ -297,6 +297,17 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     expect(await page.getByTestId('reevaluate-recommendation').textContent()).toMatch(/margin/);
     await page.screenshot({ path: join(shots, 'annotation-reevaluate.png') });
 
+    // The label list's name and colour are saved with the labels (labelTable.json) and drawn in the report.
+    await page.getByTestId('annotation-tab-labels').click();
+    await page.getByTestId('label-name-1').fill('E2E structure');
+    await page.getByTestId('label-name-1').press('Enter');
+    await page.getByTestId('label-colour-1').fill('#0000ff');
+    const bluish = ([r, g, b]: [number, number, number]) => b > r + 60 && b > g + 60;
+    const axial = (await page.getByTestId('viewport-axial').boundingBox())!;
+    const grid: { x: number; y: number }[] = [];
+    for (let y = axial.y; y < axial.y + axial.height; y += 4) for (let x = axial.x; x < axial.x + axial.width; x += 4) grid.push({ x, y });
+    await expect.poll(async () => (await colorsAt(page, await page.screenshot(), grid)).filter(bluish).length, { timeout: 20_000 }).toBeGreaterThan(0);
+
     // Save (Ctrl+S), then the files hold exactly main's copy.
     await page.getByTestId('viewer-workspace').focus();
     await page.keyboard.press('Control+s');
@@ -316,6 +327,8 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     await waitRendered(page);
     await expect.poll(() => voxels(page, 1), { timeout: 60_000 }).toBe(accepted);
     expect(await page.getByTestId('label-list').textContent()).toContain('Started from: saved');
+    expect(await page.getByTestId('label-name-1').inputValue()).toBe('E2E structure');
+    expect(await page.getByTestId('label-colour-1').inputValue()).toBe('#0000ff');
     // The reloaded page may serve a new session: look at the one it has now.
     const connection = await shareSession(app.services, page);
     const call = callOn(connection);
@@ -371,6 +384,8 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
       for (let y = 0; y < size[1]; y += 3) for (let x = 0; x < size[0]; x += 3) points.push({ x, y });
       const colours = await colorsAt(page, png, points);
       expect(colours.some(([r, g, b]) => r < 60 && g > 200 && b > 200)).toBe(true);
+      // The thumbnail draws label 1 in the label list's blue, as the viewer did (not the model's palette).
+      expect(colours.filter(bluish).length).toBeGreaterThan(0);
     }
   });
 });
