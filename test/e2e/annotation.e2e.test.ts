@@ -144,6 +144,19 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     const sphere = (await voxels(page, label)) - erased - circle;
     expect(sphere).toBeGreaterThan(circle);
     expect(await page.getByTestId('history-list').textContent()).toContain('Brush sphere 3 mm');
+    // ] twice: 3 → 4 → 5 mm, and a circle click of the larger brush paints more than the 3 mm one did.
+    await page.getByTestId('brush-sphere').uncheck();
+    await key(page, ']');
+    await key(page, ']');
+    expect(await page.getByTestId('brush-radius-value').textContent()).toBe('5 mm');
+    const before5 = await voxels(page, label);
+    await drag(page, 'coronal', [[40, -40]]);
+    await expect.poll(() => voxels(page, label), { timeout: 10_000 }).toBeGreaterThan(before5);
+    await settled(page);
+    expect((await voxels(page, label)) - before5).toBeGreaterThan(circle);
+    expect(await page.getByTestId('history-list').textContent()).toContain('Brush circle 5 mm');
+    // cornerstone's tools painted without a warning or an error in the page (CSP, workers, WebGL).
+    expect(app.log.filter((l) => /\[(warning|error|pageerror|requestfailed)\]/.test(l))).toEqual([]);
   });
 
   it('draws the labels through cornerstone\'s labelmap: recolour and hide a label in the list and the views follow; a locked label is never painted', async () => {
@@ -235,6 +248,7 @@ describe.skipIf(!requireTools('annotation.e2e', [chromium]))('annotation end to 
     await drag(page, 'sagittal', [[-30, -30], [30, 30]]);
     expect(await voxels(page, 2)).toBeLessThan(cut);
     expect(await page.getByTestId('history-list').textContent()).toContain('Scissors rectangle, erase');
+    expect(app.log.filter((l) => /\[(warning|error|pageerror|requestfailed)\]/.test(l))).toEqual([]);
   });
 
   it('with a run: a new empty reference from the palette, accept the predicted component, a finding in patch terms, re-evaluate, save, reload, every voxel; the finding in the exported PDF', { timeout: 900_000 }, async () => {

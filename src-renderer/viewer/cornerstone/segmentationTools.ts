@@ -1,4 +1,4 @@
-import { addTool, BrushTool, CircleScissorsTool, Enums as ToolsEnums, LabelmapBaseTool, RectangleScissorsTool, ToolGroupManager } from '@cornerstonejs/tools';
+import { addTool, BrushTool, CircleScissorsTool, Enums as ToolsEnums, LabelmapBaseTool, RectangleScissorsTool, ToolGroupManager, utilities } from '@cornerstonejs/tools';
 
 /** A painting tool that @cornerstonejs/tools runs on the MPR views (null: none, the viewer's own pointer handling). */
 export type CornerstonePaint =
@@ -52,9 +52,10 @@ export class SegmentationTools {
     if (paint?.kind === 'brush') {
       this.group.setToolConfiguration(BrushTool.toolName, {
         activeStrategy: brushStrategy(paint.mode, paint.sphere),
-        brushSize: paint.radiusMm,
         threshold: { isDynamic: false, range: [...paint.threshold] },
       });
+      // cornerstone's own setter also redraws the brush cursor at its new size ([ ], Ctrl+wheel, the slider).
+      utilities.segmentation.setBrushSizeForToolGroup(this.groupId, paint.radiusMm);
     } else if (paint?.kind === 'scissors' && name) {
       this.group.setToolConfiguration(name, { activeStrategy: paint.erase ? 'ERASE_INSIDE' : 'FILL_INSIDE' });
     }
