@@ -74,6 +74,7 @@ export async function inspectRunVoxel(input: InspectInput): Promise<InspectResul
       windows.push({
         index: w.index,
         start: w.start.map((s, a) => s - plan.frame.padLow[a] + plan.domain.start[a]),
+        planStart: [...w.start],
         positionInPatch: w.positionInPatch,
         probabilities: Array.from(probs.subarray((k * pv + p) * classes, (k * pv + p + 1) * classes)),
         weight: weight(w.start, p, w.positionInPatch),

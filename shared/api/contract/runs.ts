@@ -62,8 +62,13 @@ export interface InspectResult {
   /** Every window that covered the voxel, in plan order. */
   windows: {
     index: number;
-    /** Window start on the model grid (inside the inference box). */
+    /** Window start on the model grid (inside the inference box; negative where the window begins in the padding). */
     start: number[];
+    /**
+     * The same start in the plan's padded frame (≥ 0; `start` − the inference box's start + the
+     * padding): what a finding records (docs/findings.md), as `findingPatch` gives it from the plan.
+     */
+    planStart: number[];
     /** Position of the voxel inside the patch. */
     positionInPatch: number[];
     /** This window's own prediction there (probability per class), before stitching. */

@@ -57,12 +57,13 @@ export function findingPatchFromInspect(result: InspectResult, patchSize: readon
       throw new RangeError(`${at}.positionInPatch ${list(p)} must be integers inside the patch [${patchSize.join(', ')}]`);
     }
     // The findings schema records window starts ≥ 0 (docs/findings.md); a negative start would be refused later, less clearly.
-    if (!Array.isArray(w.start) || w.start.length !== patchSize.length || !w.start.every((v) => isInt(v) && v >= 0)) {
-      throw new RangeError(`${at}.start must be ${patchSize.length} integers ≥ 0, got ${JSON.stringify(w.start)}`);
+    // The padded frame's start, as findingPatch records it from the plan (≥ 0; `start` is on the model grid and can be negative in the padding).
+    if (!Array.isArray(w.planStart) || w.planStart.length !== patchSize.length || !w.planStart.every((v) => isInt(v) && v >= 0)) {
+      throw new RangeError(`${at}.planStart must be ${patchSize.length} integers ≥ 0, got ${JSON.stringify(w.planStart)}`);
     }
     return {
       index: w.index,
-      start: [...w.start],
+      start: [...w.planStart],
       positionInPatch: [...p],
       borderDistance: Math.min(...p.map((v, a) => Math.min(v, patchSize[a] - 1 - v))),
     };

@@ -253,6 +253,8 @@ describe('inspectRunVoxel', () => {
     expect(r.windows).toHaveLength(1);
     const w = r.windows[0];
     expect(w.start).toEqual([24, 48, 0]);
+    // The plan's padded frame is the model grid here (no padding, no crop box): findings record it.
+    expect(w.planStart).toEqual(w.start);
     expect(w.positionInPatch).toEqual([5, 3, 7]);
     expect(w.weight).toBe(1);
     const map = parseNpy(readFileSync(join(r0.outDir, 'patch-performance.npy'))).data;
@@ -285,6 +287,21 @@ describe('inspectRunVoxel', () => {
     const fg = r.windows.map((w) => w.probabilities[1]);
     expect(Math.max(...fg) - Math.min(...fg)).toBeGreaterThan(1e-3);
     expect(r.stitched).toEqual(s);
+  });
+
+  it('a patch larger than the image on an axis: the window begins in the padding (start < 0 on the model grid), planStart is the padded frame\'s (what findings record)', async () => {
+    const { outDir } = await job('padded', { ...ov0, patchSize: [96, 24, 24] });
+    const plan = JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')) as { frame: { padLow: number[] }; domain: { start: number[] } };
+    expect(plan.frame.padLow[0]).toBeGreaterThan(0);
+    const v = [45, 50, 7];
+    const r = await inspectRunVoxel({ runDir: outDir, voxel: v, image, label, model });
+    expect(r.windows).toHaveLength(1);
+    const w = r.windows[0];
+    expect(w.start[0]).toBe(-plan.frame.padLow[0] + plan.domain.start[0]);
+    expect(w.start[0]).toBeLessThan(0);
+    w.planStart.forEach((p, a) => expect(p).toBe(w.start[a] - plan.domain.start[a] + plan.frame.padLow[a]));
+    w.start.forEach((s0, a) => expect(s0 + w.positionInPatch[a]).toBe(v[a]));
+    expect(w.planStart.every((p) => p >= 0)).toBe(true);
   });
 
   it('crop blend: weight 1 in the kept region, 0 outside; the kept windows average to the stitched probability', async () => {

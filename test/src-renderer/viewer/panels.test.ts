@@ -33,8 +33,8 @@ describe('InspectorPanel', () => {
   const result: InspectResult = {
     voxel: [10, 20, 30], modelVoxel: [12, 22, 32], stitched: [0.2, 0.8], label: 1, reference: 0,
     windows: [
-      { index: 3, start: [0, 0, 8], positionInPatch: [10, 20, 22], probabilities: [0.1, 0.9], weight: 0.5, performance: 0.125 },
-      { index: 4, start: [0, 0, 16], positionInPatch: [10, 20, 14], probabilities: [0.3, 0.7], weight: 1, performance: null },
+      { index: 3, start: [0, 0, 8], planStart: [0, 0, 8], positionInPatch: [10, 20, 22], probabilities: [0.1, 0.9], weight: 0.5, performance: 0.125 },
+      { index: 4, start: [0, 0, 16], planStart: [0, 0, 16], positionInPatch: [10, 20, 14], probabilities: [0.3, 0.7], weight: 1, performance: null },
     ],
   };
   it('lists the windows and the stitched result', () => {

@@ -19,10 +19,11 @@ const PATCH = [24, 24, 24];
 const plan = planWindows(SHAPE, { patchSize: 24, overlap: 0.5 });
 
 /** What run:inspect answers at a voxel, with the fields the findings do not use filled in. */
-function inspectAt(voxel: number[], windows: { index: number; start: number[]; positionInPatch: number[] }[]): InspectResult {
+function inspectAt(voxel: number[], windows: { index: number; start: number[]; planStart?: number[]; positionInPatch: number[] }[]): InspectResult {
   return {
     voxel, modelVoxel: voxel, stitched: [0.4, 0.6], label: 1, reference: 1,
-    windows: windows.map((w) => ({ ...w, probabilities: [0.4, 0.6], weight: 1, performance: null })),
+    // Without padding or a crop box the plan's padded frame is the model grid.
+    windows: windows.map((w) => ({ ...w, planStart: w.planStart ?? w.start, probabilities: [0.4, 0.6], weight: 1, performance: null })),
   };
 }
 
@@ -71,8 +72,14 @@ describe('findingPatchFromInspect', () => {
     expect(() => findingPatchFromInspect(inspectAt([5, 50], ok.windows), PATCH, 'r1')).toThrow('findingPatchFromInspect: result.voxel must be 3 integers ≥ 0');
     const outside = inspectAt([5, 50, 3], [{ index: 21, start: [0, 36, 0], positionInPatch: [5, 24, 3] }]);
     expect(() => findingPatchFromInspect(outside, PATCH, 'r1')).toThrow('findingPatchFromInspect: result.windows[0].positionInPatch [5, 24, 3] must be integers inside the patch [24, 24, 24]');
-    const negative = inspectAt([5, 50, 3], [{ index: 21, start: [-2, 36, 0], positionInPatch: [5, 14, 3] }]);
-    expect(() => findingPatchFromInspect(negative, PATCH, 'r1')).toThrow('findingPatchFromInspect: result.windows[0].start must be 3 integers ≥ 0, got [-2,36,0]');
+    const negative = inspectAt([5, 50, 3], [{ index: 21, start: [0, 36, 0], planStart: [-2, 36, 0], positionInPatch: [5, 14, 3] }]);
+    expect(() => findingPatchFromInspect(negative, PATCH, 'r1')).toThrow('findingPatchFromInspect: result.windows[0].planStart must be 3 integers ≥ 0, got [-2,36,0]');
+  });
+
+  it('records the padded frame\'s start, not the model grid\'s: a window that begins in the padding', () => {
+    // Image 10 voxels long on axis 0, patch 24: the plan pads 7 low; the window starts at −7 on the model grid, 0 in the padded frame.
+    const padded = inspectAt([3, 50, 3], [{ index: 0, start: [-7, 36, 0], planStart: [0, 36, 0], positionInPatch: [10, 14, 3] }]);
+    expect(findingPatchFromInspect(padded, PATCH, 'r1')!.windows).toEqual([{ index: 0, start: [0, 36, 0], positionInPatch: [10, 14, 3], borderDistance: 3 }]);
   });
 });
 

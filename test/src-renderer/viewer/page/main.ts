@@ -59,7 +59,7 @@ window.mountViewer = async ({ imageUrl, highBox, runId = 'r1' }) => {
   };
   const inspect = (voxel: number[]): InspectResult => ({
     voxel, modelVoxel: voxel, stitched: [0.3, 0.7], label: 1, reference: null,
-    windows: [{ index: 0, start: [0, 0, 0], positionInPatch: voxel.map((x) => x % 24), probabilities: [0.3, 0.7], weight: 1, performance: 0.6 }],
+    windows: [{ index: 0, start: [0, 0, 0], planStart: [0, 0, 0], positionInPatch: voxel.map((x) => x % 24), probabilities: [0.3, 0.7], weight: 1, performance: 0.6 }],
   });
   const api: Api = {
     transport: 'http',
