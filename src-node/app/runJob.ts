@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ComputeTaskInput, JobInfo, RequestArgs } from '../../shared/api/contract';
+import type { ComputeCacheRequest, ComputeTaskInput, JobInfo, RequestArgs } from '../../shared/api/contract';
 import { utf8Bytes } from '../../shared/engine/model/utf8';
 import { beginFolder, writeJsonAtomic } from '../fs/atomicWrite';
+import { pageCacheRequest } from '../compute/pageRunCache';
 import { fileProbeCache } from '../probeCache';
 import { readModelFolder } from '../readModelFolder';
 import type { HostContext } from './hostContext';
@@ -53,7 +54,10 @@ export function startRun(ctx: HostContext, session: Session, settings: RequestAr
   const patch = p.every((x) => x === p[0]) ? `p${p[0]}` : `p${p.join('x')}`;
   const jobLabel = `Inference ${patch} ov${settings.overlap} ${settings.blend} on ${image.info.name}`;
   const voxels = image.volume.shape.reduce((a, b) => a * b, 1);
-  const resultBytes = pageResultBytes(voxels, Math.max(2, model.info.classes.length), p[0] * p[1] * p[2]);
+  const classes = Math.max(2, model.info.classes.length);
+  // The page also sends the run's per-window predictions (its prediction cache): their bytes on top.
+  const cacheRequest = pageCacheRequest(image.volume.shape, settings, classes);
+  const resultBytes = pageResultBytes(voxels, classes, p[0] * p[1] * p[2]) + cacheRequest.maxBytes;
   const { store, records, compute, pageCompute } = ctx;
   return ctx.queue.add({
     kind: 'inference',
@@ -83,7 +87,7 @@ export function startRun(ctx: HostContext, session: Session, settings: RequestAr
             {
               label: where,
               resultBytes,
-              input: () => pageTaskInput(ctx, inputs, settings),
+              input: () => pageTaskInput(ctx, inputs, settings, cacheRequest),
               finish: async (result) => keep(await compute.run('finishPage', { result, imagePath: inputs.imagePath, labelPath: inputs.labelPath, model: inputs.model, settings, outDir: folder.dir, runId }).result),
             },
             { signal, progress },
@@ -133,8 +137,8 @@ async function pageAgentFor(ctx: HostContext, session: Session, signal: AbortSig
   return routeToPage('auto', agent, probes).page ? agent : null;
 }
 
-/** A page compute task's inputs: the files as they are on disk (the model folder's by their manifest paths). */
-async function pageTaskInput(ctx: HostContext, inputs: RunInputs, settings: RequestArgs<'run:start'>['settings']): Promise<ComputeTaskInput> {
+/** A page compute task's inputs: the files as they are on disk (the model folder's by their manifest paths), and the prediction cache main asks for. */
+async function pageTaskInput(ctx: HostContext, inputs: RunInputs, settings: RequestArgs<'run:start'>['settings'], predictionCache: ComputeCacheRequest): Promise<ComputeTaskInput> {
   const read = async (kind: 'image' | 'label', path: string) => {
     try {
       return { name: basename(path), bytes: new Uint8Array(await readFile(path)) };
@@ -157,5 +161,6 @@ async function pageTaskInput(ctx: HostContext, inputs: RunInputs, settings: Requ
     model: { name: inputs.model.name, modelJson: artifacts.modelJsonBytes ?? utf8Bytes(JSON.stringify(artifacts.modelJson)), weights, sidecar: artifacts.sidecar ?? null },
     settings: { ...settings, patchSize: [...settings.patchSize] },
     backend: ctx.options.pageBackend ?? 'auto',
+    predictionCache: { ...predictionCache },
   };
 }

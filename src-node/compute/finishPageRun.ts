@@ -13,7 +13,7 @@ import { planWindows } from '../../shared/stitching/planWindows';
 import { normalizeWindowSettings } from '../../shared/settings/windowSettings';
 import { ComputeError } from './computeError';
 import { writeRunFolder } from './writeRunFolder';
-import { PAGE_RUN_NO_CACHE } from './runPredictionCache';
+import { pageRunCache } from './pageRunCache';
 
 const FN = 'finishPageRun';
 
@@ -38,7 +38,9 @@ const same = (a: readonly number[], b: readonly number[]) => a.length === b.leng
  * (`writeRunFolder`). What the page cannot send is rebuilt here, deterministically: the model
  * grid and its way back onto the image (`toModelGrid` again), the window plan over the inference
  * box (`planWindows` with the run's settings, as `runOnGrid` plans it) and the patch maps from
- * their accumulators. The record's backend is the page's.
+ * their accumulators. The record's backend is the page's. The page's per-window predictions,
+ * when it sent them and they are exactly the run's (`pageRunCache`), become its
+ * `prediction-cache.bin` as for a worker run; else `plan.json` says why the run has none.
  * @returns the record, without `dir`
  * @throws ComputeError `bad-request` when the result does not fit the image, the model grid or the
  * plan (its folder, when this call created it, is removed again)
@@ -98,7 +100,7 @@ export function finishPageRun(input: PageRunInput): Omit<RunRecord, 'dir'> {
       id,
       createdAt: new Date().toISOString(),
       backendReason: `${r.backend.name} in the page`,
-      predictions: { absent: PAGE_RUN_NO_CACHE },
+      predictions: pageRunCache(r.predictions, plan, settings.measure, classes),
     });
   } catch (e) {
     if (!existed) rmSync(outDir, { recursive: true, force: true });

@@ -11,5 +11,6 @@ export { RUN_FILES, LAYER_FILES, type RunCacheInfo, type RunPlanFile } from './r
 export { writeRunFolder, type RunFolderInput } from './writeRunFolder';
 export { finishPageRun, type PageRunInput } from './finishPageRun';
 export { toComputeTaskResult } from './toComputeTaskResult';
+export { pageCacheRequest, pageRunCache, PAGE_CACHE_CROP_SLACK, PAGE_CACHE_MAX_BYTES } from './pageRunCache';
 export { reevaluateRun } from './reevaluateRun';
 export { NoPredictionCacheError, PAGE_RUN_NO_CACHE, boxToImageIndex } from './runPredictionCache';

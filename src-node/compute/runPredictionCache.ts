@@ -18,9 +18,9 @@ export class NoPredictionCacheError extends ComputeError {
   }
 }
 
-/** Why a page compute run's folder has no cache (the page sends stitched results only). */
+/** Why a page compute run's folder has no cache when the page sent no per-window predictions (main did not ask for them). */
 export const PAGE_RUN_NO_CACHE =
-  'the run was computed in a page compute context (WebGL in the app page), which sends the stitched result but not the per-window predictions; run it in the compute worker to re-evaluate it';
+  'the run was computed in a page compute context (WebGL in the app page) that sent the stitched result but not the per-window predictions; run it again to re-evaluate it';
 
 /** The part of `plan.json` that places the inference box on the image. */
 export type GridPlacement = Pick<RunPlanFile, 'source' | 'modelGrid' | 'sourceToModel' | 'domain'>;
@@ -78,6 +78,12 @@ export function boxToImageIndex(placement: GridPlacement): Uint32Array | string 
   return out;
 }
 
+/**
+ * Where a run's cache comes from: the collector of a run in this process, or the predictions a
+ * page sent (`pageRunCache`); `finish` adds the stitched labels.
+ */
+export type CacheSource = Pick<PredictionCollector, 'finish'>;
+
 /** A run's prediction cache as `writeRunFolder` takes it, with what re-evaluation needs, or why there is none. */
 export type RunCacheOutcome = { cache: PredictionCache; measure: InferenceMeasure; labelMode: LabelMode; classNames: string[] } | { absent: string };
 
@@ -86,7 +92,7 @@ export type RunCacheOutcome = { cache: PredictionCache; measure: InferenceMeasur
  * inference box (the run's post-processed labels, read at each box voxel's image voxel). A run
  * whose model grid is resampled gets none, and the reason.
  */
-export function finishRunCache(collector: PredictionCollector, result: InferenceResult, placement: GridPlacement): RunCacheOutcome {
+export function finishRunCache(collector: CacheSource, result: InferenceResult, placement: GridPlacement): RunCacheOutcome {
   const index = boxToImageIndex(placement);
   if (typeof index === 'string') return { absent: index };
   const labels = new Uint8Array(index.length);

@@ -10,9 +10,9 @@ import { tilePatchMap } from '../../shared/engine/inference/tilePatchMap';
 import { windowOutline } from '../../shared/engine/inference/windowOutline';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomicWrite';
 import { writeInferenceFiles } from '../writeInferenceOutputs';
-import { encodePredictionCache, type PredictionCollector } from '../../shared/reevaluate';
+import { encodePredictionCache } from '../../shared/reevaluate';
 import { RUN_FILES, type RunCacheInfo, type RunPlanFile } from './runFiles';
-import { finishRunCache } from './runPredictionCache';
+import { finishRunCache, type CacheSource } from './runPredictionCache';
 
 /** What {@link writeRunFolder} writes: an inference result (from this process or rebuilt from a page's) and what it was made of. */
 export interface RunFolderInput {
@@ -31,18 +31,18 @@ export interface RunFolderInput {
   /** Why the backend was chosen, when the result's backend does not say. */
   backendReason: string;
   /**
-   * The run's per-window predictions (the collector passed as `runOnGrid`'s `onPrediction`),
-   * written as `prediction-cache.bin` for `reevaluateRun`; or why the run has none (said in
-   * `plan.json`). Absent: neither file nor note.
+   * The run's per-window predictions (the collector passed as `runOnGrid`'s `onPrediction`, or
+   * what a page sent, checked by `pageRunCache`), written as `prediction-cache.bin` for
+   * `reevaluateRun`; or why the run has none (said in `plan.json`). Absent: neither file nor note.
    */
-  predictions?: PredictionCollector | { absent: string };
+  predictions?: CacheSource | { absent: string };
 }
 
 /**
  * Writes a run folder: `writeInferenceFiles`'s files (labels, probabilities, coverage, patch
  * maps, result.json), the layers on the image grid (`tiled-performance.nii.gz`,
  * `tiled-consistency.nii.gz` when the consistency map exists, `grid-outline.nii.gz`),
- * `plan.json` (see {@link RunPlanFile}), `prediction-cache.bin` when `predictions` is a collector
+ * `plan.json` (see {@link RunPlanFile}), `prediction-cache.bin` when `predictions` is a cache source
  * and last `run.json` (the record). The same for a run of
  * the compute worker and one of a page compute context (`finishPageRun`).
  *

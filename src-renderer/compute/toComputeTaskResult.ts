@@ -31,7 +31,8 @@ function toMap(m: EngineMap | null, fallbackMeasure: string | null): ComputeMap 
 /**
  * Reduces the engine worker's result to what a page compute task hands to main
  * (`compute:done`): the volumes (typed arrays shared, not copied), the maps' accumulators, Dice,
- * timing, the backend (renderer and software flag included) and the grid; drops the NIfTI bytes,
+ * timing, the backend (renderer and software flag included), the grid and the per-window
+ * predictions (when main asked for them); drops the NIfTI bytes,
  * the means of the maps and the worker's diagnostics.
  * @throws Error naming the missing output when the run did not return probabilities or coverage
  */
@@ -58,5 +59,7 @@ export function toComputeTaskResult(r: EngineResult): ComputeTaskResult {
     classes: r.classes.map((c) => ({ name: c.name, color: [...c.color] as [number, number, number] })),
     // runInference already names every backend fallback in its warnings (the contract's limits: 256 of 4096 characters).
     warnings: r.warnings.slice(0, MAX_WARNINGS).map((w) => clip(w)),
+    // The per-window predictions as they are (typed array shared, not copied); a reason as free text.
+    ...(r.predictions ? { predictions: 'absent' in r.predictions ? { absent: clip(r.predictions.absent) } : r.predictions } : {}),
   };
 }

@@ -15,11 +15,12 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
  * (model.json as its bytes, so the model's hash is the file's), the run settings as the engine's
  * options by the one mapping the Node compute worker uses too (`toEngineOptions`), the task's
  * backend preference, and every volume
- * output main writes (probabilities and coverage; no NIfTI bytes: main writes the files).
+ * output main writes (probabilities and coverage; no NIfTI bytes: main writes the files), and
+ * the per-window predictions when main asks for a prediction cache.
  * The buffers are transferred to the worker by the run (views of a larger buffer are copied first).
  */
 export function toEngineRunInput(input: ComputeTaskInput): EngineRunInput {
-  const { image, label, model, settings, backend } = input;
+  const { image, label, model, settings, backend, predictionCache } = input;
   const weights: Record<string, ArrayBuffer> = {};
   for (const [path, bytes] of Object.entries(model.weights)) weights[path] = ownBuffer(bytes);
   return {
@@ -35,5 +36,6 @@ export function toEngineRunInput(input: ComputeTaskInput): EngineRunInput {
     probe: 'cached',
     options: toEngineOptions(settings),
     outputs: { probabilities: true, coverage: true, labelsNifti: false },
+    ...(predictionCache ? { predictions: { encoding: predictionCache.encoding, maxBytes: predictionCache.maxBytes } } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { Volume } from '../../shared/io/volume';
 import type { PerformanceMap } from '../../shared/performance/PerformanceMap';
 import type { AbortSignalLike } from '../../shared/stitching/types';
 import { now } from '../../shared/util/clock';
+import { collectPredictions, type PredictionCollection } from './collectPredictions';
 import { EngineError } from './EngineError';
 import type { EngineAccumulator, EngineMap, EngineResult, EngineVolume, ProgressMessage, RunRequest } from './protocol';
 import { createWebglContextFault, type WebglContextFault } from './webglContextFault';
@@ -164,6 +165,7 @@ function toEngineResult(
   image: NiftiVolume,
   request: RunRequest,
   worker: EngineResult['worker'],
+  predictions: PredictionCollection | null,
 ): EngineResult {
   const outputs = request.outputs ?? {};
   const map = (m: { map: Float64Array; shape: number[]; count: number; measure?: string; accumulator: PerformanceMap } | null): EngineMap | null => {
@@ -200,13 +202,15 @@ function toEngineResult(
     model: { name: prepared.model.spec.name, source: prepared.model.spec.source, sha256: prepared.model.sha256 },
     warnings: [...r.warnings],
     worker,
+    ...(predictions ? { predictions: predictions.result() } : {}),
   };
 }
 
 /**
  * Runs one `run` request: reads the NIfTI bytes, chooses the backend and loads the model
- * (`prepareModel`), runs `runInference` with progress and cancellation, disposes every tensor
- * it made, and returns the result with `worker.tensorsBefore/After` for leak checks.
+ * (`prepareModel`), runs `runInference` with progress and cancellation (and, when the request
+ * asks for them, collects the per-window predictions: `collectPredictions`), disposes every
+ * tensor it made, and returns the result with `worker.tensorsBefore/After` for leak checks.
  * @throws EngineError with the code of the step that failed (`aborted` whenever the signal fired)
  */
 export async function handleRun(request: RunRequest, ctx: HandleRunContext): Promise<EngineResult> {
@@ -240,6 +244,7 @@ export async function handleRun(request: RunRequest, ctx: HandleRunContext): Pro
 
   let result: InferenceResult;
   const fault = createWebglContextFault(request.debug);
+  const predictions = request.predictions ? collectPredictions(request.predictions) : null;
   try {
     throwIfAborted(signal, id);
     result = await runInference({
@@ -247,7 +252,12 @@ export async function handleRun(request: RunRequest, ctx: HandleRunContext): Pro
       label,
       runner: guarded(prepared.runner, signal, id, fault),
       spec: prepared.model.spec,
-      options: { ...(request.options ?? {}), signal, onProgress: (p) => progress({ phase: p.phase, done: p.done, total: p.total, etaMs: p.etaMs }) },
+      options: {
+        ...(request.options ?? {}),
+        signal,
+        onProgress: (p) => progress({ phase: p.phase, done: p.done, total: p.total, etaMs: p.etaMs }),
+        ...(predictions ? { onPrediction: predictions.onPrediction } : {}),
+      },
     });
   } catch (e) {
     throw toEngineError(e, 'run', signal, id);
@@ -265,7 +275,7 @@ export async function handleRun(request: RunRequest, ctx: HandleRunContext): Pro
       totalMs: now() - t0,
       crossOriginIsolated: ctx.crossOriginIsolated ?? false,
       wasmThreads: ctx.wasmThreads ?? false,
-    });
+    }, predictions);
   } catch (e) {
     throw toEngineError(e, 'output', signal, id);
   }

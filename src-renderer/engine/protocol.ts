@@ -20,6 +20,7 @@
  * postMessage transfer list, never as JSON arrays: see {@link runRequestTransfers} and
  * {@link resultTransfers}.
  */
+import type { ComputeCacheRequest, ComputePredictions } from '../../shared/api/contract/compute';
 import type { BackendPreference, BackendProbe } from '../../shared/engine/backend/selectBackend';
 import type { InferenceOptions } from '../../shared/engine/inference/runInference';
 import type { BackendInfo } from '../../shared/engine/inference/modelRunner';
@@ -123,9 +124,21 @@ export interface RunRequest {
   probe?: 'cached' | 'fresh';
   options?: EngineInferenceOptions;
   outputs?: EngineOutputs;
+  /**
+   * Collect the per-window predictions for a prediction cache in this encoding (the shared
+   * `PredictionCollector`) and send them as `result.predictions` when they take at most
+   * `maxBytes`; absent: none.
+   */
+  predictions?: EnginePredictionRequest;
   /** TEST-ONLY fault injection ({@link EngineDebugOptions}); never set by the app. */
   debug?: EngineDebugOptions;
 }
+
+/** What a run collects for its prediction cache (main's `ComputeTaskInput.predictionCache`). */
+export type EnginePredictionRequest = ComputeCacheRequest;
+
+/** A run's per-window predictions, as `compute:done` hands them to main (no labels: main takes its own). */
+export type EnginePredictions = ComputePredictions;
 
 /** `cancel`: abort the run `id` (no answer of its own: the run answers `error` with code `aborted`). */
 export interface CancelRequest {
@@ -252,6 +265,8 @@ export interface EngineResult {
   model: { name: string; source: string; sha256: string };
   warnings: string[];
   worker: EngineWorkerInfo;
+  /** The per-window predictions `predictions` asked for, or why there are none (absent when not asked for). */
+  predictions?: EnginePredictions | { absent: string };
 }
 
 /** `result`: the run finished. */
@@ -302,7 +317,7 @@ export function runRequestTransfers(request: RunRequest): ArrayBuffer[] {
   return list;
 }
 
-/** The buffers a result transfers: every volume and map, and the NIfTI bytes. */
+/** The buffers a result transfers: every volume and map, the NIfTI bytes and the per-window predictions. */
 export function resultTransfers(result: EngineResult): ArrayBuffer[] {
   const list: ArrayBuffer[] = [];
   addBuffer(list, result.labels.data.buffer);
@@ -314,6 +329,7 @@ export function resultTransfers(result: EngineResult): ArrayBuffer[] {
     addBuffer(list, m?.map.buffer);
     addBuffer(list, m?.accumulator.sum.buffer);
   }
+  if (result.predictions && 'values' in result.predictions) addBuffer(list, result.predictions.values.buffer);
   return list;
 }
 

@@ -1,3 +1,4 @@
+import { CACHE_ENCODINGS } from '../../shared/reevaluate/predictionCache';
 import { EngineError } from './EngineError';
 import { ENGINE_DEBUG_FIELDS, ENGINE_PROTOCOL_VERSION, type EngineRequest, type ProbeRequest, type RunRequest } from './protocol';
 
@@ -26,6 +27,14 @@ function fail(message: string): never {
 function checkBuffer(name: string, value: unknown): void {
   if (!(value instanceof ArrayBuffer)) fail(`${name} must be an ArrayBuffer, got ${what(value)}`);
   if (value.byteLength === 0) fail(`${name} is empty (0 bytes; was it already transferred?)`);
+}
+
+/** Checks `predictions` (what to collect for a prediction cache). */
+function checkPredictions(p: unknown): void {
+  if (!isRecord(p)) fail(`predictions must be an object, got ${what(p)}`);
+  for (const k of Object.keys(p)) if (k !== 'encoding' && k !== 'maxBytes') fail(`predictions.${k} is not a field (encoding, maxBytes)`);
+  if (!(CACHE_ENCODINGS as readonly unknown[]).includes(p.encoding)) fail(`predictions.encoding must be one of ${CACHE_ENCODINGS.join(', ')}, got ${what(p.encoding)}`);
+  if (!Number.isSafeInteger(p.maxBytes) || (p.maxBytes as number) < 0) fail(`predictions.maxBytes must be a non-negative integer, got ${what(p.maxBytes)}`);
 }
 
 /** Checks the test-only `debug` options (see `EngineDebugOptions`). */
@@ -80,6 +89,7 @@ export function validateRequest(data: unknown): EngineRequest {
       if (typeof v !== 'boolean') fail(`outputs.${k} must be a boolean, got ${what(v)}`);
     }
   }
+  if (data.predictions !== undefined) checkPredictions(data.predictions);
   if (data.debug !== undefined) checkDebug(data.debug);
   return data as unknown as RunRequest;
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, SessionState, VolumeData } from '../../shared/api/contract';
 import { createServiceHost } from '../../src-node/app/createServiceHost';
+import { readRunPlan } from '../../src-node/compute/index';
 import type { ServiceConnection } from '../../src-node/app/serviceHost';
 import { chromium } from '../helpers/enginePage';
 import { requireTools } from '../helpers/requireTool';
@@ -160,6 +161,8 @@ describe.skipIf(!hasChromium)('page compute on WebGL (forced; SwiftShader here)'
     console.log(`pageCompute.e2e: forced WebGL page run on ${run.backend.name} (${run.backend.reason}); Dice ${run.dice}; ${run.windows} windows in ${run.timing.totalMs.toFixed(0)} ms`);
     expect(run.backend.name).toBe('webgl');
     expect(run.settings.overlap).toBe(0);
+    // The page handed back its per-window predictions: the run can be re-evaluated after label edits.
+    expect(readRunPlan(run.dir).predictionCache).toMatchObject({ present: true, file: 'prediction-cache.bin' });
     const node = await nodeWorkerRun(run.settings);
     expect(node.windows).toBe(run.windows);
     expect(Math.abs(node.dice! - run.dice!)).toBeLessThan(1e-3);

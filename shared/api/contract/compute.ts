@@ -4,6 +4,7 @@
  */
 import type { BackendPreference, BackendProbe } from '../../engine/backend/selectBackend';
 import type { DiceReport } from '../../engine/postprocess/dice';
+import type { CacheEncoding, CacheGeometry } from '../../reevaluate/predictionCache';
 import type { RunSettings } from './runs';
 
 /**
@@ -41,6 +42,39 @@ export interface ComputeTaskInput {
   settings: RunSettings;
   /** Backend the page must use (`auto`: its own measured choice). */
   backend: BackendPreference;
+  /**
+   * Collect the run's per-window predictions for its prediction cache (`prediction-cache.bin`,
+   * so that the run can be re-evaluated against edited labels) in this encoding, and send them
+   * with the result when they take at most `maxBytes` (main's allowance for them in the
+   * `compute:done` message). Absent or null: send none.
+   */
+  predictionCache?: ComputeCacheRequest | null;
+}
+
+/** What main asks of a page run's per-window predictions (see {@link ComputeTaskInput.predictionCache}). */
+export interface ComputeCacheRequest {
+  /** The encoding a Node run of the same settings caches in (`defaultCacheEncoding` of the measure). */
+  encoding: CacheEncoding;
+  /** The most bytes the encoded predictions may take (windows × patch voxels × classes × bytes per value). */
+  maxBytes: number;
+}
+
+/**
+ * A page run's per-window predictions, as `PredictionCollector` (shared/reevaluate) collected
+ * them during its inference, without the labels: main takes those from the stitched labels it
+ * writes, as for a run of its compute worker.
+ */
+export interface ComputePredictions {
+  encoding: CacheEncoding;
+  /** Probability channels per voxel. */
+  classes: number;
+  /** Where the windows lie (the run's window plan over its inference box). */
+  geometry: CacheGeometry;
+  /**
+   * Every window's probabilities `[windows, ...patch, classes]` in plan order, encoded: uint8
+   * as a Uint8Array, float16 as a Uint16Array of half bits, float32 as a Float32Array.
+   */
+  values: Uint8Array | Uint16Array | Float32Array;
 }
 
 /** A volume of a page run's result on the image grid (as the engine worker returns it). */
@@ -76,4 +110,10 @@ export interface ComputeTaskResult {
   options: Record<string, unknown>;
   classes: { name: string; color: [number, number, number] }[];
   warnings: string[];
+  /**
+   * The per-window predictions main asked for (`ComputeTaskInput.predictionCache`), or why the
+   * page has none; absent or null: none were asked for. Main writes `prediction-cache.bin` from
+   * them, or, when they do not fit the run, no cache and the reason in `plan.json`.
+   */
+  predictions?: ComputePredictions | { absent: string } | null;
 }

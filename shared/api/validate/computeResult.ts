@@ -1,16 +1,18 @@
 /**
  * The check of a page compute task's result (`compute:done`): volumes on the image grid, patch
- * maps with their accumulators, Dice reports, timing, backend and grid.
+ * maps with their accumulators, Dice reports, timing, backend and grid, and the per-window
+ * predictions for the run's prediction cache.
  */
-import type { ComputeMap, ComputeTaskResult, ComputeVolume } from '../contract/compute';
+import type { ComputeMap, ComputePredictions, ComputeTaskResult, ComputeVolume } from '../contract/compute';
+import { CACHE_ENCODINGS } from '../../reevaluate/predictionCache';
 import { LABEL_MODES, type ClassDice, type DiceReport } from '../../engine/postprocess/dice';
 import { describe } from '../../util/validate';
 import { PATCH_LIMITS } from '../../settings/index';
 import { ARG_LIMITS } from './argLimits';
 import { array, bool, fail, finite, int, ints, object, oneOf, product, text } from './checks';
 
-type TypedName = 'Uint8Array' | 'Float32Array' | 'Float64Array';
-const TYPED: Record<TypedName, new (n: number) => ArrayLike<number>> = { Uint8Array, Float32Array, Float64Array };
+type TypedName = 'Uint8Array' | 'Uint16Array' | 'Float32Array' | 'Float64Array';
+const TYPED: Record<TypedName, new (n: number) => ArrayLike<number>> = { Uint8Array, Uint16Array, Float32Array, Float64Array };
 
 /** A typed array of one of `types` with exactly `length` values. */
 function typed<T>(ch: string, name: string, value: unknown, types: readonly TypedName[], length: number): T {
@@ -78,10 +80,49 @@ function dice(ch: string, name: string, value: unknown): DiceReport | null {
   return { mode: oneOf(ch, `${name}.mode`, o.mode, LABEL_MODES), perClass, mean };
 }
 
+/** The typed array each cache encoding travels as. */
+const CACHE_ARRAYS: Record<ComputePredictions['encoding'], TypedName> = { uint8: 'Uint8Array', float16: 'Uint16Array', float32: 'Float32Array' };
+
+/**
+ * `result.predictions`, checked as data: the encoding, the window geometry and values of the
+ * encoding's array type, exactly windows × patch voxels × classes of them. A malformed one is
+ * answered as `{ absent: why }`, never refused: the run is written without a cache and its
+ * `plan.json` says why. Whether the geometry is the run's plan is `finishPageRun`'s check.
+ */
+function predictions(ch: string, value: unknown): ComputeTaskResult['predictions'] {
+  if (value === null) return null;
+  const name = 'result.predictions';
+  try {
+    if (typeof value === 'object' && 'absent' in value) return { absent: text(ch, `${name}.absent`, object(ch, name, value, ['absent']).absent) };
+    const o = object(ch, name, value, ['encoding', 'classes', 'geometry', 'values']);
+    const encoding = oneOf(ch, `${name}.encoding`, o.encoding, CACHE_ENCODINGS);
+    const classes = int(ch, `${name}.classes`, o.classes, 1, 255);
+    const g = object(ch, `${name}.geometry`, o.geometry, ['shape', 'patchSize', 'paddedShape', 'padLow', 'starts']);
+    const axes = (key: string, min: number, max: number) => ints(ch, `${name}.geometry.${key}`, g[key], 3, min, max);
+    const geometry = {
+      shape: axes('shape', 1, ARG_LIMITS.maxAxis),
+      patchSize: axes('patchSize', 1, PATCH_LIMITS.max),
+      paddedShape: axes('paddedShape', 1, ARG_LIMITS.maxAxis),
+      padLow: axes('padLow', 0, ARG_LIMITS.maxAxis),
+      starts: array(ch, `${name}.geometry.starts`, g.starts, 3, 3).map((s, a) => ints(ch, `${name}.geometry.starts[${a}]`, s, [1, ARG_LIMITS.maxAxis], 0, ARG_LIMITS.maxAxis)),
+    };
+    const n = product(geometry.starts.map((s) => s.length)) * product(geometry.patchSize) * classes;
+    if (n > ARG_LIMITS.maxValues) fail(ch, `${name} has ${n} values, more than ${ARG_LIMITS.maxValues}`);
+    const type = CACHE_ARRAYS[encoding];
+    // Named by its type and length only (a message quoting 10⁸ values would end up in plan.json).
+    if (!(o.values instanceof TYPED[type])) fail(ch, `${name}.values must be a ${type} for the ${encoding} encoding, got ${Object.prototype.toString.call(o.values).slice(8, -1)}`);
+    const values = typed<ComputePredictions['values']>(ch, `${name}.values`, o.values, [type], n);
+    return { encoding, classes, geometry, values };
+  } catch (e) {
+    const why = (e as Error).message;
+    return { absent: `the page's per-window predictions are malformed: ${why.length > 1000 ? `${why.slice(0, 999)}…` : why}` };
+  }
+}
+
 /** `result` of `compute:done`, checked (a fresh object; typed arrays are kept, not copied). */
 export function taskResult(ch: string, value: unknown): ComputeTaskResult {
   const keys = ['labels', 'probabilities', 'coverage', 'patchPerformance', 'consistency', 'dice', 'domainDice', 'windows', 'timing', 'backend', 'grid', 'options', 'classes', 'warnings'];
-  const o = object(ch, 'result', value, keys);
+  const o = object(ch, 'result', value, [...keys, 'predictions'], keys);
   const labels = volume(ch, 'result.labels', o.labels, ['Uint8Array'], null, false);
   const spatial = labels.shape;
   const co = object(ch, 'result.coverage', o.coverage, ['count', 'weight']);
@@ -134,5 +175,6 @@ export function taskResult(ch: string, value: unknown): ComputeTaskResult {
       return { name: text(ch, `result.classes[${i}].name`, cl.name, ARG_LIMITS.maxNameLength), color: [color[0], color[1], color[2]] as [number, number, number] };
     }),
     warnings: array(ch, 'result.warnings', o.warnings, 0, ARG_LIMITS.maxList).map((w, i) => text(ch, `result.warnings[${i}]`, w)),
+    ...(o.predictions === undefined ? {} : { predictions: predictions(ch, o.predictions) }),
   };
 }

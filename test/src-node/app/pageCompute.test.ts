@@ -19,7 +19,8 @@ import type { ModelArtifacts } from '../../../shared/engine/model/modelArtifacts
 import { createServiceHost } from '../../../src-node/app/createServiceHost';
 import { PAGE_COMPUTE_LIMITS, routeToPage, type PageAgent } from '../../../src-node/app/pageCompute';
 import type { ServiceConnection, ServiceHost } from '../../../src-node/app/serviceHost';
-import { toComputeTaskResult } from '../../../src-node/compute/index';
+import { readRunPlan, toComputeTaskResult } from '../../../src-node/compute/index';
+import { PredictionCollector } from '../../../shared/reevaluate';
 import { parseServeArgs } from '../../../src-server/parseServeArgs';
 import { repoRoot } from '../../helpers/sharedData';
 import { errorOf, recorder, result } from '../../helpers/hostEnvelopes';
@@ -97,6 +98,8 @@ async function runTask(agent: FakeAgent, taskId: string): Promise<ComputeTaskRes
   const model = await modelOf(input);
   const image = readNifti(input.image.bytes);
   const label = input.label ? readNifti(input.label.bytes) : null;
+  // As the page's engine: the per-window predictions main asks for, with the shared collector.
+  const collector = input.predictionCache ? new PredictionCollector({ encoding: input.predictionCache.encoding }) : undefined;
   const r = await runInference({
     image,
     label,
@@ -104,6 +107,7 @@ async function runTask(agent: FakeAgent, taskId: string): Promise<ComputeTaskRes
     spec: model.model.spec,
     options: {
       ...input.settings,
+      onPrediction: collector?.add,
       onProgress: (p) => {
         if (p.phase === 'model' && p.done % 20 === 0) {
           void agent.host.handle('compute:progress', { agentId: agent.id, taskId, progress: { fraction: 0.05 + (0.85 * p.done) / p.total, phase: 'model', etaMs: p.etaMs, message: `page: ${p.done}/${p.total} windows` } });
@@ -111,7 +115,7 @@ async function runTask(agent: FakeAgent, taskId: string): Promise<ComputeTaskRes
       },
     },
   });
-  return { ...toComputeTaskResult(r), backend: { ...AGENT_BACKEND } };
+  return { ...toComputeTaskResult(r, collector), backend: { ...AGENT_BACKEND } };
 }
 
 const runDemo: Behaviour = async (agent, taskId) => {
@@ -176,6 +180,9 @@ describe('page compute (--compute page)', () => {
     expect(input.label?.name).toBe('ch2-2mm_brain.nii.gz');
     expect(input.settings).toEqual(settings);
     expect(input.backend).toBe('auto');
+    // The prediction cache main asks for: uint8 for absoluteError; at most 252 windows (6×7×6 of
+    // 24³ over the image plus the crop slack, 139×157×139) × 13824 voxels × 2 classes × 1 byte.
+    expect(input.predictionCache).toEqual({ encoding: 'uint8', maxBytes: 252 * 13824 * 2 });
     const manifest = JSON.parse(new TextDecoder().decode(input.model.modelJson)).weightsManifest as { paths: string[] }[];
     expect(Object.keys(input.model.weights).sort()).toEqual(manifest.flatMap((g) => g.paths).sort());
     // Progress from the agent arrived as job:progress (throttled).
@@ -192,6 +199,9 @@ describe('page compute (--compute page)', () => {
     expect(run.layers).toEqual([...RUN_LAYERS]);
     expect(JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8'))).toEqual({ ...run, dir: undefined });
     expect(existsSync(join(run.dir, 'app-inputs.json'))).toBe(true);
+    // The page's per-window predictions became the run's prediction cache (80 windows of 24³ × 2 classes).
+    expect(readRunPlan(run.dir).predictionCache).toMatchObject({ present: true, file: 'prediction-cache.bin', encoding: 'uint8', measure: 'absoluteError' });
+    expect(existsSync(join(run.dir, 'prediction-cache.bin'))).toBe(true);
     const labels = result<{ shape: number[]; data: Uint8Array }>(await host.handle('run:layer', { runId, layer: 'labels' }));
     expect(labels.shape).toEqual([91, 109, 91]);
     expect(labels.data.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);

@@ -1,7 +1,8 @@
 /**
- * A page compute run's folder (finishPageRun from a ComputeTaskResult) against the compute
- * worker's (runInferenceJob) for the same inputs and settings: every file, layer and map equal,
- * the record equal except the backend, timing and date.
+ * A page compute run's folder (finishPageRun from a ComputeTaskResult with the per-window
+ * predictions the page collected) against the compute worker's (runInferenceJob) for the same
+ * inputs and settings: every file, layer and map equal, the prediction cache equal within its
+ * encoding's step, the record equal except the backend, timing and date.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +16,12 @@ import { validateArgs } from '../../../shared/api/validateArgs';
 import { readNifti, type NiftiVolume } from '../../../shared/io/nifti';
 import { parseNpy } from '../../../shared/io/npy';
 import { prepareModel } from '../../../shared/engine/prepareModel';
+import { decodePredictionCache, defaultCacheEncoding, PredictionCollector } from '../../../shared/reevaluate';
 import { runInference } from '../../../shared/engine/inference/runInference';
 import { readModelFolder } from '../../../src-node/readModelFolder';
 import { finishPageRun, readRunLayer, readRunMaps, readRunPlan, readRunRecord, runInferenceJob, toComputeTaskResult, type ComputeModel } from '../../../src-node/compute/index';
 import { repoRoot } from '../../helpers/sharedData';
+import { cacheDifference, cacheStep } from '../../helpers/cacheDifference';
 
 const modelDir = resolve(repoRoot, 'demo/model');
 const imagePath = resolve(repoRoot, 'demo/data/ch2-2mm_t1.nii.gz');
@@ -44,10 +47,11 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A page's answer for these settings: runInference in-process, as a page would send it (through the validator). */
+/** A page's answer for these settings: runInference in-process with the page's collector, as a page would send it (through the validator). */
 async function pageResult(settings: RunSettings, withLabel: boolean): Promise<ComputeTaskResult> {
-  const r = await runInference({ image, label: withLabel ? label : null, runner: model.runner, spec: model.model.spec, options: { ...settings } });
-  const result = toComputeTaskResult(r);
+  const collector = new PredictionCollector({ encoding: defaultCacheEncoding(settings.measure) });
+  const r = await runInference({ image, label: withLabel ? label : null, runner: model.runner, spec: model.model.spec, options: { ...settings, onPrediction: collector.add } });
+  const result = toComputeTaskResult(r, collector);
   result.backend = { ...result.backend, name: 'webgl', reason: 'probe: webgl 2.1 ms', renderer: 'ANGLE (test GPU)', software: false };
   return validateArgs('compute:done', { agentId: 'a1', taskId: 't1', result }).result;
 }
@@ -59,6 +63,16 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
   expect(worst, what).toBeLessThanOrEqual(1e-6);
 }
 
+/** Two prediction cache files: the same geometry and labels, every probability within one step of the encoding. */
+function expectSameCache(pathA: string, pathB: string) {
+  const ca = decodePredictionCache(readFileSync(pathA));
+  const cb = decodePredictionCache(readFileSync(pathB));
+  expect({ ...ca, probabilities: null, labels: null }).toEqual({ ...cb, probabilities: null, labels: null });
+  expect(Buffer.compare(Buffer.from(ca.labels), Buffer.from(cb.labels))).toBe(0);
+  // Within one step of the encoding (the page's floats may round to the neighbouring value).
+  expect(cacheDifference(ca, cb)).toBeLessThanOrEqual(cacheStep(ca.encoding));
+}
+
 /** Runs both ways and compares the folders. */
 async function compare(name: string, settings: RunSettings, withLabel: boolean) {
   const a = join(tmp, `${name}-page`);
@@ -67,16 +81,16 @@ async function compare(name: string, settings: RunSettings, withLabel: boolean) 
   const ra = finishPageRun({ result, image: imageInput(), label: withLabel ? labelInput() : null, model: pageModel(), settings, outDir: a, id: name });
   const rb = await runInferenceJob({ image: imageInput(), label: withLabel ? labelInput() : null, model, settings, outDir: b, id: name });
 
-  // The page sends no per-window predictions: only the compute worker's folder has a prediction cache.
-  expect(readdirSync(a).sort()).toEqual(readdirSync(b).filter((f) => f !== 'prediction-cache.bin').sort());
-  expect(readdirSync(b)).toContain('prediction-cache.bin');
+  // The page sent its per-window predictions: both folders have a prediction cache.
+  expect(readdirSync(a).sort()).toEqual(readdirSync(b).sort());
+  expect(readdirSync(a)).toContain('prediction-cache.bin');
   const strip = (r: Record<string, unknown>) => ({ ...r, backend: null, timing: null, createdAt: null });
   expect(strip(ra)).toEqual(strip(rb));
   expect(ra.backend).toEqual({ name: 'webgl', reason: 'probe: webgl 2.1 ms' });
   expect(readRunRecord(a)).toEqual(ra);
-  expect(readRunPlan(a).predictionCache).toEqual({ present: false, reason: expect.stringContaining('page compute context') });
-  expect(readRunPlan(b).predictionCache?.present).toBe(true);
-  expect({ ...readRunPlan(a), predictionCache: null }).toEqual({ ...readRunPlan(b), predictionCache: null });
+  expect(readRunPlan(a).predictionCache?.present).toBe(true);
+  expect(readRunPlan(a)).toEqual(readRunPlan(b));
+  expectSameCache(join(a, 'prediction-cache.bin'), join(b, 'prediction-cache.bin'));
   for (const layer of ra.layers) {
     const la = readRunLayer(a, layer);
     const lb = readRunLayer(b, layer);
