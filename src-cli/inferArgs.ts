@@ -50,6 +50,8 @@ export function maxImageBytesOption(value: string | undefined, fail: (message: s
 /** Everything `patchlens infer` was asked to do. */
 export interface InferArgs {
   image: string;
+  /** `--series`: which series of a DICOM folder (its SeriesInstanceUID or series number). */
+  series?: string;
   label?: string;
   model: string;
   out: string;
@@ -74,17 +76,20 @@ export interface InferArgs {
 }
 
 /** The help text of `patchlens infer`. */
-export const INFER_HELP = `Usage: patchlens infer --image <file> --model <folder|model.json> --out <folder> [options]
+export const INFER_HELP = `Usage: patchlens infer --image <file|dicom folder> --model <folder|model.json> --out <folder> [options]
 
 Runs a segmentation model over an image by patches and writes the label map, the probabilities,
 the coverage, the patch performance map (with --label) and the consistency map.
 
 Required:
-  --image <file>         input image (.nii or .nii.gz)
+  --image <file|folder>  input image: .nii or .nii.gz, or DICOM (a folder of one or more series, a
+                         DICOMDIR, or a file of the series; uncompressed or deflated transfer syntaxes)
   --model <path>         tfjs model folder (model.json + weight shards [+ patchlens.json]) or its model.json
   --out <folder>         output folder (created if missing)
 
 Options:
+  --series <uid|number>  the series of a DICOM --image folder (its SeriesInstanceUID or series number);
+                         needed when the folder holds several (the error lists them)
   --label <file>         reference label map (.nii/.nii.gz) for Dice and the patch performance map
   --patch <n|a,b,c|whole> patch size in voxels, integers in ${formatRange(PATCH_RANGE)}, one or one per axis, or whole
                          (one window); a patch below the model's receptive field is warned about before the
@@ -135,6 +140,7 @@ export function parseInferArgs(argv: string[]): InferArgs {
     allowPositionals: false,
     options: {
       image: { type: 'string' },
+      series: { type: 'string' },
       label: { type: 'string' },
       model: { type: 'string' },
       out: { type: 'string' },
@@ -169,6 +175,7 @@ export function parseInferArgs(argv: string[]): InferArgs {
   }
   return {
     image: v.image ?? '',
+    ...(v.series !== undefined ? { series: v.series } : {}),
     label: v.label,
     model: v.model ?? '',
     out: v.out ?? '',

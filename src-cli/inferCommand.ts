@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -13,6 +13,7 @@ import { runInference } from '../shared/engine/inference/runInference';
 import { checkModelFolder, ModelCheckError } from '../src-node/model/checkModelFolder';
 import { readModelFolder } from '../src-node/readModelFolder';
 import { fileProbeCache } from '../src-node/probeCache';
+import { isDicomInput, readDicomImage } from '../src-node/readDicomImage';
 import { readImageFile } from '../src-node/readInputFile';
 import { recoverFolder } from '../src-node/fs/atomicWrite';
 import { planInferOutput, type InferIdentity } from '../src-node/fs/inferOutputPlan';
@@ -67,14 +68,20 @@ function refusing<T>(f: () => T): T {
 export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   const say = (s: string) => (args.quiet ? undefined : io.err(s));
   const outputs = [...Object.values(INFERENCE_FILES), ...Object.values(INFERENCE_SIDECARS)].map((name) => ({ path: join(args.out, name) }));
-  const inputs = [{ what: '--image', path: args.image }, ...(args.label ? [{ what: '--label', path: args.label }] : []), { what: '--model', path: modelFolderOf(args.model), folder: true }];
+  const dicom = isDicomInput(args.image);
+  // A DICOM folder is an input as a whole: nothing is written into it.
+  const inputs = [{ what: '--image', path: args.image, ...(dicom && statSync(args.image).isDirectory() ? { folder: true } : {}) }, ...(args.label ? [{ what: '--label', path: args.label }] : []), { what: '--model', path: modelFolderOf(args.model), folder: true }];
   refusing(() => assertNoInputOverwrite(WORDING, args.out, outputs, inputs));
   // Before any work: an --out that cannot be written is refused now, not after the run.
   await assertOutWritable('infer', args.out, 'beside');
   // Progress from the first second: reading a large image and checking the model take a while.
   say(`infer: reading ${resolve(args.image)}${args.label ? ' and its labels' : ''}, checking the model\n`);
   const readOptions = { maxBytes: args.maxImageBytes };
-  const image = wrap(() => readImageFile('--image', args.image, readOptions));
+  const dicomImage = dicom ? await asInputError(() => readDicomImage('--image', args.image, { ...readOptions, series: args.series }), '--image') : null;
+  if (dicomImage) say(`infer: DICOM series ${dicomImage.series.seriesNumber ?? '—'} (${dicomImage.series.seriesInstanceUid}, ${dicomImage.series.modality}, ${dicomImage.series.images} images) → ${dicomImage.volume.shape.join('×')} voxels\n`);
+  for (const w of dicomImage?.warnings ?? []) say(`warning: ${w}\n`);
+  if (!dicom && args.series !== undefined) throw new InputError(`--series ${args.series}: --image ${args.image} is not DICOM (a folder, a DICOMDIR or a DICOM file); --series chooses among a DICOM folder's series`);
+  const image = dicomImage ?? wrap(() => readImageFile('--image', args.image, readOptions));
   const label = args.label ? wrap(() => readImageFile('--label', args.label!, readOptions)) : null;
   if (image.volume.shape.length !== 3) {
     throw new InputError(`--image ${args.image}: expected a 3-D image, got shape [${image.volume.shape}] (4-D images are not supported by infer yet)`);
@@ -162,7 +169,8 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
         receptiveField: model.spec.receptiveField ?? null,
       },
       inputs: {
-        image: { path: resolve(args.image), sha256: identity.image, shape: image.volume.shape, spacing: image.volume.spacing },
+        // A DICOM series: the SHA-256 is of its NIfTI on the same grid; the series by its UIDs (no patient identifiers).
+        image: { path: resolve(args.image), sha256: identity.image, shape: image.volume.shape, spacing: image.volume.spacing, ...(dicomImage ? { dicomSeries: dicomImage.series } : {}) },
         label: label ? { path: resolve(args.label!), sha256: identity.label } : null,
       },
       request: identity.request,
