@@ -1,9 +1,13 @@
 /**
- * Native (uncompressed) DICOM pixel data → numbers: the stored integers of each frame (masked to
- * BitsStored, sign-extended when PixelRepresentation is 1), and RescaleSlope/Intercept applied
- * into the smallest type that holds the result.
+ * DICOM pixel data → numbers: the stored integers of each frame (masked to BitsStored,
+ * sign-extended when PixelRepresentation is 1) from native pixel data or, for compressed transfer
+ * syntaxes, from the frame a codec decoded (codecs.ts); and RescaleSlope/Intercept applied into
+ * the smallest type that holds the result.
  */
+import type { DataSet } from 'dicom-parser';
 import type { NumericArray } from '../../shared/stitching/types';
+import { decodeFrame as decodeCompressed, type DecodedSamples } from './codecs';
+import { encapsulatedFrame } from './codecStreams';
 import type { DicomInstance } from './parseFile';
 
 /** A typed array constructor for stored or rescaled values. */
@@ -48,6 +52,50 @@ export function decodeFrame(inst: DicomInstance, bytes: Uint8Array, dataOffset: 
   for (let p = 0; p < n; p++) {
     const v = Math.floor(read(p) / 2 ** shift) % (mask + 1);
     out[at + p] = signed && v >= sign ? v - 2 * sign : v;
+  }
+}
+
+/**
+ * Stores decoded samples as the file's stored values: masked to BitsStored and sign-extended when
+ * PixelRepresentation is 1. Codecs give signed data either as values or as their unsigned bit
+ * patterns; both end up as the same value.
+ */
+function storeDecoded(inst: DicomInstance, samples: DecodedSamples, out: NumericArray, at: number): void {
+  const bits = inst.bitsStored;
+  const container = 2 ** inst.bitsAllocated;
+  const modulus = 2 ** bits;
+  const sign = 2 ** (bits - 1);
+  const signed = inst.pixelRepresentation === 1;
+  for (let p = 0; p < samples.length; p++) {
+    let v = samples[p];
+    if (v < 0) v += container;
+    v %= modulus;
+    out[at + p] = signed && v >= sign ? v - modulus : v;
+  }
+}
+
+/**
+ * Decodes frame `frame` of a file with a compressed transfer syntax: its bytes from the
+ * encapsulated Pixel Data of `dataSet`, decoded by the syntax's codec, into `out` from element
+ * `at` (rows × columns × samplesPerPixel values).
+ * @throws `<file> frame <n> (<syntax name>, <uid>): …` with the codec's or the encapsulation's reason.
+ */
+export async function decodeCompressedFrame(inst: DicomInstance, dataSet: DataSet, frame: number, out: NumericArray, at: number): Promise<void> {
+  const ts = inst.transferSyntax;
+  try {
+    const bytes = encapsulatedFrame(dataSet, dataSet.elements.x7fe00010, frame, inst.frames.length);
+    const samples = await decodeCompressed(ts.uid, bytes, {
+      rows: inst.rows,
+      columns: inst.columns,
+      samplesPerPixel: inst.samplesPerPixel,
+      bitsAllocated: inst.bitsAllocated,
+      bitsStored: inst.bitsStored,
+      pixelRepresentation: inst.pixelRepresentation,
+      planarConfiguration: dataSet.uint16('x00280006') ?? 0,
+    });
+    storeDecoded(inst, samples, out, at);
+  } catch (e) {
+    throw new Error(`${inst.path} frame ${frame + 1} of ${inst.frames.length} (${ts.name}, transfer syntax ${ts.uid}): ${(e as Error).message}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_IMAGE_BYTES, formatBytes } from '../../shared/io/niftiLayou
 import { readDicomFile } from './dicomFile';
 import { stackGeometry, type StackImage } from './geometry';
 import type { DicomInstance } from './parseFile';
-import { decodeFrame, frameBytes, rescale, storedArrayType, type RescaleRun } from './pixels';
+import { decodeCompressedFrame, decodeFrame, frameBytes, rescale, storedArrayType, type RescaleRun } from './pixels';
 import { scanDicomFolder, type DicomSeries } from './scan';
 import { unsupportedSyntaxMessage } from './transferSyntax';
 
@@ -82,7 +82,8 @@ function checkInstances(label: string, instances: DicomInstance[]): void {
     const pixelFormat = (i: DicomInstance) => `${i.bitsAllocated}/${i.bitsStored}/${i.highBit} bits, ${i.pixelRepresentation ? 'signed' : 'unsigned'}`;
     if (pixelFormat(inst) !== pixelFormat(first)) throw seriesError(label, `mixed pixel formats: ${first.path} has ${pixelFormat(first)}, ${where} has ${pixelFormat(inst)}`);
     const need = frameBytes(inst) * inst.frames.length;
-    if (!inst.pixelDataComplete || inst.pixelDataBytes < need) {
+    // Compressed frames are checked when decoded (encapsulation, then the codec).
+    if (!inst.transferSyntax.compressed && (!inst.pixelDataComplete || inst.pixelDataBytes < need)) {
       throw seriesError(label, `${where}: truncated pixel data: ${inst.frames.length} frame(s) of ${inst.rows}×${inst.columns} × ${inst.bitsAllocated} bits need ${need} bytes, the file has ${inst.pixelDataComplete ? inst.pixelDataBytes : 'fewer than declared'}`);
     }
   }
@@ -103,11 +104,14 @@ function checkInstances(label: string, instances: DicomInstance[]): void {
  *   RescaleSlope/Intercept applied: a Float32Array when a slope or intercept is not an integer,
  *   else the smallest integer array that holds them. MONOCHROME1 values are kept as stored.
  * - Transfer syntaxes: implicit and explicit VR little endian, deflated explicit VR little
- *   endian, explicit VR big endian; compressed syntaxes are refused with their name.
+ *   endian, explicit VR big endian; JPEG baseline (8-bit), JPEG lossless, JPEG-LS, JPEG 2000,
+ *   HTJ2K and RLE through the cornerstone3D codec packages (codecs.ts); other compressed syntaxes
+ *   (12-bit JPEG, MPEG, JPEG XL, JPEG 2000 multi-component) are refused with their name.
  * - Size: checked against `maxBytes` before the volume is allocated.
  * Nothing is returned half-loaded: every check happens before the volume is returned.
  * @throws `readDicomSeries: <series>: …` naming the files and the numbers for mixed series, sizes
- *   or pixel formats, a compressed or unknown transfer syntax, truncated pixel data, every
+ *   or pixel formats, a transfer syntax without a codec, truncated pixel data or a compressed frame
+ *   its codec cannot decode (naming the file, the frame and the syntax), every
  *   geometry error of `stackGeometry` (tilt, inconsistent orientation, gaps, duplicates,
  *   non-uniform steps), a file that changed between the scan and the read, and the size limit.
  */
@@ -161,7 +165,13 @@ export async function readDicomSeries(series: DicomSeries | readonly string[], o
     const pixel = file.dataSet.elements.x7fe00010;
     for (const fr of now.frames) {
       const k = sliceOf.get(n++) as number;
-      decodeFrame(now, file.dataSet.byteArray as Uint8Array, pixel.dataOffset, fr.frame, stored, k * perSlice);
+      if (now.transferSyntax.compressed) {
+        await decodeCompressedFrame(now, file.dataSet, fr.frame, stored, k * perSlice).catch((e: Error) => {
+          throw seriesError(label, e.message);
+        });
+      } else {
+        decodeFrame(now, file.dataSet.byteArray as Uint8Array, pixel.dataOffset, fr.frame, stored, k * perSlice);
+      }
       runs.push({ at: k * perSlice, length: perSlice, slope: fr.slope, intercept: fr.intercept });
     }
   }

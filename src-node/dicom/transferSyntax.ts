@@ -1,7 +1,9 @@
 /**
- * The DICOM transfer syntaxes PatchLens knows: which it reads (native pixel data, possibly
- * deflated) and which are compressed (named in the error until codecs come).
+ * The DICOM transfer syntaxes PatchLens knows: native pixel data (possibly deflated), the
+ * compressed ones it decodes with the cornerstone3D codec packages (codecs.ts), and the
+ * compressed ones it has no codec for (named in the error).
  */
+import { codecPackage } from './codecs';
 
 /** How a transfer syntax stores its pixel data. */
 export interface TransferSyntaxInfo {
@@ -9,8 +11,12 @@ export interface TransferSyntaxInfo {
   uid: string;
   /** What people call it. */
   name: string;
-  /** Whether PatchLens reads its pixel data (native: uncompressed, possibly deflated). */
+  /** Whether PatchLens reads its pixel data (native, or compressed with a codec). */
   supported: boolean;
+  /** Encapsulated (compressed) pixel data, decoded frame by frame by a codec. */
+  compressed?: boolean;
+  /** The npm package that decodes it (compressed syntaxes with a codec). */
+  codec?: string;
   /** Native pixel data in big-endian byte order (the retired explicit VR big endian). */
   bigEndian?: boolean;
 }
@@ -23,7 +29,7 @@ const NATIVE: Record<string, Omit<TransferSyntaxInfo, 'uid' | 'supported'>> = {
   '1.2.840.10008.1.2.2': { name: 'explicit VR big endian (retired)', bigEndian: true },
 };
 
-/** Compressed syntaxes: each needs a codec PatchLens does not have yet. */
+/** Compressed syntaxes: those with a codec in codecs.ts are read, the others refused by name. */
 const COMPRESSED: Record<string, string> = {
   '1.2.840.10008.1.2.4.50': 'JPEG baseline',
   '1.2.840.10008.1.2.4.51': 'JPEG extended',
@@ -59,14 +65,18 @@ export function transferSyntaxInfo(uid: string): TransferSyntaxInfo {
   const native = NATIVE[uid];
   if (native) return { uid, supported: true, ...native };
   const compressed = COMPRESSED[uid];
-  if (compressed) return { uid, name: compressed, supported: false };
+  if (compressed) {
+    const codec = codecPackage(uid);
+    return codec ? { uid, name: compressed, supported: true, compressed: true, codec } : { uid, name: compressed, supported: false, compressed: true };
+  }
   return { uid, name: `unknown transfer syntax ${uid}`, supported: false };
 }
 
-/** The error message for pixel data PatchLens cannot decode: `compressed DICOM (JPEG 2000) is not supported yet (…)`. */
+/** The error message for pixel data PatchLens cannot decode: `compressed DICOM (MPEG-2, …) has no decoder in PatchLens (…)`. */
 export function unsupportedSyntaxMessage(info: TransferSyntaxInfo): string {
   if (COMPRESSED[info.uid]) {
-    return `compressed DICOM (${info.name}, transfer syntax ${info.uid}) is not supported yet; convert it to uncompressed DICOM (e.g. dcmdjpeg/gdcmconv --raw) or to NIfTI (dcm2niix)`;
+    const decoded = Object.entries(COMPRESSED).filter(([uid]) => codecPackage(uid)).map(([, name]) => name);
+    return `compressed DICOM (${info.name}, transfer syntax ${info.uid}) has no decoder in PatchLens (compressed syntaxes decoded: ${decoded.join(', ')}); convert it to uncompressed DICOM (e.g. gdcmconv --raw) or to NIfTI (dcm2niix)`;
   }
   return `${info.name} is not supported (supported: ${Object.values(NATIVE).map((n) => n.name).join(', ')})`;
 }
