@@ -66,6 +66,11 @@ export interface InferArgs {
   dice: 'classes' | 'foreground' | 'auto';
   crop: boolean;
   consistency: boolean;
+  /**
+   * How the label map is written: `auto` (NIfTI, and a DICOM SEG too when the image is DICOM),
+   * `seg` (`--seg-only`: the SEG instead of labels.nii.gz) or `nifti` (`--nifti-only`: no SEG).
+   */
+  labelFormat: 'auto' | 'seg' | 'nifti';
   /** `--force`: replace an existing output folder that holds a different earlier run. */
   force: boolean;
   /** `--max-image-gib` in bytes: the largest image or label map read (default 2 GiB). */
@@ -78,8 +83,9 @@ export interface InferArgs {
 /** The help text of `patchlens infer`. */
 export const INFER_HELP = `Usage: patchlens infer --image <file|dicom folder> --model <folder|model.json> --out <folder> [options]
 
-Runs a segmentation model over an image by patches and writes the label map, the probabilities,
-the coverage, the patch performance map (with --label) and the consistency map.
+Runs a segmentation model over an image by patches and writes the label map (labels.nii.gz, and for
+a DICOM --image also labels.seg.dcm, a DICOM SEG of the series), the probabilities, the coverage,
+the patch performance map (with --label) and the consistency map.
 
 Required:
   --image <file|folder>  input image: .nii or .nii.gz, or DICOM (a folder of one or more series, a
@@ -90,6 +96,9 @@ Required:
 Options:
   --series <uid|number>  the series of a DICOM --image folder (its SeriesInstanceUID or series number);
                          needed when the folder holds several (the error lists them)
+  --seg-only             the label map only as labels.seg.dcm (DICOM SEG: one segment per class, AUTOMATIC,
+                         the model's name and SHA-256), no labels.nii.gz; needs a DICOM --image
+  --nifti-only           the label map only as labels.nii.gz, no SEG (a NIfTI --image never gets one)
   --label <file>         reference label map (.nii/.nii.gz) for Dice and the patch performance map
   --patch <n|a,b,c|whole> patch size in voxels, integers in ${formatRange(PATCH_RANGE)}, one or one per axis, or whole
                          (one window); a patch below the model's receptive field is warned about before the
@@ -155,6 +164,8 @@ export function parseInferArgs(argv: string[]): InferArgs {
       dice: { type: 'string' },
       'max-image-gib': { type: 'string' },
       force: { type: 'boolean' },
+      'seg-only': { type: 'boolean' },
+      'nifti-only': { type: 'boolean' },
       'no-crop': { type: 'boolean' },
       'no-consistency': { type: 'boolean' },
       verbose: { type: 'boolean' },
@@ -168,6 +179,7 @@ export function parseInferArgs(argv: string[]): InferArgs {
     for (const flag of ['image', 'model', 'out'] as const) if (!v[flag]) fail(`--${flag} is required (see patchlens infer --help)`);
   }
   const patch = v.patch === undefined ? undefined : v.patch.trim() === 'whole' ? ('whole' as const) : numbers('patch', v.patch, PATCH_RANGE, ' or whole');
+  if (v['seg-only'] && v['nifti-only']) fail('--seg-only and --nifti-only exclude each other (without either, a DICOM --image gets both)');
   let batch = 1;
   if (v.batch !== undefined) {
     batch = numberInRange(v.batch, BATCH_RANGE);
@@ -190,6 +202,7 @@ export function parseInferArgs(argv: string[]): InferArgs {
     dice: choice('dice', v.dice, ['classes', 'foreground', 'auto'] as const, 'auto'),
     crop: v['no-crop'] !== true,
     consistency: v['no-consistency'] !== true,
+    labelFormat: v['seg-only'] ? 'seg' : v['nifti-only'] ? 'nifti' : 'auto',
     force: v.force === true,
     maxImageBytes: maxImageBytesOption(v['max-image-gib'], fail),
     verbose: v.verbose === true,

@@ -13,7 +13,9 @@ import { runInference } from '../shared/engine/inference/runInference';
 import { checkModelFolder, ModelCheckError } from '../src-node/model/checkModelFolder';
 import { readModelFolder } from '../src-node/readModelFolder';
 import { fileProbeCache } from '../src-node/probeCache';
-import { isDicomInput, readDicomImage } from '../src-node/readDicomImage';
+import { isDicomInput, pickSeries, readDicomImage } from '../src-node/readDicomImage';
+import { scanDicomFolder } from '../src-node/dicom';
+import { segSourceOfSeries, type SegSource } from '../src-node/dicom/seg';
 import { readImageFile } from '../src-node/readInputFile';
 import { recoverFolder } from '../src-node/fs/atomicWrite';
 import { planInferOutput, type InferIdentity } from '../src-node/fs/inferOutputPlan';
@@ -32,8 +34,10 @@ import { sha256Hex } from '../src-node/fs/sha256';
 const WORDING: GuardWording = { command: 'infer', out: '--out', force: '--force' };
 
 /** The options that decide the result (result.json's `request`): an earlier result is reused only when they are the same. */
-function requestOf(args: InferArgs): Record<string, unknown> {
+function requestOf(args: InferArgs, dicom: boolean): Record<string, unknown> {
   return {
+    // Only a DICOM image has a choice (a NIfTI image's request stays as before this option).
+    ...(dicom ? { labelOutputs: args.labelFormat === 'auto' ? 'nifti+seg' : args.labelFormat } : {}),
     patch: args.patch ?? null,
     overlap: args.overlap,
     placement: args.placement,
@@ -69,6 +73,7 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   const say = (s: string) => (args.quiet ? undefined : io.err(s));
   const outputs = [...Object.values(INFERENCE_FILES), ...Object.values(INFERENCE_SIDECARS)].map((name) => ({ path: join(args.out, name) }));
   const dicom = isDicomInput(args.image);
+  if (args.labelFormat === 'seg' && !dicom) throw new InputError(`--seg-only: a SEG needs a DICOM source series; --image ${args.image} is not DICOM (a folder, a DICOMDIR or a DICOM file)`);
   // A DICOM folder is an input as a whole: nothing is written into it.
   const inputs = [{ what: '--image', path: args.image, ...(dicom && statSync(args.image).isDirectory() ? { folder: true } : {}) }, ...(args.label ? [{ what: '--label', path: args.label }] : []), { what: '--model', path: modelFolderOf(args.model), folder: true }];
   refusing(() => assertNoInputOverwrite(WORDING, args.out, outputs, inputs));
@@ -88,6 +93,7 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   }
   if (label && label.volume.shape.length !== 3) throw new InputError(`--label ${args.label}: expected a 3-D label map, got shape [${label.volume.shape}]`);
   if (label) refusing(() => assertLabelMap(label.volume, image.volume, `--label ${args.label}`));
+  const segSource = dicomImage && args.labelFormat !== 'nifti' ? await asInputError(() => segSourceOf(args, image.volume), '--image') : null;
   // The model is first read, validated and built in a worker thread with a time limit: a
   // malformed model.json can neither hang this process nor keep it from answering SIGINT/SIGTERM.
   await checkModel(args.model, io.signal);
@@ -96,7 +102,7 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
     model: refusing(() => modelHash(artifacts, '--model').sha256),
     image: sha256Hex(image.bytes),
     label: label ? sha256Hex(label.bytes) : null,
-    request: requestOf(args),
+    request: requestOf(args, dicom),
   };
   // The folder as it really is (a symbolic link to a folder is written where it points).
   const target = resolveReal(args.out);
@@ -180,7 +186,8 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
     // The advice is part of the record (result.json's warnings), first.
     result.warnings.unshift(...patchPlan.warnings);
     const commit = plan.kind === 'replace' ? { replace: true, replaceable: plan.replaceable } : {};
-    const written = wrapWrite(() => writeInferenceFolder(target, result, image.volume.header, meta, commit));
+    const labelOutputs = { nifti: args.labelFormat !== 'seg', ...(segSource ? { seg: { source: segSource, model: { name: model.spec.name, sha256: model.sha256 }, softwareVersion: `PatchLens ${pkg.version}` } } : {}) };
+    const written = wrapWrite(() => writeInferenceFolder(target, result, image.volume.header, meta, commit, labelOutputs));
     const dice = result.dice ? `, Dice ${result.dice.mean.toFixed(4)} (${result.dice.mode})` : '';
     say(`${result.windows} window(s) in ${(result.timing.totalMs / 1000).toFixed(1)} s (model ${(result.timing.modelMs / 1000).toFixed(1)} s)${dice}\n`);
     // The patch advice was printed before the run.
@@ -189,6 +196,20 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   } finally {
     runner.dispose();
   }
+}
+
+/**
+ * The SEG's source: the chosen series' slices in volume order (from a header-only scan), checked
+ * to be on the grid of the image that was read (the same shape and affine).
+ */
+async function segSourceOf(args: InferArgs, image: Volume): Promise<SegSource> {
+  const scan = await scanDicomFolder(args.image, { maxBytes: args.maxImageBytes });
+  const source = segSourceOfSeries(pickSeries('--image', args.image, scan.series, args.series));
+  const off = Math.max(...source.affine.flatMap((row, r) => row.map((x, c) => Math.abs(x - image.affine[r][c]))));
+  if (source.shape.join() !== image.shape.join() || !(off < 1e-3)) {
+    throw new Error(`--image ${args.image}: the series changed while it was read (its grid is now [${source.shape}], the image read was [${image.shape}]); run again`);
+  }
+  return source;
 }
 
 /** The folder write: a refusal at commit time (something appeared in --out meanwhile) is one line, exit 1. */

@@ -6,6 +6,7 @@ import { writeNpy } from '../shared/io/npy';
 import type { InferenceResult } from '../shared/engine/inference/runInference';
 import { beginFolder, writeFileAtomic, type CommitOptions } from './fs/atomicWrite';
 import { sha256Hex } from './fs/sha256';
+import { writeDicomSeg, type SegSource } from './dicom/seg';
 
 /** Channels-last `[...spatial, C]` → NIfTI 4-D `[C, ...spatial]` (frames slowest). */
 function channelsToFrames(v: Volume<Float32Array>): Volume<Float32Array> {
@@ -27,6 +28,8 @@ function stackFrames(vs: Volume[]): Volume<Float32Array> {
 /** The files `patchlens infer` writes (relative names). */
 export const INFERENCE_FILES = {
   labels: 'labels.nii.gz',
+  /** The label map as a DICOM SEG of the source series (DICOM input only). */
+  labelsSeg: 'labels.seg.dcm',
   probabilities: 'probabilities.nii.gz',
   coverage: 'coverage.nii.gz',
   patchPerformance: 'patch-performance.npy',
@@ -52,6 +55,31 @@ export interface WrittenFile {
   bytes: number;
 }
 
+/** How the label map is written: as NIfTI, as a DICOM SEG of the source series, or both. */
+export interface LabelOutputs {
+  nifti: boolean;
+  /** The SEG: its source series, and the model (SegmentAlgorithmName, its SHA-256 in the descriptions). */
+  seg?: { source: SegSource; model: { name: string; sha256: string }; softwareVersion: string };
+}
+
+/**
+ * The prediction as a DICOM SEG (AUTOMATIC, the model's name as SegmentAlgorithmName, its SHA-256
+ * in each SegmentDescription, its first 16 hex digits in ContentDescription, which LO holds to 64
+ * characters): one
+ * segment per foreground class of the model (class 1, 2, … keep their numbers), named and
+ * coloured as the model's classes.
+ */
+function labelsAsSeg(result: InferenceResult, seg: NonNullable<LabelOutputs['seg']>): Uint8Array {
+  const { name, sha256 } = seg.model;
+  const segments = result.classes.slice(1).map((c, i) => ({ value: i + 1, name: c.name, color: c.color, description: `Predicted by the model ${name} (sha256 ${sha256}) with PatchLens` }));
+  return writeDicomSeg(result.labels, seg.source, segments, {
+    algorithm: { type: 'AUTOMATIC', name },
+    seriesDescription: `PatchLens prediction: ${name}`,
+    contentDescription: `${name.slice(0, 38)} sha256 ${sha256.slice(0, 16)}`,
+    softwareVersion: seg.softwareVersion,
+  }).bytes;
+}
+
 /**
  * Writes an inference result into the folder `dir` (created if missing), each file atomically
  * (`writeFileAtomic`): the label map, probabilities (one frame per class) and coverage (frame 0:
@@ -59,9 +87,11 @@ export interface WrittenFile {
  * overlay it in any viewer), the patch-shaped maps as .npy with a .json beside each, and last
  * `result.json` with everything else plus `meta`, and `files`: the name, SHA-256 and size of
  * every other file written (so that a later run can verify the folder holds exactly this result).
+ * With `labelOutputs.seg` the label map is also (or, with `nifti: false`, only) written as
+ * `labels.seg.dcm`, a DICOM SEG of the source series.
  * @returns the paths written, result.json last
  */
-export function writeInferenceFiles(dir: string, result: InferenceResult, like: NiftiHeaderInfo, meta: Record<string, unknown>): string[] {
+export function writeInferenceFiles(dir: string, result: InferenceResult, like: NiftiHeaderInfo, meta: Record<string, unknown>, labelOutputs: LabelOutputs = { nifti: true }): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const files: WrittenFile[] = [];
@@ -72,7 +102,8 @@ export function writeInferenceFiles(dir: string, result: InferenceResult, like: 
     written.push(path);
     files.push({ name, sha256: sha256Hex(bytes), bytes: bytes.byteLength });
   };
-  put(INFERENCE_FILES.labels, writeNifti(result.labels, { like, datatype: 'uint8', description: 'PatchLens labels' }));
+  if (labelOutputs.nifti) put(INFERENCE_FILES.labels, writeNifti(result.labels, { like, datatype: 'uint8', description: 'PatchLens labels' }));
+  if (labelOutputs.seg) put(INFERENCE_FILES.labelsSeg, labelsAsSeg(result, labelOutputs.seg));
   put(INFERENCE_FILES.probabilities, writeNifti(channelsToFrames(result.probabilities), { like, datatype: 'float32', description: 'PatchLens probabilities' }));
   put(INFERENCE_FILES.coverage, writeNifti(stackFrames([result.coverage.count, result.coverage.weight]), { like, datatype: 'float32', description: 'PatchLens coverage: windows, weight' }));
   const axes = result.grid.steps.length > 0 ? 'model grid axes (see result.json grid)' : 'image array axes';
@@ -114,12 +145,13 @@ export function writeInferenceFiles(dir: string, result: InferenceResult, like: 
  * old one), never a half-written folder that looks complete; a failure removes the temp folder.
  * @param commit how to treat an existing `target` (default: only a missing or empty one;
  * `{ replace: true, replaceable }` replaces an earlier result whose entries are all listed)
+ * @param labelOutputs NIfTI labels, a DICOM SEG, or both (default NIfTI only)
  * @returns the paths of the files inside `target`, result.json last
  */
-export function writeInferenceFolder(target: string, result: InferenceResult, like: NiftiHeaderInfo, meta: Record<string, unknown>, commit: CommitOptions = {}): string[] {
+export function writeInferenceFolder(target: string, result: InferenceResult, like: NiftiHeaderInfo, meta: Record<string, unknown>, commit: CommitOptions = {}, labelOutputs: LabelOutputs = { nifti: true }): string[] {
   const folder = beginFolder(resolve(target));
   try {
-    const written = writeInferenceFiles(folder.dir, result, like, meta);
+    const written = writeInferenceFiles(folder.dir, result, like, meta, labelOutputs);
     folder.commit(commit);
     return written.map((p) => join(folder.target, p.slice(folder.dir.length + 1)));
   } catch (e) {
