@@ -13,8 +13,8 @@ import { runInference } from '../shared/engine/inference/runInference';
 import { checkModelFolder, ModelCheckError } from '../src-node/model/checkModelFolder';
 import { readModelFolder } from '../src-node/readModelFolder';
 import { fileProbeCache } from '../src-node/probeCache';
-import { isDicomInput, pickSeries, readDicomImage } from '../src-node/readDicomImage';
-import { scanDicomFolder } from '../src-node/dicom';
+import { isDicomInput, readDicomImage } from '../src-node/readDicomImage';
+import type { DicomSeries } from '../src-node/dicom';
 import { segSourceOfSeries, type SegSource } from '../src-node/dicom/seg';
 import { readImageFile } from '../src-node/readInputFile';
 import { recoverFolder } from '../src-node/fs/atomicWrite';
@@ -93,7 +93,7 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
   }
   if (label && label.volume.shape.length !== 3) throw new InputError(`--label ${args.label}: expected a 3-D label map, got shape [${label.volume.shape}]`);
   if (label) refusing(() => assertLabelMap(label.volume, image.volume, `--label ${args.label}`));
-  const segSource = dicomImage && args.labelFormat !== 'nifti' ? await asInputError(() => segSourceOf(args, image.volume), '--image') : null;
+  const segSource = dicomImage && args.labelFormat !== 'nifti' ? await asInputError(() => segSourceOf(args, image.volume, dicomImage.source), '--image') : null;
   // The model is first read, validated and built in a worker thread with a time limit: a
   // malformed model.json can neither hang this process nor keep it from answering SIGINT/SIGTERM.
   await checkModel(args.model, io.signal);
@@ -199,12 +199,11 @@ export async function runInferCommand(args: InferArgs, io: Io): Promise<void> {
 }
 
 /**
- * The SEG's source: the chosen series' slices in volume order (from a header-only scan), checked
- * to be on the grid of the image that was read (the same shape and affine).
+ * The SEG's source: the series the image was read from (its slices in volume order, from the
+ * header-only scan), checked to be on the grid of the image that was read (shape and affine).
  */
-async function segSourceOf(args: InferArgs, image: Volume): Promise<SegSource> {
-  const scan = await scanDicomFolder(args.image, { maxBytes: args.maxImageBytes });
-  const source = segSourceOfSeries(pickSeries('--image', args.image, scan.series, args.series));
+async function segSourceOf(args: InferArgs, image: Volume, series: DicomSeries): Promise<SegSource> {
+  const source = segSourceOfSeries(series);
   const off = Math.max(...source.affine.flatMap((row, r) => row.map((x, c) => Math.abs(x - image.affine[r][c]))));
   if (source.shape.join() !== image.shape.join() || !(off < 1e-3)) {
     throw new Error(`--image ${args.image}: the series changed while it was read (its grid is now [${source.shape}], the image read was [${image.shape}]); run again`);

@@ -73,7 +73,9 @@ finished pair: an interrupted sweep resumes where it stopped), summary.json, map
 Required:
   --model <path>         tfjs model folder (model.json + weight shards [+ patchlens.json]) or its model.json
   --case <img>:<label>   an image and its reference labels (.nii/.nii.gz), repeatable;
-                         [id=]<image>:<label> names the case (default: the image's file name)
+                         [id=]<image>:<label> names the case (default: the image's file name);
+                         the image may be a DICOM series (its folder, or a file of it) and the
+                         labels a DICOM SEG of that series
   --out <folder>         the sweep folder (created if missing; an existing sweep resumes)
 
 Grid (comma-separated lists; per-axis values joined with x, e.g. 64x64x32):

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { normalizeGrid, planSweep } from '../shared/sweep/grid';
 import { rankByPredictedTime } from '../shared/sweep/rank';
-import type { SweepGrid, SweepSummary } from '../shared/sweep/types';
+import type { SweepCase, SweepGrid, SweepSummary } from '../shared/sweep/types';
 import { describeDice, describeTime } from '../shared/sweep/noise';
 import { readModelFolder } from '../src-node/readModelFolder';
 import { checkModel, prepareCliModel } from './inferCommand';
@@ -20,6 +20,8 @@ import { assertOutWritable } from './outProbe';
 import { planSweepPatches } from './patchPlan';
 import { inferenceGridShape } from '../shared/recommend/inferenceGrid';
 import { readImageFile } from '../src-node/readInputFile';
+import { readDicomCases } from '../src-node/sweep/dicomCases';
+import { loadNiftiCase } from '../src-node/sweep/sweepCases';
 
 /** How refusals name this command's options. */
 const WORDING: GuardWording = { command: 'sweep', out: '--out', force: '--force' };
@@ -60,10 +62,13 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
     }
     if (model.inputShape.channels !== 1) throw new InputError(`--model ${args.model}: the model takes ${model.inputShape.channels} input channels but the images have 1`);
     // What PatchLens says about each patch size, before any work; the default is never one it warns about.
+    // DICOM images (folders, DICOMDIRs) and SEG labels are read first (asynchronous readers).
+    const cases = args.cases.map((c) => ({ ...c, image: resolve(c.image), label: resolve(c.label) }));
+    const dicom = await asInputError(() => readDicomCases(cases, { maxBytes: args.maxImageBytes }), '--case');
     const patches = planSweepPatches(args.patch, model.spec, () =>
-      args.cases.map((c) => {
+      cases.map((c) => {
         try {
-          return { id: c.id, shape: inferenceGridShape(readImageFile(`case ${c.id} image`, c.image, { maxBytes: args.maxImageBytes }).volume, model.spec, args.crop) };
+          return { id: c.id, shape: inferenceGridShape(dicom.image(c.image) ?? readImageFile(`case ${c.id} image`, c.image, { maxBytes: args.maxImageBytes }).volume, model.spec, args.crop) };
         } catch (e) {
           throw new InputError((e as Error).message);
         }
@@ -100,7 +105,8 @@ export async function runSweepCommand(args: SweepArgs, io: Io): Promise<void> {
       const report = await runSweep({
         dir: args.out,
         grid: runGrid,
-        cases: args.cases.map((c) => ({ ...c, image: resolve(c.image), label: resolve(c.label) })),
+        cases,
+        ...(dicom.any ? { loadCase: (c: SweepCase) => dicom.load(c) ?? loadNiftiCase(c, { maxBytes: args.maxImageBytes }), hashOf: dicom.hashOf } : {}),
         model: { runner, spec: model.spec, info: { name: model.spec.name, sha256: model.sha256, path: resolve(args.model) } },
         settings: { repeats: args.repeats, warmup: args.warmup, batchSize: args.batch, measure: args.measure, diceMode: args.dice, crop: args.crop },
         shard: args.shard,

@@ -7,7 +7,7 @@
  * `dicom` block (the provenance and the logs leave them out).
  */
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { readNifti, writeNifti, type NiftiVolume } from '../shared/io/nifti';
 import { readDicomSeries, scanDicomFolder, type DicomSeries, type DicomVolume } from './dicom';
 
@@ -21,6 +21,8 @@ export interface DicomImage {
   series: { seriesInstanceUid: string; seriesNumber: number | null; modality: string; seriesDescription: string; images: number; studyInstanceUid: string; frameOfReferenceUid: string };
   /** What the reader assumed (MONOCHROME1, a single slice's thickness, …). */
   warnings: string[];
+  /** The scanned series the volume was read from (what a SEG of it references; holds patient identifiers: never print it). */
+  source: DicomSeries;
 }
 
 /**
@@ -54,12 +56,15 @@ export function describeSeries(series: readonly DicomSeries[]): string {
     .join('\n');
 }
 
-/** The series `wanted` names (its SeriesInstanceUID or its SeriesNumber), or the only one. */
-export function pickSeries(option: string, path: string, series: readonly DicomSeries[], wanted: string | undefined, seriesOption = '--series'): DicomSeries {
+/**
+ * The series `wanted` names (its SeriesInstanceUID or its SeriesNumber), or the only one.
+ * @param howToChoose what the error says when there are several and none is named
+ */
+export function pickSeries(option: string, path: string, series: readonly DicomSeries[], wanted: string | undefined, seriesOption = '--series', howToChoose = `choose one with ${seriesOption} <SeriesInstanceUID or series number>`): DicomSeries {
   if (series.length === 0) throw new Error(`${option} ${path}: no DICOM image series in it`);
   if (wanted === undefined) {
     if (series.length === 1) return series[0];
-    throw new Error(`${option} ${path}: ${series.length} series in it; choose one with ${seriesOption} <SeriesInstanceUID or series number>:\n${describeSeries(series)}`);
+    throw new Error(`${option} ${path}: ${series.length} series in it; ${howToChoose}:\n${describeSeries(series)}`);
   }
   const byUid = series.filter((s) => s.seriesInstanceUid === wanted);
   const byNumber = /^\d+$/.test(wanted) ? series.filter((s) => s.seriesNumber === Number(wanted)) : [];
@@ -67,6 +72,21 @@ export function pickSeries(option: string, path: string, series: readonly DicomS
   if (found.length === 1) return found[0];
   if (found.length > 1) throw new Error(`${option} ${path}: ${found.length} series have number ${wanted}; name one by its SeriesInstanceUID:\n${describeSeries(found)}`);
   throw new Error(`${option} ${path}: no series ${JSON.stringify(wanted)} in it (${seriesOption} takes a SeriesInstanceUID or a series number); the series are:\n${describeSeries(series)}`);
+}
+
+/**
+ * The series at `path`: a folder's or a DICOMDIR's (the only one, or the one `series` names), or,
+ * for one file of a series, the whole series it belongs to in its folder (as a viewer opens it).
+ */
+export async function findSeries(option: string, path: string, options: { series?: string; maxBytes?: number; seriesOption?: string; howToChoose?: string } = {}): Promise<DicomSeries> {
+  const isFile = statSync(path).isFile() && basename(path).toUpperCase() !== 'DICOMDIR';
+  const scan = await scanDicomFolder(isFile ? dirname(path) : path, { maxBytes: options.maxBytes });
+  if (isFile && options.series === undefined) {
+    const own = scan.series.find((s) => s.files.some((f) => resolve(f) === resolve(path)));
+    if (!own) throw new Error(`${option} ${path}: not a DICOM image (${scan.skipped.find((k) => resolve(k.path) === resolve(path))?.reason ?? 'not found in its folder'})`);
+    return own;
+  }
+  return pickSeries(option, path, scan.series, options.series, options.seriesOption, options.howToChoose);
 }
 
 /**
@@ -80,9 +100,9 @@ export async function readDicomImage(option: string, path: string, options: { se
     return new Error(message.startsWith(prefix) ? message : prefix + message);
   };
   let volume: DicomVolume;
+  let series: DicomSeries;
   try {
-    const scan = await scanDicomFolder(path, { maxBytes: options.maxBytes });
-    const series = pickSeries(option, path, scan.series, options.series, options.seriesOption);
+    series = await findSeries(option, path, { series: options.series, maxBytes: options.maxBytes, seriesOption: options.seriesOption });
     volume = await readDicomSeries(series, { maxBytes: options.maxBytes });
   } catch (e) {
     throw withPrefix(e);
@@ -94,5 +114,6 @@ export async function readDicomImage(option: string, path: string, options: { se
     bytes,
     series: { seriesInstanceUid: d.seriesInstanceUid, seriesNumber: d.seriesNumber, modality: d.modality, seriesDescription: d.seriesDescription, images: d.slices.length, studyInstanceUid: d.studyInstanceUid, frameOfReferenceUid: d.frameOfReferenceUid },
     warnings: [...d.warnings],
+    source: series,
   };
 }

@@ -90,6 +90,8 @@ export interface RunSweepOptions {
   provenance?: SweepProvenance;
   /** Reads a case's image and labels (default: NIfTI files via readImageFile). */
   loadCase?: (c: SweepCase) => { image: Volume; label: Volume };
+  /** The SHA-256 a case input is fingerprinted by when it is not a file's own bytes (DICOM: sweep/dicomCases.ts). */
+  hashOf?: (path: string) => string | undefined;
 }
 
 /** What {@link runSweep} did. */
@@ -165,7 +167,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepReport
   const cases = options.cases.map((c) => ({ ...c }));
 
   // sweep.json: the same for every shard and every restart of the same sweep.
-  const fingerprints = fingerprintCases(cases, model.info.sha256, settings);
+  const fingerprints = fingerprintCases(cases, model.info.sha256, settings, options.hashOf);
   // Never over an input; into an existing folder only for the same sweep (or, forced, after
   // moving the other one aside).
   assertSweepInputsSafe(dir, cases, model.info.path ?? null, options.wording);

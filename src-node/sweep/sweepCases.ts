@@ -29,13 +29,17 @@ export function checkCases(cases: readonly SweepCase[]): void {
 /**
  * Every case's fingerprint: the SHA-256 of what decides its results (the model's SHA-256, the
  * image and label files' SHA-256, batch, measure, Dice mode, crop). Sets each case's
- * `imageSha256` and `labelSha256` (the files' SHA-256 as `infer` records them, kept in sweep.json).
+ * `imageSha256` and `labelSha256` (the files' SHA-256 as `infer` records them, kept in sweep.json;
+ * `hashOf` answers it for DICOM inputs: the series' NIfTI, the SEG file).
  * @throws naming the case and the file when a file cannot be read
  */
-export function fingerprintCases(cases: SweepCase[], modelSha256: string, settings: SweepSettings): Record<string, string> {
+export function fingerprintCases(cases: SweepCase[], modelSha256: string, settings: SweepSettings, hashOf?: (path: string) => string | undefined): Record<string, string> {
   const fingerprints: Record<string, string> = {};
   for (const c of cases) {
     const hash = (what: string, path: string) => {
+      // A DICOM input (a folder, a SEG) is fingerprinted by what its reader gave (sweep/dicomCases.ts).
+      const given = hashOf?.(path);
+      if (given) return given;
       try {
         return sha256Hex(readFileSync(path));
       } catch (e) {

@@ -60,6 +60,10 @@ describe.skipIf(!has)('patchlens infer --image <DICOM folder>', () => {
       expect(r.err).not.toContain(id);
     }
     expect(listing(folder)).toEqual(before);
+    // One file of the series opens the whole series, as a viewer does.
+    const one = await infer('--image', series.files[2], '--out', join(tmp, 'out-one-file'));
+    expect(one.code, one.err + one.out).toBe(0);
+    expect(readNifti(readFileSync(join(tmp, 'out-one-file', 'labels.nii.gz'))).shape).toEqual(volume.shape);
   }, 300_000);
 
   it('asks which series of a folder with two, lists them without patient identifiers, and takes --series', async () => {
