@@ -4,6 +4,8 @@
  * (HostContext); nothing one session does changes another's files, views or jobs.
  */
 import { randomBytes } from 'node:crypto';
+import { importDicomSeries } from './dicomImport';
+import { isDicomInput } from '../readDicomImage';
 import { basename } from 'node:path';
 import type { EventName, Events, FileKind, JobInfo, SessionState } from '../../shared/api/contract';
 import { assertLabelMap } from '../../shared/io/labelMap';
@@ -121,7 +123,19 @@ export class Session {
    * (`assertLabelMap`: integer, non-negative, finite labels on the image's grid); a different image
    * (by content, not by shape) closes the label map.
    */
-  async openPath(kind: FileKind, path: string): Promise<void> {
+  async openPath(kind: FileKind, path: string, series?: string): Promise<void> {
+    if (series !== undefined && (kind !== 'image' || !isDicomInput(path))) throw fail('bad-input', `${kind} ${basename(path)}: a series is chosen only for a DICOM image (a folder, a DICOMDIR or a DICOM file)`);
+    if (kind === 'image' && isDicomInput(path)) {
+      // A DICOM series becomes a NIfTI in the project (app/dicomImport.ts), opened like any image.
+      this.assertWritable('file:open');
+      let imported: string;
+      try {
+        imported = (await importDicomSeries(this.ctx.store.dir, path, { series })).path;
+      } catch (e) {
+        throw fail('bad-input', (e as Error).message);
+      }
+      return this.openPath('image', imported);
+    }
     if (kind === 'model') {
       const model = await this.ctx.files.openModel(path);
       this.model = model;

@@ -14,7 +14,8 @@ export interface FileRequests {
   /** Drops an unfinished upload and deletes what it wrote. */
   'upload:cancel': { args: { uploadId: string }; result: null };
   /** Opens an image, a label map or a model from a trusted source; null when a dialog was cancelled. */
-  'file:open': { args: { kind: FileKind; source: OpenSource }; result: SessionState | null };
+  /** `series`: which series of a DICOM image source (its SeriesInstanceUID or series number), needed when it holds several. */
+  'file:open': { args: { kind: FileKind; source: OpenSource; series?: string }; result: SessionState | null };
   /** Closes the label map or model (the image cannot be closed, only replaced). */
   'file:close': { args: { kind: (typeof CLOSABLE_FILE_KINDS)[number] }; result: SessionState };
   /** Voxel data of the open image or label map. */

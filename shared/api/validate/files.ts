@@ -4,7 +4,7 @@ import type { FileChannel } from '../channels/files';
 import { CLOSABLE_FILE_KINDS, FILE_KINDS, OPEN_SOURCE_KINDS, UPLOAD_CHUNK_BYTES, VOLUME_FILE_KINDS, type OpenSource } from '../contract/files';
 import { describe } from '../../util/validate';
 import { ARG_LIMITS } from './argLimits';
-import { array, fail, id, int, noArgs, object, oneOf, path, type Check } from './checks';
+import { array, fail, id, int, noArgs, object, oneOf, path, text, type Check } from './checks';
 
 function uploadName(ch: string, name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > ARG_LIMITS.maxNameLength || /[/\\\0]/.test(value) || value === '.' || value === '..') {
@@ -70,9 +70,10 @@ export const FILE_VALIDATORS: { [K in FileChannel]: Check<RequestArgs<K>> } = {
   },
   'upload:cancel': (ch, args) => ({ uploadId: id(ch, 'uploadId', object(ch, 'args', args, ['uploadId']).uploadId) }),
   'file:open': (ch, args) => {
-    const o = object(ch, 'args', args, ['kind', 'source']);
+    const o = object(ch, 'args', args, ['kind', 'source', 'series'], ['kind', 'source']);
     const kind = oneOf(ch, 'kind', o.kind, FILE_KINDS);
-    return { kind, source: openSource(ch, o.source) };
+    if (o.series !== undefined && kind !== 'image') fail(ch, `series chooses a DICOM image's series; it is not for a ${kind}`);
+    return { kind, source: openSource(ch, o.source), ...(o.series !== undefined ? { series: text(ch, 'series', o.series, 64, false) } : {}) };
   },
   'file:close': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, CLOSABLE_FILE_KINDS) }),
   'volume:get': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, VOLUME_FILE_KINDS) }),

@@ -18,13 +18,13 @@ export function fileHandlers(host: HostContext): HandlerTable<FileChannel> {
     },
     'upload:chunk': async ({ session }, { uploadId, file, offset, bytes }) => session.uploads.chunk(uploadId, file, offset, bytes),
     'upload:cancel': async ({ session }, { uploadId }) => session.uploads.cancel(uploadId),
-    'file:open': (call, { kind, source }) => {
+    'file:open': (call, { kind, source, series }) => {
       const { session } = call;
       return session.exclusive(async () => {
         const { path, upload } = await openSourcePath(host, call, kind, source);
         if (path === null) return null;
         try {
-          await session.openPath(kind, path);
+          await session.openPath(kind, path, series);
         } catch (e) {
           // A file that does not open is not kept: an upload is deleted again.
           if (upload) session.uploads.discard(upload);

@@ -35,7 +35,8 @@ export async function openSourcePath(host: HostContext, call: CallContext, kind:
         throw fail('not-found', `file:open: ${source.path}: no such file or folder`);
       }
       if (kind === 'model' && !isDir) throw fail('bad-input', `file:open: model ${basename(source.path)}: drop the model's folder (model.json, weight shards, patchlens.json), not a file`);
-      if (kind !== 'model' && (isDir || !statSync(source.path).isFile())) throw fail('bad-input', `file:open: ${kind} ${basename(source.path)}: not a file`);
+      // An image may be a dropped DICOM folder; a label map is a file.
+      if (kind === 'label' && (isDir || !statSync(source.path).isFile())) throw fail('bad-input', `file:open: ${kind} ${basename(source.path)}: not a file`);
       return { path: resolve(source.path), upload: null };
     }
     case 'upload': {
@@ -50,9 +51,11 @@ export async function openSourcePath(host: HostContext, call: CallContext, kind:
         }
         return { path: join(folder, json.slice(0, -'model.json'.length)), upload: folder };
       }
+      // A picked folder of an image is a DICOM series (or several): the upload's folder, scanned on opening.
+      if (kind === 'image' && files.length > 1) return { path: folder, upload: folder };
       if (files.length !== 1) {
         session.uploads.discard(folder);
-        throw fail('bad-input', `file:open: an ${kind} upload is one file, got ${files.length}`);
+        throw fail('bad-input', `file:open: a ${kind} upload is one file, got ${files.length}`);
       }
       return { path: join(folder, files[0]), upload: folder };
     }
