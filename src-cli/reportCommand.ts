@@ -1,5 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DicomSeries } from '../src-node/dicom';
 import type { PrintToPdf } from '../src-node/report/renderPdf';
 import type { Io } from './io';
 import { InputError, UsageError } from './usageError';
@@ -18,6 +19,8 @@ Writes the report of a finished sweep folder (sweep.json, results/, summary.json
                 there, not stated as findings)
   report.pdf    the same, A4 with page numbers, with report.json attached
   report.json   the report's data (format patchlens.report-data)
+  report.pdf.dcm  with --dicom-source: report.pdf as a DICOM Encapsulated PDF in that series'
+                study (a new series: Modality DOC, number 400, "PatchLens report")
 
 Options:
   --out <dir>    write into <dir> instead of the sweep folder
@@ -36,6 +39,11 @@ Options:
   --labels <labels.nii.gz>
                  labels drawn over the thumbnails (needs --image); with a project folder the
                  default is the labels saved there (the edited reference)
+  --dicom-source <DICOM folder | file of the series>
+                the series the report is about: also write report.pdf.dcm beside report.pdf,
+                with the series' patient and study attributes (never printed), its instances
+                referenced, LOINC 18748-4 "Diagnostic imaging report", BurnedInAnnotation NO.
+                A folder holds one series, or give one file of the series you mean
   --quiet        no progress lines
   --verbose      print the stack with an error
   -h, --help     this help
@@ -59,14 +67,17 @@ export interface ReportArgs {
   findings: string | null;
   image: string | null;
   labels: string | null;
+  /** `--dicom-source` (absent when not given). */
+  dicomSource?: string | null;
 }
 
-const PATH_OPTIONS = { '--out': 'out', '--findings': 'findings', '--image': 'image', '--labels': 'labels' } as const;
+const PATH_OPTIONS = { '--out': 'out', '--findings': 'findings', '--image': 'image', '--labels': 'labels', '--dicom-source': 'dicomSource' } as const;
 const PATH_HINTS: Record<keyof typeof PATH_OPTIONS, string> = {
   '--out': 'a folder (patchlens report <sweep-dir> --out <dir>)',
   '--findings': 'a findings file or a project folder (patchlens report <sweep-dir> --findings <findings.json | project folder>)',
   '--image': 'an image file (--image <image.nii.gz>)',
   '--labels': 'a label file (--labels <labels.nii.gz>)',
+  '--dicom-source': 'a DICOM folder or a file of the series (--dicom-source <DICOM folder | file of the series>)',
 };
 
 /**
@@ -109,7 +120,9 @@ export interface ReportCommandDeps {
  * `patchlens report <sweep-dir>`: writes report.json, report.html and (unless `--no-pdf`)
  * report.pdf, prints their absolute paths, the HTML report's last.
  * With `--findings` (a findings file or a project folder) the report gets a Findings section
- * (`readFindingsInput`), and a line on stderr names the findings file used.
+ * (`readFindingsInput`), and a line on stderr names the findings file used. With `--dicom-source`
+ * it also writes report.pdf.dcm beside report.pdf (after the report, so a failure there leaves the
+ * report written and says so) and prints its path before the HTML's.
  * @throws UsageError (exit 2) for bad arguments or a findings file that does not validate,
  * InputError (exit 1) for a missing or unreadable sweep folder or input file, a missing Chromium
  * or a failed print
@@ -124,6 +137,8 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
   const dir = resolve(args.sweepDir);
   if (!existsSync(dir)) throw new InputError(`report: the sweep folder ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new InputError(`report: ${dir} is not a folder`);
+  if (args.dicomSource && !args.pdf) throw new UsageError('report: --dicom-source encapsulates report.pdf; it cannot go with --no-pdf');
+  const dicomSeries = args.dicomSource ? await dicomSourceSeries(args.dicomSource) : null;
   await assertOutWritable('report', args.out ?? dir, 'inside', args.out ? '--out' : 'the sweep folder'); // before any work (issue 12, item 8)
   const say = (s: string) => (args.quiet ? undefined : io.err(`${s}\n`));
   const userFindings = readFindingsInput(args, say) ?? undefined;
@@ -143,6 +158,37 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
     throw new InputError((e as Error).message.split('\n')[0]);
   }
   for (const w of written.data.warnings) say(`warning: ${w}`);
-  const lines = [written.json, ...(written.pdf ? [written.pdf] : []), written.html];
+  const dicomPdf = dicomSeries && written.pdf ? await writeDicomPdf(written.pdf, written.data.summary.title, dicomSeries) : null;
+  const lines = [written.json, ...(written.pdf ? [written.pdf] : []), ...(dicomPdf ? [dicomPdf] : []), written.html];
   io.out(`${lines.join('\n')}\n`);
+}
+
+/**
+ * The series `--dicom-source` names, found before any report is written.
+ * @throws InputError naming the path when it is missing, not DICOM, or holds no or several series
+ */
+async function dicomSourceSeries(path: string): Promise<DicomSeries> {
+  if (!existsSync(path)) throw new InputError(`report: --dicom-source ${path} does not exist`);
+  const { findSeries, isDicomInput } = await import('../src-node/readDicomImage');
+  if (!isDicomInput(path)) throw new InputError(`report: --dicom-source ${path} is not DICOM (a DICOM folder, a DICOMDIR or a DICOM file of the series)`);
+  try {
+    return await findSeries('--dicom-source', path, { howToChoose: 'give one file of the series you mean as --dicom-source' });
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0];
+    const prefix = `--dicom-source ${path}: `;
+    throw new InputError(`report: ${message.startsWith(prefix) ? message : prefix + message}`);
+  }
+}
+
+/** Writes `<pdf>.dcm` (the printed report.pdf as an Encapsulated PDF in `series`' study) through the atomic writer; its path. */
+async function writeDicomPdf(pdfPath: string, title: string, series: DicomSeries): Promise<string> {
+  const { writeEncapsulatedPdf } = await import('../src-node/dicom/pdf');
+  const { writeFileAtomic } = await import('../src-node/fs/atomicWrite');
+  const target = `${pdfPath}.dcm`;
+  try {
+    writeFileAtomic(target, writeEncapsulatedPdf(readFileSync(pdfPath), series, { documentTitle: title }).bytes);
+  } catch (e) {
+    throw new InputError(`report: the report is written, but not ${target}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return target;
 }
