@@ -29,10 +29,13 @@ export function guessDropKind(names: readonly string[], imageOpen: boolean): Fil
  * Why the first bytes of a file cannot start a NIfTI image, or null when they can: a gzip stream
  * (1f 8b) or a NIfTI-1 / NIfTI-2 header, whose first 4 bytes are its size, 348 or 540, in either
  * byte order. Checked in the page before an upload, so a wrong file is refused at once instead
- * of after all its bytes were sent (the services read and check the whole file again).
+ * of after all its bytes were sent (the services read and check the whole file again). An image
+ * may also be a DICOM file (pass at least its first 132 bytes): main opens its series.
  */
-export function notNiftiReason(head: Uint8Array): string | null {
+export function notNiftiReason(head: Uint8Array, kind: 'image' | 'label' = 'label'): string | null {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return null;
+  // An image may also be one DICOM file (the "DICM" preamble at byte 128): its series opens.
+  if (kind === 'image' && head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d) return null;
   if (head.length < 4) return `the file has ${head.length} byte(s), shorter than a NIfTI header`;
   const view = new DataView(head.buffer, head.byteOffset, 4);
   const sizes = [view.getInt32(0, true), view.getInt32(0, false)];

@@ -4,8 +4,11 @@
  * `APP_SWEEP_REPEATS_LIMITS`), not restated here.
  */
 export const ARG_LIMITS = {
-  /** Most files of one upload, and the longest file name. */
-  maxUploadFiles: 64,
+  /**
+   * Most files of one upload (a picked DICOM folder: one file per slice, a study of several
+   * series; the upload's bytes have their own limit), and the longest file name.
+   */
+  maxUploadFiles: 20_000,
   maxNameLength: 255,
   /** Longest id (run, sweep, job, calibration configuration) and path. */
   maxIdLength: 128,

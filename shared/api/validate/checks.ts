@@ -58,7 +58,9 @@ export function int(ch: string, name: string, value: unknown, min: number, max: 
 
 /** `value` as an array of `min` to `max` entries checked by `item`, none repeated. */
 export function list<T>(ch: string, name: string, value: unknown, min: number, max: number, item: (name: string, v: unknown) => T): T[] {
-  if (!Array.isArray(value) || value.length < min || value.length > max) fail(ch, `${name} must be an array of ${min === max ? min : `${min} to ${max}`} entries, got ${describe(value)}`);
+  // A long array is named by its length, not listed.
+  const got = Array.isArray(value) && value.length > 8 ? `${value.length} entries` : describe(value);
+  if (!Array.isArray(value) || value.length < min || value.length > max) fail(ch, `${name} must be an array of ${min === max ? min : `${min} to ${max}`} entries, got ${got}`);
   // Array.from, not map: map skips the holes of a sparse array (structured clone keeps them), which would pass unchecked.
   const out = Array.from(value, (v, i) => item(`${name}[${i}]`, v));
   const seen = new Set<string>();
@@ -98,7 +100,9 @@ export function bool(ch: string, name: string, value: unknown): boolean {
 
 /** A plain array of at most `max` entries (no repeat check), as a dense copy: a hole of a sparse array becomes `undefined` and is checked as such. */
 export function array(ch: string, name: string, value: unknown, min: number, max: number): unknown[] {
-  if (!Array.isArray(value) || value.length < min || value.length > max) fail(ch, `${name} must be an array of ${min === max ? min : `${min} to ${max}`} entries, got ${describe(value)}`);
+  // A long array is named by its length, not listed.
+  const got = Array.isArray(value) && value.length > 8 ? `${value.length} entries` : describe(value);
+  if (!Array.isArray(value) || value.length < min || value.length > max) fail(ch, `${name} must be an array of ${min === max ? min : `${min} to ${max}`} entries, got ${got}`);
   return Array.from(value);
 }
 

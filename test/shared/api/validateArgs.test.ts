@@ -36,7 +36,7 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
   'upload:begin': {
     good: [{ files: [{ name: 'a.nii', size: 4 }] }, { files: [{ name: 'model5/model.json', size: 10 }, { name: 'model5/w.bin', size: 0 }] }],
     bad: [
-      [{ files: [] }, 'upload:begin: files must be an array of 1 to 64 entries'],
+      [{ files: [] }, 'upload:begin: files must be an array of 1 to 20000 entries'],
       [{ files: [{ name: '../evil.nii', size: 1 }] }, "upload:begin: files[0].name (segment 1) must be a plain file name (no '/'"],
       [{ files: [{ name: '/etc/passwd', size: 1 }] }, "upload:begin: files[0].name (segment 1) must be a plain file name"],
       [{ files: [{ name: 'a.nii', size: -1 }] }, 'upload:begin: files[0].size must be an integer in [0, 1099511627776], got -1'],
