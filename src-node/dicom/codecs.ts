@@ -14,7 +14,8 @@
 import { createRequire } from 'node:module';
 import { j2kHeader, jpegHeader, rleHeader, type StreamHeader } from './codecStreams';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the Electron main bundle declares its own `require` shim in the same scope.
+const requirePackage = createRequire(import.meta.url);
 
 /** What a codec needs to know of the frame, from the file's attributes. */
 export interface CodecFrameInfo {
@@ -116,8 +117,8 @@ function loadWasm(id: keyof typeof WASM): Promise<LoadedWasm> {
     const spec = WASM[id];
     const pkg = CODEC_PACKAGES[id];
     const messages: string[] = [];
-    const factory = require(`${pkg}/${spec.js}`) as WasmFactory;
-    const wasmPath = require.resolve(`${pkg}/${spec.wasm}`);
+    const factory = requirePackage(`${pkg}/${spec.js}`) as WasmFactory;
+    const wasmPath = requirePackage.resolve(`${pkg}/${spec.wasm}`);
     p = factory({ locateFile: (f) => (f.endsWith('.wasm') ? wasmPath : f), print: (s) => messages.push(s), printErr: (s) => messages.push(s) }).then((module) => ({ module, decoderClass: spec.decoderClass, messages }));
     p.catch(() => loaded.delete(id));
     loaded.set(id, p);
@@ -179,7 +180,7 @@ function decodeJpegLossless(bytes: Uint8Array, info: CodecFrameInfo): DecodedSam
   const h = jpegHeader(bytes);
   checkHeader(h, info);
   if (h.marker !== 0xc3) throw new Error(`the stream is not lossless JPEG (start-of-frame marker FF${h.marker.toString(16).toUpperCase()}, lossless is FFC3)`);
-  const { Decoder } = require(CODEC_PACKAGES.jpegLossless) as { Decoder: new () => LosslessDecoder };
+  const { Decoder } = requirePackage(CODEC_PACKAGES.jpegLossless) as { Decoder: new () => LosslessDecoder };
   const numBytes = info.bitsAllocated <= 8 ? 1 : 2;
   let out: Uint8Array | Uint16Array;
   try {
@@ -201,7 +202,7 @@ async function decodeRle(bytes: Uint8Array, info: CodecFrameInfo): Promise<Decod
     throw new Error(`RLE with ${info.bitsAllocated} bits allocated and ${info.samplesPerPixel} sample(s) per pixel is not decoded (${CODEC_PACKAGES.rle} decodes 8-bit images and 16-bit greyscale)`);
   }
   rleHeader(bytes, info.samplesPerPixel, info.bitsAllocated, info.rows * info.columns);
-  const rle = require(`${CODEC_PACKAGES.rle}/src/codecs/rleLossless.js`) as RleCodec;
+  const rle = requirePackage(`${CODEC_PACKAGES.rle}/src/codecs/rleLossless.js`) as RleCodec;
   const { imageFrame } = await rle.decode(bytes, {
     rows: info.rows,
     columns: info.columns,
