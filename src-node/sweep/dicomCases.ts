@@ -51,38 +51,39 @@ function isSegFile(path: string): boolean {
  * @throws `case <id> image <path>: …` / `case <id> label <path>: …` naming what is wrong
  */
 export async function readDicomCases(cases: readonly SweepCase[], options: { maxBytes?: number } = {}): Promise<DicomCases> {
-  const read = new Map<string, ReadInput>();
-  const series = new Map<string, DicomSeries>();
+  const images = new Map<string, ReadInput & { series: DicomSeries }>();
+  /** SEG labels on their case image's grid, by label and image path; their hashes by label path. */
+  const segs = new Map<string, Volume>();
+  const segHashes = new Map<string, string>();
+  const segKey = (c: SweepCase) => `${c.label}\n${c.image}`;
   for (const c of cases) {
     const what = `case ${c.id} image`;
-    if (isDicomInput(c.image) && !read.has(c.image)) {
+    if (isDicomInput(c.image) && !images.has(c.image)) {
       try {
-        const picked = await findSeries(what, c.image, { maxBytes: options.maxBytes, howToChoose: 'a case takes one series: give that series\' own folder, or a file of it' });
-        const volume = await readDicomSeries(picked, { maxBytes: options.maxBytes });
-        read.set(c.image, { volume, sha256: sha256Hex(writeNifti(volume)) });
-        series.set(c.image, picked);
+        const series = await findSeries(what, c.image, { maxBytes: options.maxBytes, howToChoose: 'a case takes one series: give that series\' own folder, or a file of it' });
+        const volume = await readDicomSeries(series, { maxBytes: options.maxBytes });
+        images.set(c.image, { volume, sha256: sha256Hex(writeNifti(volume)), series });
       } catch (e) {
         const m = (e as Error).message;
         throw new Error(m.startsWith(what) ? m : `${what} ${c.image}: ${m}`);
       }
     }
-    if (isSegFile(c.label) && !read.has(`${c.label}\n${c.image}`)) {
-      const source = series.get(c.image);
+    if (isSegFile(c.label) && !segs.has(segKey(c))) {
+      const source = images.get(c.image)?.series;
       if (!source) throw new Error(`case ${c.id} label ${c.label}: a DICOM SEG needs its DICOM source series as the case's image; ${c.image} is not DICOM`);
-      const seg = readDicomSeg(c.label, segSourceOfSeries(source), { maxBytes: options.maxBytes });
-      read.set(`${c.label}\n${c.image}`, { volume: seg.labels, sha256: sha256Hex(readFileSync(c.label)) });
+      segs.set(segKey(c), readDicomSeg(c.label, segSourceOfSeries(source), { maxBytes: options.maxBytes }).labels);
+      if (!segHashes.has(c.label)) segHashes.set(c.label, sha256Hex(readFileSync(c.label)));
     }
   }
-  const labelOf = (c: SweepCase) => read.get(`${c.label}\n${c.image}`);
   return {
-    any: read.size > 0,
-    hashOf: (path) => read.get(path)?.sha256 ?? [...read.entries()].find(([k]) => k.startsWith(`${path}\n`))?.[1].sha256,
-    image: (path) => read.get(path)?.volume,
+    any: images.size > 0,
+    hashOf: (path) => images.get(path)?.sha256 ?? segHashes.get(path),
+    image: (path) => images.get(path)?.volume,
     load: (c) => {
-      const image = read.get(c.image)?.volume;
+      const image = images.get(c.image)?.volume;
       // A NIfTI image: the sweep's own reader (a SEG label needs a DICOM image, refused above).
       if (!image) return undefined;
-      return { image, label: labelOf(c)?.volume ?? readImageFile(`case ${c.id} label`, c.label, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }).volume };
+      return { image, label: segs.get(segKey(c)) ?? readImageFile(`case ${c.id} label`, c.label, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }).volume };
     },
   };
 }

@@ -10,6 +10,7 @@ import { eventTarget } from '@cornerstonejs/core';
 import { Enums as ToolsEnums } from '@cornerstonejs/tools';
 import { untrack } from 'svelte';
 import { cornerstonePaintFor, PaintBridge } from './cornerstonePaint';
+import { endPaintOnRelease } from './paintRelease';
 import type { LabelTableJSON, VolumeData } from '../../shared/api/contract';
 import { windowLevelRange } from '../../shared/annotation/tools/thresholdBrush';
 import { useCommand } from '../commands/commandContext.svelte';
@@ -117,10 +118,11 @@ export class ViewerAnnotation {
   }
 
   /**
-   * Starts drawing the store's changes and taking cornerstone's tools' writes into the store
-   * (returns the stop function).
+   * Starts drawing the store's changes, taking cornerstone's tools' writes into the store and
+   * ending their presses on the views' release events (returns the stop function).
+   * @param elements the views' elements
    */
-  attach(): () => void {
+  attach(elements: readonly HTMLElement[]): () => void {
     // The bridge follows the store before the redraw runs, so a redraw's event finds nothing new.
     const bridge = new PaintBridge(this.store, (indices) => this.redrawReference(indices));
     this.bridge = bridge;
@@ -131,7 +133,9 @@ export class ViewerAnnotation {
       if (!this.drawing && c && detail?.segmentationId && detail.segmentationId === c.labelmapId) bridge.modified(detail.modifiedSlicesToUse);
     };
     eventTarget.addEventListener(ToolsEnums.Events.SEGMENTATION_DATA_MODIFIED, onModified);
+    const stopReleases = endPaintOnRelease(elements, this);
     return () => {
+      stopReleases();
       eventTarget.removeEventListener(ToolsEnums.Events.SEGMENTATION_DATA_MODIFIED, onModified);
       stopDrawing();
       bridge.destroy();
@@ -139,9 +143,29 @@ export class ViewerAnnotation {
     };
   }
 
-  /** A press that a cornerstone tool takes (the viewer leaves the pointer to it): one step until {@link endPaint}. */
-  beginPaint(): void {
-    this.bridge?.begin();
+  /**
+   * A primary-button press (without Alt) in a view: the active cornerstone tool takes it (one
+   * step until {@link endPaint}; the viewer must not preventDefault, its mouse events follow), or
+   * PatchLens's tool starts its gesture (the viewer captures the pointer), or neither (navigate).
+   */
+  press(view: ViewName, xy: [number, number]): 'cornerstone' | 'gesture' | null {
+    const c = this.parts.controller();
+    if (c?.paints) {
+      c.paintPressStarts();
+      this.bridge?.begin();
+      return 'cornerstone';
+    }
+    if (!this.pointer.active) return null;
+    this.pointer.down(view, xy);
+    return 'gesture';
+  }
+
+  /** Ctrl+wheel with a brush tool steps its size (true), else it is the viewer's zoom (false). */
+  wheelResizesBrush(deltaY: number): boolean {
+    const { tool } = this.store.settings;
+    if (tool !== 'brush' && tool !== 'eraser' && tool !== 'threshold') return false;
+    this.store.stepBrush(deltaY < 0 ? 1 : -1);
+    return true;
   }
 
   /** The release of a cornerstone tool's press. */
