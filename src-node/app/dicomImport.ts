@@ -5,13 +5,16 @@
  * NIfTI like any image. Runs, sweeps, annotation and reports all work on it unchanged (3D
  * Slicer converts the same way), the image's identity is that NIfTI's SHA-256 (the same series
  * gives the same bytes), and the source folder is only read. The file name holds the series'
- * number, description and a UID digest, never a patient identifier.
+ * number, description and a UID digest, never a patient identifier. Beside it, a record of the
+ * source (./dicomSource.ts) lets a SEG or a PDF of that image reference the series later.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDicomImage } from '../readDicomImage';
 import { writeFileAtomic } from '../fs/atomicWrite';
 import { sha256Hex } from '../fs/sha256';
+import { readSourceAttributes, segSourceOfSeries } from '../dicom/seg';
+import { dicomImageInfo, writeDicomSource } from './dicomSource';
 
 /** The project's subfolder of opened DICOM series (as NIfTI). */
 export const DICOM_DIR = 'dicom';
@@ -33,7 +36,13 @@ export async function importDicomSeries(projectDir: string, path: string, option
   const dir = join(projectDir, DICOM_DIR);
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `${name}.nii`);
-  const same = existsSync(target) && sha256Hex(readFileSync(target)) === sha256Hex(image.bytes);
+  const source = segSourceOfSeries(image.source);
+  if (source.shape.join() !== image.volume.shape.join()) throw new Error(`image ${path}: the series changed while it was read (its grid is now [${source.shape}], the image read was [${image.volume.shape}]); open it again`);
+  const attributes = readSourceAttributes(source, options.maxBytes);
+  const imageSha256 = sha256Hex(image.bytes);
+  const same = existsSync(target) && sha256Hex(readFileSync(target)) === imageSha256;
+  // The record first: an image beside a record of another file is never taken for its source.
+  writeDicomSource(target, { imageSha256, source, attributes, info: dicomImageInfo(attributes, s) });
   if (!same) writeFileAtomic(target, image.bytes);
   return { path: target, seriesInstanceUid: s.seriesInstanceUid };
 }

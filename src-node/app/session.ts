@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { importDicomSeries } from './dicomImport';
+import { readDicomSource, type DicomSourceRecord } from './dicomSource';
 import { isDicomInput } from '../readDicomImage';
 import { basename } from 'node:path';
 import type { EventName, Events, FileKind, JobInfo, SessionState } from '../../shared/api/contract';
@@ -32,6 +33,12 @@ export class Session {
   /** The secret that resumes this session after its page went away (reload, dropped socket). */
   readonly key = randomBytes(16).toString('hex');
   image: OpenVolume | null = null;
+  /**
+   * The open image's DICOM source when it was imported from a series (the record beside it:
+   * ./dicomSource.ts), or null; `dicomProblem` says why a record beside it was not usable.
+   */
+  dicom: DicomSourceRecord | null = null;
+  dicomProblem: string | null = null;
   label: OpenVolume | null = null;
   model: OpenModel | null = null;
   /** The open image's annotation (`annotation:open`), or null: closed when another image opens and when the session ends. */
@@ -71,6 +78,7 @@ export class Session {
       // The read-only banner says what the store's read-only notice says.
       notices: store.notices.filter((n) => !(store.readOnly && store.lockedByText && n.startsWith(store.lockedByText))),
       image: this.image ? { ...this.image.info } : null,
+      dicom: this.dicom ? structuredClone(this.dicom.info) : null,
       label: this.label ? { ...this.label.info } : null,
       model: this.model ? { ...this.model.info } : null,
       inferenceGrid: this.grid?.shape ? [...this.grid.shape] : null,
@@ -161,6 +169,13 @@ export class Session {
     // The old image's annotation is closed (autosaved) before the new image is open: no edit reaches it any more.
     if (!same) await this.closeAnnotation();
     this.image = next;
+    this.dicom = null;
+    this.dicomProblem = null;
+    try {
+      this.dicom = readDicomSource(path, next.info.sha256);
+    } catch (e) {
+      this.dicomProblem = (e as Error).message;
+    }
     if (!same) this.label = null;
     this.refreshGrid();
     this.remember('image', path, { image: path, label: this.label?.path ?? null });

@@ -94,6 +94,17 @@ export interface VolumeInfo {
   sha256?: string | null;
 }
 
+/**
+ * Where an image opened from a DICOM series came from (the app converts the series to a NIfTI in
+ * the project: src-node/app/dicomImport.ts). The patient identifiers are for the viewer's
+ * header; reports carry them only when the user opts in, and provenance and logs never do.
+ */
+export interface DicomImageInfo {
+  patient: { name: string; id: string; birthDate: string; sex: string };
+  study: { instanceUid: string; date: string; description: string };
+  series: { instanceUid: string; number: number | null; description: string; modality: string; images: number };
+}
+
 /** A loaded model. */
 export interface ModelInfo {
   name: string;

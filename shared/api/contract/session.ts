@@ -2,7 +2,7 @@
  * The session's state: everything the renderer mirrors.
  */
 import type { JobInfo } from './jobs';
-import type { ModelInfo, RecentEntry, VolumeInfo } from './files';
+import type { DicomImageInfo, ModelInfo, RecentEntry, VolumeInfo } from './files';
 import type { RunRecord } from './runs';
 import type { SweepRecord } from './sweeps';
 
@@ -16,6 +16,8 @@ export interface SessionState {
   /** Things the user must be told that no request answered (a damaged project.json moved aside, a stale lock taken over). */
   notices: string[];
   image: VolumeInfo | null;
+  /** The open image's DICOM series, when it was opened from one (absent or null otherwise). */
+  dicom?: DicomImageInfo | null;
   label: VolumeInfo | null;
   model: ModelInfo | null;
   /**

@@ -4,5 +4,5 @@
  */
 export { writeDicomSeg, newUid, SEG_SOP_CLASS_UID, GENERIC_CATEGORY, GENERIC_TYPE, type Code, type SegAlgorithm, type SegSegment, type WriteSegOptions, type WrittenSeg } from './writeSeg';
 export { readDicomSeg, type ReadSeg, type ReadSegment } from './readSeg';
-export { segSourceOfSeries, type SegSource } from './source';
+export { segSourceOfSeries, readSourceAttributes, type SegSource, type SourceAttributes } from './source';
 export { rgbToDicomLab, rgbToLab } from './cielab';

@@ -9,7 +9,7 @@ import type { Volume } from '../../../shared/io/volume';
 import { packFrames } from './bits';
 import { rgbToDicomLab } from './cielab';
 import { encodePart10, type NaturalDataset } from './dcmjsIo';
-import { dicomGrid, readSourceAttributes, type SegSource } from './source';
+import { dicomGrid, readSourceAttributes, type SegSource, type SourceAttributes } from './source';
 
 /** Segmentation Storage. */
 export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -65,6 +65,8 @@ export interface WriteSegOptions {
   uids?: { series: string; instance: string };
   /** Largest source file read for its attributes (bytes). */
   maxBytes?: number;
+  /** The source's patient and study attributes when already known (the app keeps them beside an imported series); read from the first source file otherwise. */
+  attributes?: SourceAttributes;
 }
 
 /** What {@link writeDicomSeg} wrote. */
@@ -140,7 +142,7 @@ function checkInputs(labels: Volume, source: SegSource, segments: readonly SegSe
  */
 export function writeDicomSeg(labels: Volume, source: SegSource, segments: readonly SegSegment[], options: WriteSegOptions): WrittenSeg {
   checkInputs(labels, source, segments, options.algorithm);
-  const attrs = readSourceAttributes(source, options.maxBytes);
+  const attrs = options.attributes ?? readSourceAttributes(source, options.maxBytes);
   const grid = dicomGrid(source);
   const [slices, rows, cols] = source.shape;
   const plane = rows * cols;

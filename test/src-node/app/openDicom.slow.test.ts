@@ -15,6 +15,7 @@ import { readNifti } from '../../../shared/io/nifti';
 import { createServiceHost } from '../../../src-node/app/createServiceHost';
 import type { ServiceHost } from '../../../src-node/app/serviceHost';
 import { readDicomSeries, scanDicomFolder } from '../../../src-node/dicom';
+import { readDicomSource } from '../../../src-node/app/dicomSource';
 import { errorOf, result, uploadBytes } from '../../helpers/hostEnvelopes';
 import { requireTools } from '../../helpers/requireTool';
 import { dicomTools, PYDICOM_FILES } from '../dicom/oracles';
@@ -55,6 +56,23 @@ describe.skipIf(!has)('opening a DICOM folder in the app (services)', () => {
     // No patient identifier in the file name or the session's image.
     expect(JSON.stringify(state.image)).not.toContain(scan.series[0].patientName);
     expect(JSON.stringify(state.image)).not.toContain(scan.series[0].patientId);
+    // The series' description for the viewer's header, patient identifiers included (only there).
+    expect(state.dicom?.series).toEqual({ instanceUid: scan.series[0].seriesInstanceUid, number: 5, description: scan.series[0].seriesDescription, modality: 'CT', images: 5 });
+    expect(state.dicom?.patient.id).toBe(scan.series[0].patientId);
+    expect(state.dicom?.patient.name).toBe(scan.series[0].patientName.replace(/\^+/g, ' ').trim());
+    expect(state.dicom?.study.date).toBe(scan.series[0].studyDate);
+    // The record beside the NIfTI keeps what a SEG must reference: the slices' SOP Instance UIDs in volume order.
+    const record = readDicomSource(state.image!.path!, state.image!.sha256);
+    expect(record?.source.dicom.slices.map((x) => x.sopInstanceUid)).toEqual(expected.dicom.slices.map((x) => x.sopInstanceUid));
+    expect(record?.source.dicom.frameOfReferenceUid).toBe(expected.dicom.frameOfReferenceUid);
+    expect(readDicomSource(state.image!.path!, 'f'.repeat(64))).toBeNull();
+  });
+
+  it('a NIfTI image has no DICOM source', async () => {
+    const c = host.connect({ role: 'ui' });
+    const state = result<SessionState>(await c.handle('session:openDemo', {}));
+    expect(state.image).not.toBeNull();
+    expect(state.dicom).toBeNull();
   });
 
   it('refuses a folder with two series, listing them, until series names one', async () => {
