@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DicomSeries } from '../src-node/dicom';
 import type { PrintToPdf } from '../src-node/report/renderPdf';
+import type { ReportPatient } from '../src-node/report/reportTypes';
 import type { Io } from './io';
 import { InputError, UsageError } from './usageError';
 import { assertOutWritable } from './outProbe';
@@ -21,6 +22,7 @@ Writes the report of a finished sweep folder (sweep.json, results/, summary.json
   report.json   the report's data (format patchlens.report-data)
   report.pdf.dcm  with --dicom-source: report.pdf as a DICOM Encapsulated PDF in that series'
                 study (a new series: Modality DOC, number 400, "PatchLens report")
+No patient identifier is in any of them unless --include-patient asks for it.
 
 Options:
   --out <dir>    write into <dir> instead of the sweep folder
@@ -44,6 +46,11 @@ Options:
                 with the series' patient and study attributes (never printed), its instances
                 referenced, LOINC 18748-4 "Diagnostic imaging report", BurnedInAnnotation NO.
                 A folder holds one series, or give one file of the series you mean
+  --include-patient
+                add a Patient block (name, ID, birth date, sex, study date, accession,
+                series) read from --dicom-source to the HTML, PDF and JSON (report.pdf.dcm
+                then says BurnedInAnnotation YES). Default off: the report holds no patient
+                identifier. Needs --dicom-source
   --quiet        no progress lines
   --verbose      print the stack with an error
   -h, --help     this help
@@ -69,6 +76,8 @@ export interface ReportArgs {
   labels: string | null;
   /** `--dicom-source` (absent when not given). */
   dicomSource?: string | null;
+  /** `--include-patient`: the patient block from `--dicom-source` (absent: off). */
+  includePatient?: boolean;
 }
 
 const PATH_OPTIONS = { '--out': 'out', '--findings': 'findings', '--image': 'image', '--labels': 'labels', '--dicom-source': 'dicomSource' } as const;
@@ -92,6 +101,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
     else if (a === '--no-pdf') args.pdf = false;
     else if (a === '--force') args.force = true;
     else if (a === '--quiet') args.quiet = true;
+    else if (a === '--include-patient') args.includePatient = true;
     else if (a === '--verbose') continue;
     else if (pathOption(a)) {
       const name = pathOption(a)!;
@@ -137,8 +147,10 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
   const dir = resolve(args.sweepDir);
   if (!existsSync(dir)) throw new InputError(`report: the sweep folder ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new InputError(`report: ${dir} is not a folder`);
+  if (args.includePatient && !args.dicomSource) throw new UsageError('report: --include-patient reads the patient identifiers from the series; give it with --dicom-source <DICOM folder | file of the series>');
   if (args.dicomSource && !args.pdf) throw new UsageError('report: --dicom-source encapsulates report.pdf; it cannot go with --no-pdf');
   const dicomSeries = args.dicomSource ? await dicomSourceSeries(args.dicomSource) : null;
+  const patient = args.includePatient && dicomSeries ? await seriesPatient(args.dicomSource!, dicomSeries) : undefined;
   await assertOutWritable('report', args.out ?? dir, 'inside', args.out ? '--out' : 'the sweep folder'); // before any work (issue 12, item 8)
   const say = (s: string) => (args.quiet ? undefined : io.err(`${s}\n`));
   const userFindings = readFindingsInput(args, say) ?? undefined;
@@ -153,12 +165,13 @@ export async function runReportCommand(argv: readonly string[], io: Io, deps: Re
       printToPdf: deps.printToPdf,
       onProgress: say,
       userFindings,
+      ...(patient ? { patient } : {}),
     });
   } catch (e) {
     throw new InputError((e as Error).message.split('\n')[0]);
   }
   for (const w of written.data.warnings) say(`warning: ${w}`);
-  const dicomPdf = dicomSeries && written.pdf ? await writeDicomPdf(written.pdf, written.data.summary.title, dicomSeries) : null;
+  const dicomPdf = dicomSeries && written.pdf ? await writeDicomPdf(written.pdf, written.data.summary.title, dicomSeries, patient !== undefined) : null;
   const lines = [written.json, ...(written.pdf ? [written.pdf] : []), ...(dicomPdf ? [dicomPdf] : []), written.html];
   io.out(`${lines.join('\n')}\n`);
 }
@@ -180,13 +193,29 @@ async function dicomSourceSeries(path: string): Promise<DicomSeries> {
   }
 }
 
-/** Writes `<pdf>.dcm` (the printed report.pdf as an Encapsulated PDF in `series`' study) through the atomic writer; its path. */
-async function writeDicomPdf(pdfPath: string, title: string, series: DicomSeries): Promise<string> {
+/**
+ * The patient block of `--include-patient`, from the series' first file.
+ * @throws InputError naming the file (never the patient) when its attributes cannot be read
+ */
+async function seriesPatient(path: string, series: DicomSeries): Promise<ReportPatient> {
+  const { readReportPatient } = await import('../src-node/report/reportPatient');
+  try {
+    return readReportPatient(series);
+  } catch (e) {
+    throw new InputError(`report: --dicom-source ${path}: ${(e as Error).message.split('\n')[0].replace(/^writeDicomSeg: /, '')}`);
+  }
+}
+
+/**
+ * Writes `<pdf>.dcm` (the printed report.pdf as an Encapsulated PDF in `series`' study) through
+ * the atomic writer; its path. `showsPatient`: the PDF has the patient block (BurnedInAnnotation YES).
+ */
+async function writeDicomPdf(pdfPath: string, title: string, series: DicomSeries, showsPatient: boolean): Promise<string> {
   const { writeEncapsulatedPdf } = await import('../src-node/dicom/pdf');
   const { writeFileAtomic } = await import('../src-node/fs/atomicWrite');
   const target = `${pdfPath}.dcm`;
   try {
-    writeFileAtomic(target, writeEncapsulatedPdf(readFileSync(pdfPath), series, { documentTitle: title }).bytes);
+    writeFileAtomic(target, writeEncapsulatedPdf(readFileSync(pdfPath), series, { documentTitle: title, showsPatientIdentifiers: showsPatient }).bytes);
   } catch (e) {
     throw new InputError(`report: the report is written, but not ${target}: ${(e as Error).message.split('\n')[0]}`);
   }

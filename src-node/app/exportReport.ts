@@ -8,7 +8,10 @@ import { fail, ServiceError } from './serviceError';
 import type { Session } from './session';
 import { sweepSummary } from './sweepRecords';
 import { userFindings } from '../report/userFindings';
-import type { ReportUserFindings } from '../report/reportTypes';
+import type { ReportPatient, ReportUserFindings } from '../report/reportTypes';
+import { readSweepFile } from '../sweep/sweepFolder';
+import { reportPatientOfRecord } from '../report/reportPatient';
+import { readDicomSource } from './dicomSource';
 
 /**
  * The findings the user recorded on the session's open image (its annotation, saved or not),
@@ -26,14 +29,44 @@ function sessionFindings(session: Session): ReportUserFindings | null {
 }
 
 /**
+ * The patient block of a sweep's image (the user opted in): the DICOM source record beside the
+ * case's image, when it belongs to the file the sweep ran (its SHA-256 in sweep.json).
+ * @throws ServiceError `precondition` when the image did not come from a DICOM series, or the
+ * sweep's cases come from more than one series (a report holds one patient block); `bad-input`
+ * for an unreadable sweep.json or source record (named by path, never by the patient)
+ */
+function sweepPatient(dir: string, sweepId: string): ReportPatient {
+  const ch = 'report:export';
+  let cases;
+  let records;
+  try {
+    cases = readSweepFile(dir)?.cases ?? [];
+    records = cases.map((c) => readDicomSource(c.image, c.imageSha256));
+  } catch (e) {
+    throw fail('bad-input', `${ch}: sweep ${sweepId}: ${(e as Error).message}`);
+  }
+  const found = records.filter((r) => r !== null);
+  const series = new Set(found.map((r) => r.info.series.instanceUid));
+  if (found.length === 0 || found.length < cases.length) {
+    const which = cases.length === 1 ? 'the image of' : found.length === 0 ? 'no image of' : 'not every image of';
+    throw fail('precondition', `${ch}: ${which} sweep ${sweepId} ${cases.length === 1 ? 'was not' : 'was'} opened from a DICOM series, so there are no patient identifiers to include; export without "Include patient identifiers"`);
+  }
+  if (series.size > 1) throw fail('precondition', `${ch}: the cases of sweep ${sweepId} come from ${series.size} DICOM series; a report holds the patient identifiers of one: export without "Include patient identifiers"`);
+  return reportPatientOfRecord(found[0]);
+}
+
+/**
  * Exports a sweep's report. Electron: a save dialog, then a confirmation listing every file when
  * any would be replaced (null: cancelled or declined). Browser transport: the sweep's own folder;
  * when report files exist there and `replace` is not true, answers `conflict` listing them.
+ * `includePatient`: the report gets the patient block of the sweep's DICOM image ({@link sweepPatient}).
  */
-export async function exportReport(ctx: HostContext, session: Session, sweepId: string, replace: boolean): Promise<ReportExport | null> {
+export async function exportReport(ctx: HostContext, session: Session, sweepId: string, replace: boolean, includePatient = false): Promise<ReportExport | null> {
   session.assertWritable('report:export');
   const sweep = ctx.records.sweeps.get(sweepId);
   if (!sweep || !session.sweepIds.has(sweepId)) throw fail('not-found', `report:export: no sweep ${sweepId}`);
+  // Before any dialog: a report that cannot hold what was asked for is refused first.
+  const patient = includePatient ? sweepPatient(sweep.dir, sweepId) : null;
   const dialogs = ctx.options.dialogs;
   let target: string | null = null;
   if (dialogs) {
@@ -66,6 +99,7 @@ export async function exportReport(ctx: HostContext, session: Session, sweepId: 
         force: true,
         printToPdf: ctx.options.printToPdf,
         ...(findings ? { userFindings: findings } : {}),
+        ...(patient ? { patient } : {}),
         onProgress: (m) => progress({ fraction: m.startsWith('printing') ? 0.5 : 0.2, phase: 'report', etaMs: null, message: m }),
       });
       const rel = [PROJECT_LAYOUT.sweeps, sweepId, REPORT_FILES.pdf].join('/');

@@ -7,6 +7,7 @@ import { diceText, pct, short, sig, signed, signedFixed } from '../../shared/for
 import { asSentence } from '../../shared/format/text';
 import { esc, tbodyGroups, tbodyPerGroup } from './html';
 import { heatmapFigure } from './heatmap';
+import { patientSection } from './patientSection';
 import { REPORT_CSS } from './reportStyles';
 import { reportView } from './reportView';
 import type { ReportClassDice, ReportConfig, ReportData } from './reportTypes';
@@ -261,6 +262,7 @@ export function renderHtml(data: ReportData, options: RenderHtmlOptions = {}): s
 <h1>${esc(s.title)}</h1>
 <p class="subtitle">${esc(subtitle.join(' · '))}</p>
 </header>
+${patientSection(data)}
 ${summarySection(data, byId)}
 ${mapSection(data, doc)}
 ${tradeoffSection(data, doc)}

@@ -55,6 +55,25 @@ export interface ReportData {
    * in the "Findings" section; absent or null without one. Not {@link ReportData.findings}.
    */
   userFindings?: ReportUserFindings | null;
+  /**
+   * The patient and study of the sweep's image when it came from a DICOM series and the user
+   * opted in to patient identifiers (`report:export`'s `includePatient`, `patchlens report
+   * --include-patient`); absent otherwise, so that a report holds no identifier by default.
+   */
+  patient?: ReportPatient | null;
+}
+
+/** The report's patient block: who and which study and series the report is about (only on the user's opt-in). */
+export interface ReportPatient {
+  /** PatientName with `^` as spaces, PatientID, PatientBirthDate and StudyDate as stored (DA, YYYYMMDD), PatientSex. */
+  name: string;
+  id: string;
+  birthDate: string;
+  sex: string;
+  studyDate: string;
+  accessionNumber: string;
+  studyDescription: string;
+  series: { instanceUid: string; number: number | null; description: string; modality: string };
 }
 
 /** `ReportData.format`. */

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { writeFilesAtomic, type FileToWrite } from '../fs/atomicWrite';
 import { assertNoInputOverwrite, OutputRefusedError, resolveReal, type GuardWording } from '../fs/outputGuard';
 import { loadReportData, SWEEP_FILES } from './reportData';
-import { REPORT_DATA_FORMAT, type ReportData, type ReportUserFindings } from './reportTypes';
+import { REPORT_DATA_FORMAT, type ReportData, type ReportPatient, type ReportUserFindings } from './reportTypes';
 import { renderHtml } from './renderHtml';
 import { renderPdf, type PrintToPdf } from './renderPdf';
 
@@ -60,6 +60,11 @@ export interface WriteReportOptions {
   onProgress?: (message: string) => void;
   /** The user's findings (`userFindings` of a findings file): the report gets a "Findings" section, in the JSON too. */
   userFindings?: ReportUserFindings;
+  /**
+   * The patient block (`ReportData.patient`: the image's DICOM patient and study), given only when
+   * the user opted in to patient identifiers; without it the report holds none.
+   */
+  patient?: ReportPatient;
 }
 
 /** Absolute paths of the files written, and the data they show. */
@@ -161,6 +166,7 @@ export async function writeReport(sweepDir: string, options: WriteReportOptions 
   say(`reading ${resolve(sweepDir)}`);
   const data = await loadReportData(sweepDir, { now: options.now, generator });
   if (options.userFindings) data.userFindings = options.userFindings;
+  if (options.patient) data.patient = options.patient;
   const outDir = resolve(options.outDir ?? sweepDir);
   const targets: ReportTargets = options.files
     ? { html: resolve(options.files.html), pdf: resolve(options.files.pdf), json: resolve(options.files.json) }

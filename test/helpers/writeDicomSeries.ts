@@ -14,8 +14,20 @@ import { encodePart10 } from '../../src-node/dicom/seg/dcmjsIo';
 const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
 const uid = (n: number) => `2.25.${(BigInt('0x1f2e3d4c5b6a79880f1e2d3c4b5a6978') + BigInt(n)).toString()}`;
 
+/** The patient and study attributes {@link writeDicomSeries} writes (defaults: a round-trip test's). */
+export interface DicomSeriesPatient {
+  patientName?: string;
+  patientId?: string;
+  /** DA (YYYYMMDD); default none. */
+  patientBirthDate?: string;
+  /** M, F or O; default none. */
+  patientSex?: string;
+  accessionNumber?: string;
+  studyDescription?: string;
+}
+
 /** Writes `volume` (integer data fitting int16) into `folder` as a series; answers the file paths in slice order. */
-export function writeDicomSeries(volume: Volume, folder: string, options: { patientName?: string; seriesNumber?: number } = {}): string[] {
+export function writeDicomSeries(volume: Volume, folder: string, options: DicomSeriesPatient & { seriesNumber?: number } = {}): string[] {
   const [nk, nj, ni] = volume.shape;
   const a = volume.affine;
   const column = (c: number) => [0, 1, 2].map((r) => a[r][c]);
@@ -40,7 +52,11 @@ export function writeDicomSeries(volume: Volume, folder: string, options: { pati
       SeriesInstanceUID: series,
       FrameOfReferenceUID: frame,
       PatientName: options.patientName ?? 'Test^Roundtrip',
-      PatientID: 'RT0001',
+      PatientID: options.patientId ?? 'RT0001',
+      ...(options.patientBirthDate !== undefined ? { PatientBirthDate: options.patientBirthDate } : {}),
+      ...(options.patientSex !== undefined ? { PatientSex: options.patientSex } : {}),
+      ...(options.accessionNumber !== undefined ? { AccessionNumber: options.accessionNumber } : {}),
+      ...(options.studyDescription !== undefined ? { StudyDescription: options.studyDescription } : {}),
       StudyDate: '20261207',
       Modality: 'MR',
       SeriesNumber: options.seriesNumber ?? 7,

@@ -9,8 +9,11 @@ export interface ReportRequests {
    * Exports a sweep's report (HTML + PDF + JSON): Electron asks where with a save dialog and asks
    * before replacing files (null when cancelled or declined); the browser transport writes into the
    * sweep's folder and answers `conflict` listing the files it would replace unless `replace` is true.
+   * `includePatient` (default false) adds the patient block (name, ID, birth date, sex, study date,
+   * accession, series) when the sweep's image was opened from a DICOM series (`precondition` when
+   * it was not); without it no patient identifier is in the HTML, the PDF or the JSON.
    */
-  'report:export': { args: { sweepId: string; replace?: boolean }; result: ReportExport | null };
+  'report:export': { args: { sweepId: string; replace?: boolean; includePatient?: boolean }; result: ReportExport | null };
 }
 
 /** A request channel of the reports domain. */

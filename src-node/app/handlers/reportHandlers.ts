@@ -9,6 +9,6 @@ export type ReportChannel = Extract<RequestChannel, `report:${string}`>;
 /** The handlers of {@link ReportChannel}. */
 export function reportHandlers(host: HostContext): HandlerTable<ReportChannel> {
   return {
-    'report:export': async ({ session }, { sweepId, replace }) => exportReport(host, session, sweepId, replace === true),
+    'report:export': async ({ session }, { sweepId, replace, includePatient }) => exportReport(host, session, sweepId, replace === true, includePatient === true),
   };
 }
