@@ -23,15 +23,19 @@ export function openDialogOptions(kind: 'image' | 'label' | 'model', defaultPath
   };
 }
 
+/** A save dialog's options: `name` in `defaultDir`, one filter, asking before an existing file is replaced. */
+function saveOptions(title: string, name: string, defaultDir: string | undefined, filter: { name: string; extensions: string[] }): SaveDialogOptions {
+  return { title, defaultPath: defaultDir ? join(defaultDir, name) : name, filters: [filter], properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'] };
+}
+
 /** Save dialog options for a report's PDF (its HTML and JSON go beside it). */
 export function saveReportOptions(defaultName: string, defaultDir?: string): SaveDialogOptions {
-  const name = defaultName || 'patchlens-report.pdf';
-  return {
-    title: 'Export Report',
-    defaultPath: defaultDir ? join(defaultDir, name) : name,
-    filters: [{ name: 'PDF', extensions: ['pdf'] }],
-    properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
-  };
+  return saveOptions('Export Report', defaultName || 'patchlens-report.pdf', defaultDir, { name: 'PDF', extensions: ['pdf'] });
+}
+
+/** Save dialog options for a DICOM SEG (one `.dcm` file; the dialog asks before replacing one). */
+export function saveSegOptions(defaultName: string, defaultDir?: string): SaveDialogOptions {
+  return saveOptions('Export DICOM SEG', defaultName || 'labels.seg.dcm', defaultDir, { name: 'DICOM SEG', extensions: ['dcm'] });
 }
 
 /** Index of the Replace button in {@link confirmReplaceOptions}; Cancel is 1 (the default and the Esc answer). */
@@ -71,7 +75,7 @@ export function confirmReplaceOptions(writes: readonly string[], existing: reado
 
 /**
  * The services' native dialogs over Electron's `dialog`, each modal to the app window when
- * there is one. Cancelled dialogs answer null; a report path gets `.pdf` when it lacks it.
+ * there is one. Cancelled dialogs answer null; a report path gets `.pdf` when it lacks it, a SEG's `.dcm`.
  * `confirmReplace` asks with {@link confirmReplaceOptions} and is true only for Replace; with
  * nothing to replace it answers true without asking.
  *
@@ -88,6 +92,13 @@ export function createNativeDialogs(
     const win = getWindow();
     return win && !win.isDestroyed() ? win : null;
   };
+  /** The path a save dialog chose, with `ext` added when it lacks it; null when cancelled. */
+  const save = async (options: SaveDialogOptions, ext: string): Promise<string | null> => {
+    const win = parent();
+    const answer = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    if (answer.canceled || !answer.filePath) return null;
+    return extname(answer.filePath).toLowerCase() === ext ? answer.filePath : `${answer.filePath}${ext}`;
+  };
   return {
     async open(kind) {
       const options = openDialogOptions(kind, defaultDir?.());
@@ -96,13 +107,8 @@ export function createNativeDialogs(
       if (answer.canceled || answer.filePaths.length === 0) return null;
       return answer.filePaths[0];
     },
-    async saveReport(defaultName) {
-      const options = saveReportOptions(defaultName, defaultDir?.());
-      const win = parent();
-      const answer = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
-      if (answer.canceled || !answer.filePath) return null;
-      return extname(answer.filePath).toLowerCase() === '.pdf' ? answer.filePath : `${answer.filePath}.pdf`;
-    },
+    saveReport: (defaultName) => save(saveReportOptions(defaultName, defaultDir?.()), '.pdf'),
+    saveSeg: (defaultName) => save(saveSegOptions(defaultName, defaultDir?.()), '.dcm'),
     async confirmReplace(writes, existing) {
       const options = confirmReplaceOptions(writes, existing);
       if (existing.length === 0) return true;

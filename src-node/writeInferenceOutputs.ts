@@ -6,7 +6,7 @@ import { writeNpy } from '../shared/io/npy';
 import type { InferenceResult } from '../shared/engine/inference/runInference';
 import { beginFolder, writeFileAtomic, type CommitOptions } from './fs/atomicWrite';
 import { sha256Hex } from './fs/sha256';
-import { writeDicomSeg, type SegSource } from './dicom/seg';
+import { writeDicomSeg, type SegSegment, type SegSource, type WriteSegOptions } from './dicom/seg';
 
 /** Channels-last `[...spatial, C]` → NIfTI 4-D `[C, ...spatial]` (frames slowest). */
 function channelsToFrames(v: Volume<Float32Array>): Volume<Float32Array> {
@@ -63,21 +63,25 @@ export interface LabelOutputs {
 }
 
 /**
- * The prediction as a DICOM SEG (AUTOMATIC, the model's name as SegmentAlgorithmName, its SHA-256
- * in each SegmentDescription, its first 16 hex digits in ContentDescription, which LO holds to 64
- * characters): one
- * segment per foreground class of the model (class 1, 2, … keep their numbers), named and
- * coloured as the model's classes.
+ * How a prediction is written as a DICOM SEG (AUTOMATIC, the model's name as SegmentAlgorithmName,
+ * its SHA-256 in each SegmentDescription, its first 16 hex digits in ContentDescription, which LO
+ * holds to 64 characters): one segment per foreground class of the model (class 1, 2, … keep
+ * their numbers), named and coloured as the model's classes. The CLI's `labels.seg.dcm` and the
+ * app's SEG of a run (src-node/app/exportSeg.ts) both write this.
  */
+export function predictionSegSpec(classes: readonly { name: string; color: readonly number[] }[], model: { name: string; sha256: string }): { segments: SegSegment[]; options: Omit<WriteSegOptions, 'softwareVersion'> } {
+  const { name, sha256 } = model;
+  const segments = classes.slice(1).map((c, i) => ({ value: i + 1, name: c.name, color: c.color, description: `Predicted by the model ${name} (sha256 ${sha256}) with PatchLens` }));
+  return {
+    segments,
+    options: { algorithm: { type: 'AUTOMATIC', name }, seriesDescription: `PatchLens prediction: ${name}`, contentDescription: `${name.slice(0, 38)} sha256 ${sha256.slice(0, 16)}` },
+  };
+}
+
+/** The prediction as a DICOM SEG ({@link predictionSegSpec}). */
 function labelsAsSeg(result: InferenceResult, seg: NonNullable<LabelOutputs['seg']>): Uint8Array {
-  const { name, sha256 } = seg.model;
-  const segments = result.classes.slice(1).map((c, i) => ({ value: i + 1, name: c.name, color: c.color, description: `Predicted by the model ${name} (sha256 ${sha256}) with PatchLens` }));
-  return writeDicomSeg(result.labels, seg.source, segments, {
-    algorithm: { type: 'AUTOMATIC', name },
-    seriesDescription: `PatchLens prediction: ${name}`,
-    contentDescription: `${name.slice(0, 38)} sha256 ${sha256.slice(0, 16)}`,
-    softwareVersion: seg.softwareVersion,
-  }).bytes;
+  const spec = predictionSegSpec(result.classes, seg.model);
+  return writeDicomSeg(result.labels, seg.source, spec.segments, { ...spec.options, softwareVersion: seg.softwareVersion }).bytes;
 }
 
 /**

@@ -59,6 +59,10 @@ export function validArgs(channel: RequestChannel): unknown {
       return { jobId: 'j1' };
     case 'report:export':
       return { sweepId: 's1', replace: true };
+    case 'seg:plan':
+      return { what: 'run', runId: 'r1' };
+    case 'seg:export':
+      return { what: 'reference', replace: true };
     case 'compute:attach':
       return { offer: { probes: [{ name: 'webgl', ms: 3.5, renderer: 'ANGLE', software: false }, { name: 'wasm', error: 'x' }], choice: 'webgl', host: 'ui-page' } };
     case 'compute:input':

@@ -6,7 +6,7 @@
  *
  * By domain, as the service host's handler tables (src-node/app/handlers): each domain's requests
  * and events, one comment line per entry as niivue's event map, are in `channels/<domain>.ts`
- * (sessions, files, runs, sweeps, reports, compute, annotation); the data they carry in `contract/<domain>.ts`.
+ * (sessions, files, runs, sweeps, reports, dicom, compute, annotation); the data they carry in `contract/<domain>.ts`.
  * Every union that code enumerates is derived from one list (`type X = (typeof XS)[number]`).
  * This file puts them together and is the one import path.
  *
@@ -15,6 +15,7 @@
  */
 import { ANNOTATION_CHANNELS, ANNOTATION_EVENTS, type AnnotationEvents, type AnnotationRequests } from './channels/annotation';
 import { COMPUTE_CHANNELS, COMPUTE_EVENTS, type ComputeEvents, type ComputeRequests } from './channels/compute';
+import { DICOM_CHANNELS, type DicomRequests } from './channels/dicom';
 import { FILE_CHANNELS, type FileRequests } from './channels/files';
 import { REPORT_CHANNELS, type ReportRequests } from './channels/reports';
 import { RUN_CHANNELS, type RunRequests } from './channels/runs';
@@ -28,6 +29,7 @@ export * from './contract/sweeps';
 export * from './contract/jobs';
 export * from './contract/session';
 export * from './contract/reports';
+export * from './contract/dicom';
 export * from './contract/compute';
 export * from './contract/annotation';
 export * from './channels/session';
@@ -35,6 +37,7 @@ export * from './channels/files';
 export * from './channels/runs';
 export * from './channels/sweeps';
 export * from './channels/reports';
+export * from './channels/dicom';
 export * from './channels/compute';
 export * from './channels/annotation';
 
@@ -42,7 +45,7 @@ export * from './channels/annotation';
  * Every request: `args` the renderer sends, `result` main answers. A failure answers
  * `{ error: { code, message } }` instead (see {@link Envelope}).
  */
-export interface Requests extends SessionRequests, FileRequests, RunRequests, SweepRequests, ReportRequests, ComputeRequests, AnnotationRequests {}
+export interface Requests extends SessionRequests, FileRequests, RunRequests, SweepRequests, ReportRequests, DicomRequests, ComputeRequests, AnnotationRequests {}
 
 /** Every event main pushes to the renderer. */
 export interface Events extends SessionEvents, ComputeEvents, AnnotationEvents {}
@@ -57,7 +60,7 @@ export type RequestArgs<K extends RequestChannel> = Requests[K]['args'];
 export type RequestResult<K extends RequestChannel> = Requests[K]['result'];
 
 /** Every request channel, domain by domain (the preload and the validators enumerate this). */
-export const REQUEST_CHANNELS = [...SESSION_CHANNELS, ...FILE_CHANNELS, ...RUN_CHANNELS, ...SWEEP_CHANNELS, ...REPORT_CHANNELS, ...COMPUTE_CHANNELS, ...ANNOTATION_CHANNELS] as const satisfies readonly RequestChannel[];
+export const REQUEST_CHANNELS = [...SESSION_CHANNELS, ...FILE_CHANNELS, ...RUN_CHANNELS, ...SWEEP_CHANNELS, ...REPORT_CHANNELS, ...DICOM_CHANNELS, ...COMPUTE_CHANNELS, ...ANNOTATION_CHANNELS] as const satisfies readonly RequestChannel[];
 
 /** Every event name. */
 export const EVENT_NAMES = [...SESSION_EVENTS, ...COMPUTE_EVENTS, ...ANNOTATION_EVENTS] as const satisfies readonly EventName[];

@@ -13,6 +13,7 @@ import { describe } from '../util/validate';
 import { ANNOTATION_VALIDATORS } from './validate/annotation';
 import { ArgsError, type Check } from './validate/checks';
 import { COMPUTE_VALIDATORS } from './validate/compute';
+import { DICOM_VALIDATORS } from './validate/dicom';
 import { FILE_VALIDATORS } from './validate/files';
 import { REPORT_VALIDATORS } from './validate/reports';
 import { RUN_VALIDATORS } from './validate/runs';
@@ -34,6 +35,7 @@ export const ARG_VALIDATORS: { readonly [K in RequestChannel]: Check<RequestArgs
   ...RUN_VALIDATORS,
   ...SWEEP_VALIDATORS,
   ...REPORT_VALIDATORS,
+  ...DICOM_VALIDATORS,
   ...COMPUTE_VALIDATORS,
   ...ANNOTATION_VALIDATORS,
 };

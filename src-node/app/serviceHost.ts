@@ -9,6 +9,8 @@ export interface NativeDialogs {
   open(kind: 'image' | 'label' | 'model'): Promise<string | null>;
   /** Save dialog for a report (returns the chosen `.pdf` path; HTML and JSON go beside it); null when cancelled. */
   saveReport(defaultName: string): Promise<string | null>;
+  /** Save dialog for a DICOM SEG (returns the chosen `.dcm` path; the dialog asks before replacing); null when cancelled. Without it, SEGs go into the project's `exports/` folder. */
+  saveSeg?(defaultName: string): Promise<string | null>;
   /**
    * Asks before files are replaced: `writes` lists every file the operation will write, `existing`
    * those of them that exist and would be replaced. True: go ahead; false: the user declined.

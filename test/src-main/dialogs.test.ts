@@ -47,6 +47,18 @@ describe('createNativeDialogs', () => {
     expect(dialog.calls.map((c) => c.parent)).toEqual([null, null]);
   });
 
+  it('saves a DICOM SEG as .dcm in the project folder, null when cancelled', async () => {
+    const got: (string | null)[] = [];
+    for (const filePath of ['/out/x.seg.dcm', '/out/x', '/out/X.DCM']) {
+      const dialog = fakeDialog({ canceled: true, filePaths: [] }, { canceled: false, filePath });
+      got.push(await createNativeDialogs(dialog, () => win, () => '/proj').saveSeg!('ch2-labels.seg.dcm'));
+      expect(dialog.calls[0].options).toMatchObject({ title: 'Export DICOM SEG', defaultPath: '/proj/ch2-labels.seg.dcm', filters: [{ name: 'DICOM SEG', extensions: ['dcm'] }] });
+      expect((dialog.calls[0].options as SaveDialogOptions).properties).toContain('showOverwriteConfirmation');
+    }
+    expect(got).toEqual(['/out/x.seg.dcm', '/out/x.dcm', '/out/X.DCM']);
+    expect(await createNativeDialogs(fakeDialog({ canceled: true, filePaths: [] }, { canceled: true }), () => win).saveSeg!('a.seg.dcm')).toBeNull();
+  });
+
   it('saves a report as .pdf in the project folder', async () => {
     const answers = ['/out/report.pdf', '/out/report', '/out/REPORT.PDF'];
     const got: (string | null)[] = [];

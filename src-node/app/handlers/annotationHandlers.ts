@@ -5,6 +5,7 @@ import { reevaluateRunOffThread } from '../../annotation/reevaluateOffThread';
 import { discard } from '../../annotation/recovery';
 import { annotationImage, readStart, startingTable, toLabelData, type AnnotationImage } from '../annotationStart';
 import { AnnotationState } from '../annotationState';
+import { noteAnnotationEdit } from '../annotationTools';
 import type { HostContext } from '../hostContext';
 import { fail } from '../serviceError';
 import type { Session } from '../session';
@@ -84,7 +85,13 @@ export function annotationHandlers(host: HostContext): HandlerTable<AnnotationCh
         if (start === 'recovered' && current && own && current.image.sha256 === session.image?.info.sha256 && own.dirty && own.edits > 0 && runId === undefined) return current.info();
         return (await open(session, start, runId)).info();
       }),
-    'annotation:edit': async ({ session }, { diff, imageKey }) => annotationOf(session, 'annotation:edit').edit('annotation:edit', diff, imageKey),
+    'annotation:edit': async ({ session }, { diff, step, imageKey }) => {
+      const current = annotationOf(session, 'annotation:edit');
+      const answer = current.edit('annotation:edit', diff, imageKey);
+      // The step's tool, for a DICOM SEG's algorithm type (annotationTools.ts).
+      noteAnnotationEdit(current, step);
+      return answer;
+    },
     'annotation:table': async ({ session }, { table }) => annotationOf(session, 'annotation:table').setTable('annotation:table', table),
     'annotation:findings': async ({ session }, { findings }) => annotationOf(session, 'annotation:findings').setFindings('annotation:findings', findings),
     'annotation:save': ({ session }, { resolution }) =>

@@ -6,11 +6,12 @@ import { computeHandlers, type ComputeChannel } from './computeHandlers';
 import { fileHandlers, type FileChannel } from './fileHandlers';
 import { reportHandlers, type ReportChannel } from './reportHandlers';
 import { runHandlers, type RunChannel } from './runHandlers';
+import { segHandlers, type SegChannel } from './segHandlers';
 import { sessionHandlers, type SessionChannel } from './sessionHandlers';
 import { sweepHandlers, type SweepChannel } from './sweepHandlers';
 
 /** Each domain's channels, one entry per handler table. */
-type DomainChannels = [SessionChannel, FileChannel, RunChannel, SweepChannel, ReportChannel, ComputeChannel, AnnotationChannel];
+type DomainChannels = [SessionChannel, FileChannel, RunChannel, SweepChannel, ReportChannel, SegChannel, ComputeChannel, AnnotationChannel];
 
 /** The channels two or more entries of a tuple of channel unions share (never when they are disjoint). */
 type Overlaps<T extends readonly string[]> = T extends readonly [infer H extends string, ...infer R extends string[]] ? (H & R[number]) | Overlaps<R> : never;
@@ -30,6 +31,7 @@ export function requestHandlers(host: HostContext): HandlerTable<RequestChannel>
     ...runHandlers(host),
     ...sweepHandlers(host),
     ...reportHandlers(host),
+    ...segHandlers(host),
     ...computeHandlers(host),
     ...annotationHandlers(host),
   };

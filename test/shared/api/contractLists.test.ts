@@ -10,6 +10,7 @@ import {
   COMPUTE_CHANNELS,
   COMPUTE_EVENTS,
   COMPUTE_MODES,
+  DICOM_CHANNELS,
   EVENT_NAMES,
   FILE_CHANNELS,
   FILE_KINDS,
@@ -44,6 +45,7 @@ const LISTS: Record<string, readonly string[]> = {
   RUN_CHANNELS,
   SWEEP_CHANNELS,
   REPORT_CHANNELS,
+  DICOM_CHANNELS,
   COMPUTE_CHANNELS,
   SESSION_EVENTS,
   COMPUTE_EVENTS,
@@ -69,7 +71,7 @@ describe('contract lists', () => {
   }
 
   it('the domains together name every request channel once, and every event once', () => {
-    const domains = [SESSION_CHANNELS, FILE_CHANNELS, RUN_CHANNELS, SWEEP_CHANNELS, REPORT_CHANNELS, COMPUTE_CHANNELS, ANNOTATION_CHANNELS].flat();
+    const domains = [SESSION_CHANNELS, FILE_CHANNELS, RUN_CHANNELS, SWEEP_CHANNELS, REPORT_CHANNELS, DICOM_CHANNELS, COMPUTE_CHANNELS, ANNOTATION_CHANNELS].flat();
     expect([...domains].sort()).toEqual([...REQUEST_CHANNELS].sort());
     expect([...SESSION_EVENTS, ...COMPUTE_EVENTS, ...ANNOTATION_EVENTS].sort()).toEqual([...EVENT_NAMES].sort());
   });

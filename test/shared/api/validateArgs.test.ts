@@ -125,6 +125,22 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
   },
   'job:cancel': { good: [{ jobId: 'j3' }], bad: [[{ jobId: '' }, 'job:cancel: jobId must be an id']] },
   'report:export': { good: [{ sweepId: 's1' }], bad: [[{ sweepId: 's1', path: '/tmp/x.pdf' }, 'report:export: unknown argument path']] },
+  'seg:plan': {
+    good: [{ what: 'reference' }, { what: 'run', runId: 'r1' }],
+    bad: [
+      [{ what: 'run' }, 'seg:plan: runId is required with what "run"'],
+      [{ what: 'reference', runId: 'r1' }, 'seg:plan: runId is only for what "run" (the reference labels are the session\'s)'],
+      [{ what: 'prediction' }, 'seg:plan: what must be one of reference, run, got "prediction"'],
+    ],
+  },
+  'seg:export': {
+    good: [{ what: 'reference' }, { what: 'run', runId: 'r1', replace: true }],
+    bad: [
+      [{ what: 'run', runId: '../r1' }, "seg:export: runId must be an id of letters, digits, '.', '_' and '-' (at most 128), got \"../r1\""],
+      [{ what: 'reference', path: '/tmp/x.dcm' }, 'seg:export: unknown argument path'],
+      [{ what: 'reference', replace: 'yes' }, 'seg:export: replace must be true or false, got "yes"'],
+    ],
+  },
   'compute:attach': {
     good: [
       { offer: { probes: [{ name: 'webgl', ms: 3.5, renderer: 'ANGLE', software: false }, { name: 'wasm', ms: 20 }, { name: 'cpu', error: 'slow' }], choice: 'webgl', host: 'ui-page' } },
