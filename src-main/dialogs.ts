@@ -8,11 +8,15 @@ export const NIFTI_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
-/** Open dialog options for an image, a label map (one NIfTI file) or a model (one folder). */
-export function openDialogOptions(kind: 'image' | 'label' | 'model', defaultPath?: string): OpenDialogOptions {
+/** Open dialog options for an image, a label map (one NIfTI file), a model or a DICOM study (one folder). */
+export function openDialogOptions(kind: 'image' | 'label' | 'model' | 'dicom', defaultPath?: string): OpenDialogOptions {
   const base = defaultPath ? { defaultPath } : {};
   if (kind === 'model') {
     return { ...base, title: 'Open Model Folder', buttonLabel: 'Open Model', properties: ['openDirectory', 'dontAddToRecent'] };
+  }
+  if (kind === 'dicom') {
+    // A folder of one or more series (listed for a choice when there are several).
+    return { ...base, title: 'Open DICOM Folder', buttonLabel: 'Open DICOM', properties: ['openDirectory', 'dontAddToRecent'] };
   }
   if (kind !== 'image' && kind !== 'label') throw new Error(`openDialogOptions: unknown kind ${JSON.stringify(kind)}`);
   return {

@@ -28,6 +28,13 @@ export interface PatchLensApi {
    * `openDropped:`: upload its bytes instead. Other errors are the services' answer to `file:open`.
    */
   openDropped(kind: 'image' | 'label' | 'model', file: File): Promise<{ result: unknown } | { error: { code: string; message: string } }>;
+  /**
+   * Lists a dropped DICOM folder (or DICOMDIR, or a file of a series: its folder) for a series
+   * choice: the preload reads its path the same way and sends `file:dicomSeries { source: { from:
+   * 'drop', path } }` (page script sending that answers `forbidden`). The result is a
+   * `DicomChoice`; a File without a path on disk answers `bad-request` starting `listDroppedDicom:`.
+   */
+  listDroppedDicom(file: File): Promise<{ result: unknown } | { error: { code: string; message: string } }>;
 }
 
 declare global {

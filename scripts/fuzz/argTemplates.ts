@@ -32,6 +32,10 @@ export function validArgs(channel: RequestChannel): unknown {
       return { uploadId: 'u1' };
     case 'file:open':
       return { kind: 'image', source: { from: 'upload', uploadId: 'u1' } };
+    case 'file:dicomSeries':
+      return { source: { from: 'upload', uploadId: 'u1' } };
+    case 'file:dicomDiscard':
+      return { choice: 'c1' };
     case 'file:close':
       return { kind: 'label' };
     case 'volume:get':

@@ -5,8 +5,8 @@ import type { AnnotationAutosaveOptions } from './annotationState';
 
 /** Native dialogs, supplied by Electron main (absent over the browser transport). */
 export interface NativeDialogs {
-  /** Open dialog for an image / label (files) or a model (folder); null when cancelled. */
-  open(kind: 'image' | 'label' | 'model'): Promise<string | null>;
+  /** Open dialog for an image / label (files), a model or a DICOM series (folders); null when cancelled. */
+  open(kind: 'image' | 'label' | 'model' | 'dicom'): Promise<string | null>;
   /** Save dialog for a report (returns the chosen `.pdf` path; HTML and JSON go beside it); null when cancelled. */
   saveReport(defaultName: string): Promise<string | null>;
   /** Save dialog for a DICOM SEG (returns the chosen `.dcm` path; the dialog asks before replacing); null when cancelled. Without it, SEGs go into the project's `exports/` folder. */

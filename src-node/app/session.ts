@@ -4,6 +4,7 @@
  * (HostContext); nothing one session does changes another's files, views or jobs.
  */
 import { randomBytes } from 'node:crypto';
+import { DicomChoices } from './dicomChoices';
 import { importDicomSeries } from './dicomImport';
 import { readDicomSource, type DicomSourceRecord } from './dicomSource';
 import { isDicomInput } from '../readDicomImage';
@@ -47,6 +48,8 @@ export class Session {
   readonly runIds: Set<string>;
   readonly sweepIds: Set<string>;
   readonly uploads: Uploads;
+  /** DICOM folders listed for the series picker (`file:dicomSeries`), by token. */
+  readonly dicomChoices: DicomChoices;
   /** The ui connections serving it now (normally one) and their listeners. */
   readonly listeners = new Map<string, SessionListener>();
   /** Ends the session when no page came back in time (see serviceHost.ts `sessionGraceMs`). */
@@ -66,6 +69,7 @@ export class Session {
     this.runIds = new Set(ctx.records.runIds());
     this.sweepIds = new Set(ctx.records.sweepIds());
     this.uploads = new Uploads(ctx.store.uploadsDir, ctx.options.maxUploadBytes);
+    this.dicomChoices = new DicomChoices((folder) => this.uploads.discard(folder));
   }
 
   /** Everything the renderer mirrors. */
@@ -204,7 +208,7 @@ export class Session {
     }
   }
 
-  /** Ends the session: cancels its jobs, deletes its unfinished uploads, autosaves and closes its annotation. */
+  /** Ends the session: cancels its jobs, deletes its unfinished uploads and staged DICOM choices, autosaves and closes its annotation. */
   async end(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
@@ -212,6 +216,7 @@ export class Session {
     this.graceTimer = null;
     this.listeners.clear();
     this.uploads.close();
+    this.dicomChoices.close();
     await Promise.all([this.closeAnnotation(), this.ctx.queue.cancelOwner(this.id)]);
   }
 

@@ -43,3 +43,12 @@ export function notNiftiReason(head: Uint8Array, kind: 'image' | 'label' = 'labe
   const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
   return `its first bytes (${hex}) are neither gzip (1f 8b) nor a NIfTI-1/NIfTI-2 header size (348 or 540)`;
 }
+
+/**
+ * Whether a drop is one folder (a DICOM study in Electron, whose preload reads its path). Read it
+ * during the drop event itself: the items are gone after the first await.
+ */
+export function isFolderDrop(data: DataTransfer | null | undefined): boolean {
+  const items = Array.from(data?.items ?? []).filter((i) => i.kind === 'file');
+  return items.length === 1 && items[0].webkitGetAsEntry?.()?.isDirectory === true;
+}

@@ -26,8 +26,15 @@ export interface DicomSeriesPatient {
   studyDescription?: string;
 }
 
+/** The series' own attributes: `seriesKey` > 0 gives another series of the same study (its own SeriesInstanceUID and SOP Instance UIDs). */
+export interface DicomSeriesOwn {
+  seriesNumber?: number;
+  seriesDescription?: string;
+  seriesKey?: number;
+}
+
 /** Writes `volume` (integer data fitting int16) into `folder` as a series; answers the file paths in slice order. */
-export function writeDicomSeries(volume: Volume, folder: string, options: DicomSeriesPatient & { seriesNumber?: number } = {}): string[] {
+export function writeDicomSeries(volume: Volume, folder: string, options: DicomSeriesPatient & DicomSeriesOwn = {}): string[] {
   const [nk, nj, ni] = volume.shape;
   const a = volume.affine;
   const column = (c: number) => [0, 1, 2].map((r) => a[r][c]);
@@ -37,7 +44,8 @@ export function writeDicomSeries(volume: Volume, folder: string, options: DicomS
   const rowStep = lps(column(1)); // along j: the column direction (rows increase)
   const unit = (v: number[]) => v.map((x) => x / norm(v));
   const study = uid(1);
-  const series = uid(2);
+  const key = 1_000_000 * (options.seriesKey ?? 0);
+  const series = uid(2 + key);
   const frame = uid(3);
   mkdirSync(folder, { recursive: true });
   const files: string[] = [];
@@ -47,7 +55,7 @@ export function writeDicomSeries(volume: Volume, folder: string, options: DicomS
     for (let p = 0; p < nj * ni; p++) pixels[p] = volume.data[k * nj * ni + p];
     const dataset = {
       SOPClassUID: MR_IMAGE_STORAGE,
-      SOPInstanceUID: uid(1000 + k),
+      SOPInstanceUID: uid(1000 + k + key),
       StudyInstanceUID: study,
       SeriesInstanceUID: series,
       FrameOfReferenceUID: frame,
@@ -60,7 +68,7 @@ export function writeDicomSeries(volume: Volume, folder: string, options: DicomS
       StudyDate: '20261207',
       Modality: 'MR',
       SeriesNumber: options.seriesNumber ?? 7,
-      SeriesDescription: 'ch2 as DICOM',
+      SeriesDescription: options.seriesDescription ?? 'ch2 as DICOM',
       InstanceNumber: nk - k,
       ImagePositionPatient: origin,
       ImageOrientationPatient: [...unit(colStep), ...unit(rowStep)],

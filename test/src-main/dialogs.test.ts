@@ -39,6 +39,16 @@ describe('createNativeDialogs', () => {
     expect(image.defaultPath).toBe('/proj');
   });
 
+  it('opens a folder for a DICOM series, in the project folder', async () => {
+    const dialog = fakeDialog({ canceled: false, filePaths: ['/scans/study'] }, { canceled: true });
+    expect(await createNativeDialogs(dialog, () => win, () => '/proj').open('dicom')).toBe('/scans/study');
+    const options = dialog.calls[0].options as OpenDialogOptions;
+    expect(options).toMatchObject({ title: 'Open DICOM Folder', defaultPath: '/proj' });
+    expect(options.properties).toContain('openDirectory');
+    expect(options.properties).not.toContain('openFile');
+    expect(options.filters).toBeUndefined();
+  });
+
   it('answers null when cancelled, and opens unparented without a live window', async () => {
     const dialog = fakeDialog({ canceled: true, filePaths: [] }, { canceled: true });
     const dialogs = createNativeDialogs(dialog, () => ({ isDestroyed: () => true }) as unknown as BaseWindow);

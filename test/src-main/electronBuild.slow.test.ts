@@ -110,7 +110,7 @@ describe('electron-vite build', () => {
     expect(await readFile(join(out, 'preload/index.cjs'), 'utf8')).not.toMatch(/\bopenExternal\b/);
   });
 
-  it('emits a self-contained CommonJS preload that exposes only patchlens { versions, invoke, on, openDropped }', async () => {
+  it('emits a self-contained CommonJS preload that exposes only patchlens { versions, invoke, on, openDropped, listDroppedDicom }', async () => {
     const code = await readFile(join(out, 'preload/index.cjs'), 'utf8');
     expect(code).not.toMatch(/^\s*(import|export)\s/m);
     const versions = { electron: '45.6.1', chrome: '146.0.0.0', node: '24.14.0' };
@@ -118,7 +118,7 @@ describe('electron-vite build', () => {
     const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string };
     expect(Object.keys(run.exposed)).toEqual(['patchlens']);
     const api = run.exposed['patchlens'] as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'on', 'openDropped', 'versions']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'listDroppedDicom', 'on', 'openDropped', 'versions']);
     expect(api['versions']).toEqual({ app: pkg.version, ...versions });
     // Nothing of ipcRenderer is reachable from the exposed object.
     expect(Object.values(api).some((v) => v === run)).toBe(false);
@@ -155,16 +155,21 @@ describe('electron-vite build', () => {
     const api = run.exposed['patchlens'] as {
       invoke(c: string, a: unknown): Promise<{ error?: { code: string } }>;
       openDropped(kind: string, f: unknown): Promise<{ error?: { code: string } }>;
+      listDroppedDicom(f: unknown): Promise<{ error?: { code: string } }>;
     };
     const forged = await api.invoke('file:open', { kind: 'image', source: { from: 'drop', path: '/home/user/.ssh/id_rsa' } });
     expect(forged.error?.code).toBe('forbidden');
+    expect((await api.invoke('file:dicomSeries', { source: { from: 'drop', path: '/home/user/.ssh' } })).error?.code).toBe('forbidden');
+    expect((await api.listDroppedDicom({ name: 'made-by-script' })).error?.code).toBe('bad-request');
     expect((await api.openDropped('image', { name: 'made-by-script.nii' })).error?.code).toBe('bad-request');
     expect(run.invoked).toEqual([]);
     await api.openDropped('image', { name: 'scan.nii.gz', dropped: true });
     await api.openDropped('model', { name: 'model.json', dropped: true });
+    await api.listDroppedDicom({ name: 'study', dropped: true });
     expect(run.invoked).toEqual([
       ['file:open', [{ kind: 'image', source: { from: 'drop', path: '/dropped/scan.nii.gz' } }]],
       ['file:open', [{ kind: 'model', source: { from: 'drop', path: '/dropped' } }]],
+      ['file:dicomSeries', [{ source: { from: 'drop', path: '/dropped/study' } }]],
     ]);
   });
 

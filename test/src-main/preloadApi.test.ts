@@ -37,9 +37,9 @@ function fakeIpc() {
 const versions = { app: '0.1.0', electron: '41.7.1', chrome: '146', node: '24' };
 
 describe('createPreloadApi', () => {
-  it('has exactly versions, invoke, on, openDropped (no way to read a path)', () => {
+  it('has exactly versions, invoke, on, openDropped, listDroppedDicom (no way to read a path)', () => {
     const api = createPreloadApi(fakeIpc(), () => '', versions);
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'on', 'openDropped', 'versions']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'listDroppedDicom', 'on', 'openDropped', 'versions']);
     expect(api.versions).toEqual(versions);
   });
 
@@ -85,9 +85,27 @@ describe('createPreloadApi', () => {
       expect(answer.error.code).toBe('forbidden');
       expect(answer.error.message).toMatch(/^invoke file:open: a dropped file is opened with openDropped/);
     }
+    // Nor a DICOM folder to list.
+    const listed = (await api.invoke('file:dicomSeries', { source: { from: 'drop', path: '/home/user/.ssh' } })) as { error: { code: string; message: string } };
+    expect(listed.error).toEqual({ code: 'forbidden', message: 'invoke file:dicomSeries: a dropped file is listed with listDroppedDicom(file), never from a path the page sends' });
     // The other sources still go through (the services check them).
     await expect(api.invoke('file:open', { kind: 'image', source: { from: 'dialog' } })).resolves.toEqual({ result: 'file:open' });
-    expect(ipc.invoked).toEqual([['file:open', [{ kind: 'image', source: { from: 'dialog' } }]]]);
+    await expect(api.invoke('file:dicomSeries', { source: { from: 'dialog' } })).resolves.toEqual({ result: 'file:dicomSeries' });
+    expect(ipc.invoked).toEqual([
+      ['file:open', [{ kind: 'image', source: { from: 'dialog' } }]],
+      ['file:dicomSeries', [{ source: { from: 'dialog' } }]],
+    ]);
+  });
+
+  it("listDroppedDicom lists the dropped folder by its own path, read in the preload, and refuses a File without one", async () => {
+    const ipc = fakeIpc();
+    const api = createPreloadApi(ipc, (f) => `/scans/${f.name}`, versions);
+    await expect(api.listDroppedDicom({ name: 'study' } as File)).resolves.toEqual({ result: 'file:dicomSeries' });
+    expect(ipc.invoked).toEqual([['file:dicomSeries', [{ source: { from: 'drop', path: '/scans/study' } }]]]);
+    expect(await createPreloadApi(ipc, () => '', versions).listDroppedDicom(new File(['x'], 'forged'))).toEqual({
+      error: { code: 'bad-request', message: 'listDroppedDicom: the dropped file has no path on disk (upload its bytes instead)' },
+    });
+    expect(ipc.invoked).toHaveLength(1);
   });
 
   it("openDropped sends the File's own path (a model: its folder), read in the preload", async () => {

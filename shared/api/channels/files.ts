@@ -3,7 +3,7 @@
  * model's training map. One comment line per request.
  */
 import type { SessionState } from '../contract/session';
-import type { CLOSABLE_FILE_KINDS, FileKind, OpenSource, PatchMapData, UploadTicket, VolumeData, VOLUME_FILE_KINDS } from '../contract/files';
+import type { CLOSABLE_FILE_KINDS, DicomChoice, FileKind, OpenSource, PatchMapData, UploadTicket, VolumeData, VOLUME_FILE_KINDS } from '../contract/files';
 
 /** The files domain's requests. */
 export interface FileRequests {
@@ -16,6 +16,10 @@ export interface FileRequests {
   /** Opens an image, a label map or a model from a trusted source; null when a dialog was cancelled. */
   /** `series`: which series of a DICOM image source (its SeriesInstanceUID or series number), needed when it holds several. */
   'file:open': { args: { kind: FileKind; source: OpenSource; series?: string }; result: SessionState | null };
+  /** Scans a DICOM folder (header only) and stages it for a series choice; null when the dialog was cancelled. An upload is kept until the choice is opened or discarded. */
+  'file:dicomSeries': { args: { source: OpenSource }; result: DicomChoice | null };
+  /** Drops a staged DICOM choice (a cancelled series picker): an upload behind it is deleted. Unknown choices are fine (gone already). */
+  'file:dicomDiscard': { args: { choice: string }; result: null };
   /** Closes the label map or model (the image cannot be closed, only replaced). */
   'file:close': { args: { kind: (typeof CLOSABLE_FILE_KINDS)[number] }; result: SessionState };
   /** Voxel data of the open image or label map. */
@@ -28,7 +32,7 @@ export interface FileRequests {
 export type FileChannel = keyof FileRequests;
 
 /** The files domain's channels, in contract order. */
-export const FILE_CHANNELS = ['upload:begin', 'upload:chunk', 'upload:cancel', 'file:open', 'file:close', 'volume:get', 'model:trainingMap'] as const satisfies readonly FileChannel[];
+export const FILE_CHANNELS = ['upload:begin', 'upload:chunk', 'upload:cancel', 'file:open', 'file:dicomSeries', 'file:dicomDiscard', 'file:close', 'volume:get', 'model:trainingMap'] as const satisfies readonly FileChannel[];
 
 // Compile-time check: the list names every channel of FileRequests.
 const _everyFileChannel: Exclude<FileChannel, (typeof FILE_CHANNELS)[number]> extends never ? true : false = true;

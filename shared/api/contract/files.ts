@@ -16,20 +16,22 @@ export const CLOSABLE_FILE_KINDS = ['label', 'model'] as const satisfies readonl
 export const VOLUME_FILE_KINDS = ['image', 'label'] as const satisfies readonly FileKind[];
 
 /** Every `from` of an {@link OpenSource}. */
-export const OPEN_SOURCE_KINDS = ['dialog', 'recent', 'drop', 'upload'] as const;
+export const OPEN_SOURCE_KINDS = ['dialog', 'recent', 'drop', 'upload', 'choice'] as const;
 
 /**
  * Where a file comes from. Main accepts paths only from its own dialogs, drag-and-drop in
  * Electron (sent by the preload itself, never by page script; refused over the browser
  * transport), the project's recent list, or bytes the page uploaded (`upload:begin` /
  * `upload:chunk`, written into the project folder by main: the browser transport never opens a
- * path the page names).
+ * path the page names), or a DICOM folder main listed (`file:dicomSeries`) and staged under a
+ * token: `choice` opens one of its series (`file:open { kind: 'image', source, series }`).
  */
 export type OpenSource =
   | { from: 'dialog' }
   | { from: 'recent'; path: string }
   | { from: 'drop'; path: string }
-  | { from: 'upload'; uploadId: string };
+  | { from: 'upload'; uploadId: string }
+  | { from: 'choice'; choice: string };
 
 
 // Compile-time check: OPEN_SOURCE_KINDS names every `from` of OpenSource and nothing else.
@@ -103,6 +105,55 @@ export interface DicomImageInfo {
   patient: { name: string; id: string; birthDate: string; sex: string };
   study: { instanceUid: string; date: string; description: string };
   series: { instanceUid: string; number: number | null; description: string; modality: string; images: number };
+}
+
+/**
+ * One series of a DICOM folder, as the series picker lists it (`file:dicomSeries`). Read from the
+ * files' headers only (no pixels). The patient fields are for the picker: main never logs them.
+ */
+export interface DicomSeriesSummary {
+  seriesInstanceUid: string;
+  seriesNumber: number | null;
+  modality: string;
+  seriesDescription: string;
+  /** Images (frames) in the series. */
+  images: number;
+  /** Rows and columns of its first image. */
+  rows: number;
+  columns: number;
+  /** Every distinct `rows×columns`, only when the sizes are mixed (absent otherwise). */
+  sizes?: string[];
+  /** Sum of the sizes of the series' files, bytes. */
+  bytes: number;
+  /** Transfer syntaxes of its files, by name. */
+  transferSyntaxes: string[];
+  /** PatientName as stored (components separated by `^`), '' when absent. */
+  patientName: string;
+  patientId: string;
+  /** StudyDate as stored (YYYYMMDD), '' when absent. */
+  studyDate: string;
+  studyDescription: string;
+}
+
+/** Most files {@link DicomChoice.skippedExamples} names. */
+export const DICOM_SKIPPED_EXAMPLES = 5;
+
+/**
+ * A DICOM folder main scanned and staged for the user's choice (`file:dicomSeries`): open one of
+ * its series with `file:open { kind: 'image', source: { from: 'choice', choice }, series }`, or
+ * drop it with `file:dicomDiscard` (an upload behind it is deleted then).
+ */
+export interface DicomChoice {
+  /** The staged folder's token (valid until opened, discarded, replaced or idle). */
+  choice: string;
+  /** The folder's name (no directory). */
+  name: string;
+  /** Its series, by series number then SeriesInstanceUID. */
+  series: DicomSeriesSummary[];
+  /** Files that are not DICOM images (another type, truncated, no pixel data, …). */
+  skipped: number;
+  /** Up to {@link DICOM_SKIPPED_EXAMPLES} of them: the name relative to the folder and why. */
+  skippedExamples: { name: string; reason: string }[];
 }
 
 /** A loaded model. */

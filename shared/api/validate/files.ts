@@ -29,6 +29,10 @@ function openSource(ch: string, value: unknown): OpenSource {
       const o = object(ch, 'source', value, ['from', 'uploadId']);
       return { from: 'upload', uploadId: id(ch, 'source.uploadId', o.uploadId) };
     }
+    case 'choice': {
+      const o = object(ch, 'source', value, ['from', 'choice']);
+      return { from: 'choice', choice: id(ch, 'source.choice', o.choice) };
+    }
   }
 }
 
@@ -73,8 +77,16 @@ export const FILE_VALIDATORS: { [K in FileChannel]: Check<RequestArgs<K>> } = {
     const o = object(ch, 'args', args, ['kind', 'source', 'series'], ['kind', 'source']);
     const kind = oneOf(ch, 'kind', o.kind, FILE_KINDS);
     if (o.series !== undefined && kind !== 'image') fail(ch, `series chooses a DICOM image's series; it is not for a ${kind}`);
-    return { kind, source: openSource(ch, o.source), ...(o.series !== undefined ? { series: text(ch, 'series', o.series, 64, false) } : {}) };
+    const source = openSource(ch, o.source);
+    if (source.from === 'choice' && kind !== 'image') fail(ch, `a choice source is a listed DICOM folder: it opens only as an image, not as a ${kind}`);
+    return { kind, source, ...(o.series !== undefined ? { series: text(ch, 'series', o.series, 64, false) } : {}) };
   },
+  'file:dicomSeries': (ch, args) => {
+    const source = openSource(ch, object(ch, 'args', args, ['source']).source);
+    if (source.from === 'choice') fail(ch, 'source.from must be a folder to list (dialog, recent, drop, upload), got "choice"');
+    return { source };
+  },
+  'file:dicomDiscard': (ch, args) => ({ choice: id(ch, 'choice', object(ch, 'args', args, ['choice']).choice) }),
   'file:close': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, CLOSABLE_FILE_KINDS) }),
   'volume:get': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, VOLUME_FILE_KINDS) }),
   'model:trainingMap': noArgs,
