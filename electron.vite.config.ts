@@ -55,10 +55,26 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     // dcmjs and xmlbuilder2 come in through cornerstone3D / vtk.js for DICOM parsing and XML
     // writing, which the viewer never uses; both need `new Function`, which the CSP forbids.
-    resolve: { alias: { ...alias, dcmjs: resolve(root, 'src-renderer/stubs/dcmjs.ts'), xmlbuilder2: resolve(root, 'src-renderer/stubs/xmlbuilder2.ts') } },
+    // @cornerstonejs/dicom-image-loader's decode worker module, which its export map leaves out:
+    // src-renderer/viewer/dicom/decodeWorker.ts starts it as a module Worker (the loader's init()
+    // would purge the viewer's cornerstone cache). The version is pinned exactly in package.json.
+    resolve: {
+      alias: {
+        ...alias,
+        dcmjs: resolve(root, 'src-renderer/stubs/dcmjs.ts'),
+        xmlbuilder2: resolve(root, 'src-renderer/stubs/xmlbuilder2.ts'),
+        '@cornerstonejs/dicom-image-loader/decodeImageFrameWorker': resolve(root, 'node_modules/@cornerstonejs/dicom-image-loader/dist/esm/decodeImageFrameWorker.js'),
+      },
+    },
     plugins: [svelte()],
-    // The engine runs in a module Worker (src-renderer/engine/engine.worker.ts).
+    // The engine runs in a module Worker (src-renderer/engine/engine.worker.ts), and so does the
+    // DICOM decode worker (its codecs' .wasm files are emitted beside it through
+    // `new URL('<codec>/decodewasm', import.meta.url)`).
     worker: { format: 'es' },
+    // What cornerstone3D's Vite set-up asks for in development (`electron-vite dev`): the loader
+    // unbundled by the dependency optimizer, so its worker and wasm URLs stay relative to its
+    // files; dicom-parser (CommonJS) pre-bundled.
+    optimizeDeps: { exclude: ['@cornerstonejs/dicom-image-loader'], include: ['dicom-parser'] },
     build: {
       // index: the app page; compute: Electron's hidden compute window (src-main/computeWindow.ts).
       rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html'), compute: resolve(root, 'src-renderer/compute.html') } },
