@@ -1,6 +1,7 @@
 /**
  * Compressed DICOM frames → samples, in Node, with the decoders @cornerstonejs/dicom-image-loader
- * 5.0.13 uses in the renderer (the same npm packages at the versions it pins):
+ * uses in the renderer (the same npm packages and versions: its 5.0.13 pins, with the four wasm
+ * codecs overridden in package.json by the CSP-safe releases 5.14.0 pins; docs/dicom.md):
  * libjpeg-turbo 8-bit (JPEG baseline / 8-bit extended), jpeg-lossless-decoder-js (JPEG lossless,
  * process 14), CharLS (JPEG-LS), OpenJPEG (JPEG 2000), OpenJPH (HTJ2K), and for RLE the RLE
  * decoder of @cornerstonejs/dicom-codec (the cornerstone codec wrapper; dicom-image-loader keeps
