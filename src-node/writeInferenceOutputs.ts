@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { writeNifti, type NiftiHeaderInfo } from '../shared/io/nifti';
 import type { Volume } from '../shared/io/volume';
 import { writeNpy } from '../shared/io/npy';
+import { patchMapNifti } from '../shared/io/patchMapNifti';
+import { columnNorms } from '../shared/io/affine';
 import type { InferenceResult } from '../shared/engine/inference/runInference';
 import { beginFolder, writeFileAtomic, type CommitOptions } from './fs/atomicWrite';
 import { sha256Hex } from './fs/sha256';
@@ -34,6 +36,9 @@ export const INFERENCE_FILES = {
   coverage: 'coverage.nii.gz',
   patchPerformance: 'patch-performance.npy',
   consistency: 'consistency.npy',
+  /** The same maps as float32 NIfTI in patch coordinates (shared/io/patchMapNifti.ts), not patient space. */
+  patchPerformanceNifti: 'patch-performance.nii.gz',
+  consistencyNifti: 'consistency.nii.gz',
   result: 'result.json',
 } as const;
 
@@ -88,7 +93,9 @@ function labelsAsSeg(result: InferenceResult, seg: NonNullable<LabelOutputs['seg
  * Writes an inference result into the folder `dir` (created if missing), each file atomically
  * (`writeFileAtomic`): the label map, probabilities (one frame per class) and coverage (frame 0:
  * windows, frame 1: blending weight) as NIfTI on the source grid ("like" the input, so they
- * overlay it in any viewer), the patch-shaped maps as .npy with a .json beside each, and last
+ * overlay it in any viewer), the patch-shaped maps as .npy with a .json beside each and as
+ * float32 NIfTI in patch coordinates (`patchMapNifti`: origin 0, the model grid's voxel sizes,
+ * no world coordinates; not a DICOM Parametric Map, which must lie in the patient's frame), and last
  * `result.json` with everything else plus `meta`, and `files`: the name, SHA-256 and size of
  * every other file written (so that a later run can verify the folder holds exactly this result).
  * With `labelOutputs.seg` the label map is also (or, with `nifti: false`, only) written as
@@ -111,14 +118,18 @@ export function writeInferenceFiles(dir: string, result: InferenceResult, like: 
   put(INFERENCE_FILES.probabilities, writeNifti(channelsToFrames(result.probabilities), { like, datatype: 'float32', description: 'PatchLens probabilities' }));
   put(INFERENCE_FILES.coverage, writeNifti(stackFrames([result.coverage.count, result.coverage.weight]), { like, datatype: 'float32', description: 'PatchLens coverage: windows, weight' }));
   const axes = result.grid.steps.length > 0 ? 'model grid axes (see result.json grid)' : 'image array axes';
+  // The maps' axes are the model grid's array axes (the image's when no step changed the grid): its voxel sizes.
+  const spacing = columnNorms(result.grid.affine).slice(0, 3);
   if (result.patchPerformance) {
     const p = result.patchPerformance;
     put(INFERENCE_FILES.patchPerformance, writeNpy(Float32Array.from(p.map), p.shape));
+    put(INFERENCE_FILES.patchPerformanceNifti, patchMapNifti(p.map, p.shape, { spacing, what: 'patch performance', measure: p.measure }));
     put(INFERENCE_SIDECARS.patchPerformance, JSON.stringify({ measure: p.measure, count: p.count, shape: p.shape, axes, labelMode: result.options.diceMode, meaning: 'mean of the measure at each position inside the patch over all predicted windows, before stitching' }, null, 2));
   }
   if (result.consistency) {
     const c = result.consistency;
     put(INFERENCE_FILES.consistency, writeNpy(Float32Array.from(c.map), c.shape));
+    put(INFERENCE_FILES.consistencyNifti, patchMapNifti(c.map, c.shape, { spacing, what: 'consistency', measure: 'TV distance' }));
     put(INFERENCE_SIDECARS.consistency, JSON.stringify({ measure: 'total-variation distance to the mean of the overlapping windows', count: c.count, shape: c.shape, axes, meaning: 'where windows overlap, how far each window’s prediction is from the mean of all windows for that voxel, by position inside the patch' }, null, 2));
   }
   const json = {
@@ -133,8 +144,8 @@ export function writeInferenceFiles(dir: string, result: InferenceResult, like: 
     grid: result.grid,
     options: result.options,
     classes: result.classes,
-    patchPerformance: result.patchPerformance && { measure: result.patchPerformance.measure, count: result.patchPerformance.count, shape: result.patchPerformance.shape, file: INFERENCE_FILES.patchPerformance },
-    consistency: result.consistency && { count: result.consistency.count, shape: result.consistency.shape, file: INFERENCE_FILES.consistency },
+    patchPerformance: result.patchPerformance && { measure: result.patchPerformance.measure, count: result.patchPerformance.count, shape: result.patchPerformance.shape, file: INFERENCE_FILES.patchPerformance, nifti: INFERENCE_FILES.patchPerformanceNifti },
+    consistency: result.consistency && { count: result.consistency.count, shape: result.consistency.shape, file: INFERENCE_FILES.consistency, nifti: INFERENCE_FILES.consistencyNifti },
     warnings: result.warnings,
     files: [...files],
   };

@@ -247,6 +247,8 @@ export interface WriteNiftiOptions {
   description?: string;
   /** The header of the image this one belongs to (from `readNifti`): its sform/qform codes, units, description and aux_file are reused. */
   like?: Partial<NiftiHeaderInfo>;
+  /** intent_code (a NIFTI_INTENT_* code, e.g. 1001 = ESTIMATE) and intent_name (at most 15 ASCII characters); default 0 and "". */
+  intent?: { code: number; name?: string };
 }
 
 function fitsDescription(dt: NiftiDatatype): string {
@@ -273,6 +275,18 @@ function assertValuesFit(fn: string, data: NumericArray, dt: NiftiDatatype): voi
       if (src.integer ? Math.fround(v) !== v : Number.isFinite(v) && Math.abs(v) > dt.max) throw bad(i);
     }
   }
+}
+
+/** `options.intent`, checked: an int16 code and a printable ASCII name that intent_name holds. */
+function checkIntent(fn: string, intent: WriteNiftiOptions['intent']): { code: number; name?: string } {
+  if (intent === undefined) return { code: 0 };
+  if (!Number.isInteger(intent?.code) || intent.code < -32768 || intent.code > 32767) {
+    throw new RangeError(`${fn}: options.intent.code must be an int16 NIFTI_INTENT_* code, got ${describe(intent?.code)}`);
+  }
+  if (intent.name !== undefined && !/^[\x20-\x7e]{0,15}$/.test(intent.name)) {
+    throw new RangeError(`${fn}: options.intent.name must be at most 15 printable ASCII characters, got ${describe(intent.name)}`);
+  }
+  return intent;
 }
 
 function isMethod1Affine(m: Matrix4, pixdim: number[]): boolean {
@@ -332,6 +346,7 @@ export function writeNifti(volume: Volume, options: WriteNiftiOptions = {}): Uin
     if (n > 32767) throw new RangeError(`${fn}: ${name} = ${n} exceeds NIfTI-1's limit of 32767 voxels per axis`);
   }
   assertValuesFit(fn, volume.data, dt);
+  const intent = checkIntent(fn, options.intent);
 
   const like = options.like;
   const m = reverseSpatialColumns(volume.affine);
@@ -364,8 +379,8 @@ export function writeNifti(volume: Volume, options: WriteNiftiOptions = {}): Uin
     sformCode,
     quatern,
     sform: m,
-    intentCode: 0,
-    intentName: '',
+    intentCode: intent.code,
+    intentName: intent.name ?? '',
     intentParams: [0, 0, 0],
     dimInfo: 0,
     sliceCode: 0,

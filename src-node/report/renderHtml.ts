@@ -36,6 +36,13 @@ function classesOf(configs: { perClass: ReportClassDice[] }[]): ReportClassDice[
   return [...by.values()].sort((a, b) => a.label - b.label);
 }
 
+/**
+ * Why the patch maps are float NIfTI and not a DICOM Parametric Map (issue 15), under the map.
+ * Two lines at most: section 2 fills its page, a third line would spill onto a page of its own.
+ */
+export const MAP_FILES_NOTE =
+  "The maps are float NIfTI in patch coordinates (maps/<calibration>.nii.gz; infer: patch-performance.nii.gz, consistency.nii.gz), not a DICOM Parametric Map, which must lie in the patient's frame of reference.";
+
 function mapSection(data: ReportData, doc: Document): string {
   const map = data.performanceMap;
   const margin = data.recommendation?.margin ?? null;
@@ -50,6 +57,7 @@ function mapSection(data: ReportData, doc: Document): string {
 <p>A patch-based model sees the image through windows; near a window's border its view is cut off, so its error is often higher there. The map below is the model's error at each position inside the patch, averaged over all patches. A flat map means overlap buys nothing; a map that rises toward the border says how much border to discard.</p>
 ${heat}
 ${profile}
+<p class="note" id="map-files-note">${esc(MAP_FILES_NOTE)}</p>
 </section>`;
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeNpy } from '../../shared/io/npy';
+import { patchMapNifti } from '../../shared/io/patchMapNifti';
 import { buildSummary, type SummaryOptions } from '../../shared/sweep/summarize';
 import type { CaseResult, SweepFile, SweepSummary } from '../../shared/sweep/types';
 import { writeFileAtomic, writeJsonAtomic } from '../fs/atomicWrite';
@@ -11,8 +12,15 @@ import { assertSweepInputsSafe, claimSweepFolder } from './sweepGuard';
 /** Options of {@link summarizeSweep} and {@link mergeSweeps}. */
 export type SweepSummaryOptions = Omit<SummaryOptions, 'sources'>;
 
+/** The NIfTI written beside a calibration map `maps/<id>.npy` (`maps/<id>.nii.gz`). */
+export function sweepMapNiftiName(id: string): string {
+  return `${id}.nii.gz`;
+}
+
 /**
- * Writes the calibration maps (`maps/<id>.npy`) and then `summary.json` into `dir`, each file
+ * Writes the calibration maps (`maps/<id>.npy`, and the same as float32 NIfTI in patch
+ * coordinates, `maps/<id>.nii.gz`: in voxels, since the cases' model grids may differ in voxel
+ * size and a result does not record it) and then `summary.json` into `dir`, each file
  * atomically. The pair is consistent as a whole by its order: the maps first, the summary that
  * names them (`margins[].mapFile`) last, so a summary never names a map that is not there yet.
  * A crash between the two leaves the new maps beside the old summary.json; that only happens when
@@ -22,7 +30,11 @@ export type SweepSummaryOptions = Omit<SummaryOptions, 'sources'>;
  */
 function writeSummary(dir: string, built: ReturnType<typeof buildSummary>): void {
   mkdirSync(join(dir, SWEEP_LAYOUT.maps), { recursive: true });
-  for (const [id, m] of built.maps) writeFileAtomic(join(dir, SWEEP_LAYOUT.maps, `${id}.npy`), writeNpy(Float32Array.from(m.data), m.shape));
+  const measure = built.summary.settings.measure;
+  for (const [id, m] of built.maps) {
+    writeFileAtomic(join(dir, SWEEP_LAYOUT.maps, `${id}.npy`), writeNpy(Float32Array.from(m.data), m.shape));
+    writeFileAtomic(join(dir, SWEEP_LAYOUT.maps, sweepMapNiftiName(id)), patchMapNifti(m.data, m.shape, { spacing: null, what: 'calibration patch performance', measure }));
+  }
   writeJsonAtomic(join(dir, SWEEP_LAYOUT.summary), built.summary);
 }
 
@@ -35,7 +47,7 @@ function requireSweep(fn: string, dir: string): SweepFile {
 /**
  * Summarizes one sweep folder: reads `sweep.json` and every result, builds the per-configuration
  * summary, Pareto front, recommendation (the rule), margins and time model vs measured
- * (`buildSummary`), and writes `summary.json` and `maps/*.npy` into the folder.
+ * (`buildSummary`), and writes `summary.json` and `maps/*.npy` (+ `.nii.gz`) into the folder.
  * Unreadable result files are reported in the summary's warnings (their pairs count as missing).
  */
 export function summarizeSweep(dir: string, options: SweepSummaryOptions = {}): SweepSummary {

@@ -19,6 +19,8 @@
  *   summary.json                      SweepSummary (written by summarizeSweep / mergeSweeps): per-configuration
  *                                     means, Pareto front, recommendation, margins, time model vs measured
  *   maps/<calibration config>.npy     the merged (all cases) calibration patch performance map, float32 mean
+ *   maps/<calibration config>.nii.gz  the same map as float32 NIfTI in patch coordinates (voxels, origin 0,
+ *                                     no world coordinates: shared/io/patchMapNifti.ts)
  * ```
  *
  *

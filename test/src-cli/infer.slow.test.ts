@@ -76,7 +76,7 @@ describe('patchlens CLI', () => {
     expect(r.code).toBe(0);
     // Patch 32 is below model5's receptive field (93): said once, before the run (item 1 of issue 12).
     expect(r.err.match(/^warning: patch 32 < receptive field 93 on every axis: expect border errors; /gm)).toHaveLength(1);
-    expect(readdirSync(out).sort()).toEqual(['consistency.json', 'consistency.npy', 'coverage.nii.gz', 'labels.nii.gz', 'patch-performance.json', 'patch-performance.npy', 'probabilities.nii.gz', 'result.json']);
+    expect(readdirSync(out).sort()).toEqual(['consistency.json', 'consistency.nii.gz', 'consistency.npy', 'coverage.nii.gz', 'labels.nii.gz', 'patch-performance.json', 'patch-performance.nii.gz', 'patch-performance.npy', 'probabilities.nii.gz', 'result.json']);
     // plain progress lines (not a terminal)
     expect(r.err).toMatch(/^model: \d+\/\d+ windows/m);
     expect(r.err).not.toContain('\r');
@@ -104,7 +104,7 @@ describe('patchlens CLI', () => {
     expect(result.versions.tfjs).toBe('4.22.0');
     expect(result.tensorsLeaked).toBe(0);
     // stdout lists the files written
-    expect(r.out.trim().split('\n')).toHaveLength(8);
+    expect(r.out.trim().split('\n')).toHaveLength(10);
   }, 120_000);
 
   describe('bad input: one line, non-zero exit, no stack trace', () => {

@@ -97,7 +97,7 @@ describe('patchlens infer --out: written whole, reused only for the same result'
   it('writes the folder with every file’s SHA-256 in result.json, and nothing else beside it', () => {
     expect(first.code).toBe(0);
     const names = readdirSync(out).sort();
-    expect(names).toEqual(['consistency.json', 'consistency.npy', 'coverage.nii.gz', 'labels.nii.gz', 'patch-performance.json', 'patch-performance.npy', 'probabilities.nii.gz', 'result.json']);
+    expect(names).toEqual(['consistency.json', 'consistency.nii.gz', 'consistency.npy', 'coverage.nii.gz', 'labels.nii.gz', 'patch-performance.json', 'patch-performance.nii.gz', 'patch-performance.npy', 'probabilities.nii.gz', 'result.json']);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(result.format).toBe('patchlens.infer-result');
     expect(result.files.map((f: { name: string }) => f.name).sort()).toEqual(names.filter((n) => n !== 'result.json'));

@@ -81,11 +81,13 @@ describe('runInferenceJob', () => {
     expect(readdirSync(r05.outDir).sort()).toEqual(
       [
         'consistency.json',
+        'consistency.nii.gz',
         'consistency.npy',
         'coverage.nii.gz',
         'grid-outline.nii.gz',
         'labels.nii.gz',
         'patch-performance.json',
+        'patch-performance.nii.gz',
         'patch-performance.npy',
         'plan.json',
         'prediction-cache.bin',
