@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ReportExport } from '../../shared/api/contract';
 import { REPORT_FILES, reportTargetsFor, writeReport } from '../report/writeReport';
@@ -11,7 +11,9 @@ import { userFindings } from '../report/userFindings';
 import type { ReportPatient, ReportUserFindings } from '../report/reportTypes';
 import { readSweepFile } from '../sweep/sweepFolder';
 import { reportPatientOfRecord } from '../report/reportPatient';
-import { readDicomSource } from './dicomSource';
+import { readDicomSource, type DicomSourceRecord } from './dicomSource';
+import { pdfSourceOfSegSource, writeEncapsulatedPdf } from '../dicom/pdf';
+import { writeFileAtomic } from '../fs/atomicWrite';
 
 /**
  * The findings the user recorded on the session's open image (its annotation, saved or not),
@@ -29,30 +31,54 @@ function sessionFindings(session: Session): ReportUserFindings | null {
 }
 
 /**
- * The patient block of a sweep's image (the user opted in): the DICOM source record beside the
- * case's image, when it belongs to the file the sweep ran (its SHA-256 in sweep.json).
- * @throws ServiceError `precondition` when the image did not come from a DICOM series, or the
- * sweep's cases come from more than one series (a report holds one patient block); `bad-input`
- * for an unreadable sweep.json or source record (named by path, never by the patient)
+ * The DICOM source record of a sweep's image: the record beside each case's image, when it
+ * belongs to the file the sweep ran (its SHA-256 in sweep.json) and every case comes from that
+ * one series; otherwise why not (one sentence), for a patient block that cannot be made.
+ * @throws ServiceError `bad-input` for an unreadable sweep.json or source record (named by path, never by the patient)
  */
-function sweepPatient(dir: string, sweepId: string): ReportPatient {
-  const ch = 'report:export';
+function sweepDicom(dir: string, sweepId: string): { record: DicomSourceRecord | null; why: string } {
   let cases;
   let records;
   try {
     cases = readSweepFile(dir)?.cases ?? [];
     records = cases.map((c) => readDicomSource(c.image, c.imageSha256));
   } catch (e) {
-    throw fail('bad-input', `${ch}: sweep ${sweepId}: ${(e as Error).message}`);
+    throw fail('bad-input', `report:export: sweep ${sweepId}: ${(e as Error).message}`);
   }
   const found = records.filter((r) => r !== null);
   const series = new Set(found.map((r) => r.info.series.instanceUid));
   if (found.length === 0 || found.length < cases.length) {
     const which = cases.length === 1 ? 'the image of' : found.length === 0 ? 'no image of' : 'not every image of';
-    throw fail('precondition', `${ch}: ${which} sweep ${sweepId} ${cases.length === 1 ? 'was not' : 'was'} opened from a DICOM series, so there are no patient identifiers to include; export without "Include patient identifiers"`);
+    return { record: null, why: `${which} sweep ${sweepId} ${cases.length === 1 ? 'was not' : 'was'} opened from a DICOM series, so there are no patient identifiers to include` };
   }
-  if (series.size > 1) throw fail('precondition', `${ch}: the cases of sweep ${sweepId} come from ${series.size} DICOM series; a report holds the patient identifiers of one: export without "Include patient identifiers"`);
-  return reportPatientOfRecord(found[0]);
+  if (series.size > 1) return { record: null, why: `the cases of sweep ${sweepId} come from ${series.size} DICOM series; a report holds the patient identifiers of one:` };
+  return { record: found[0], why: '' };
+}
+
+/**
+ * The patient block of a sweep's image (the user opted in), from {@link sweepDicom}'s record.
+ * @throws ServiceError `precondition` when the image did not come from a DICOM series, or the
+ * sweep's cases come from more than one series (a report holds one patient block)
+ */
+function sweepPatient(dicom: ReturnType<typeof sweepDicom>): ReportPatient {
+  if (!dicom.record) throw fail('precondition', `report:export: ${dicom.why}${dicom.why.endsWith(':') ? '' : ';'} export without "Include patient identifiers"`);
+  return reportPatientOfRecord(dicom.record);
+}
+
+/**
+ * Writes `<pdf>.dcm`: the printed report as a DICOM Encapsulated PDF in the study of the
+ * sweep's series (a new DOC series), atomically; its path.
+ * @throws ServiceError `internal` naming the file (the report itself is written)
+ */
+function writeDicomPdf(pdfPath: string, record: DicomSourceRecord, showsPatient: boolean): string {
+  const target = `${pdfPath}.dcm`;
+  try {
+    const source = pdfSourceOfSegSource(record.source, record.attributes.sopClassUid);
+    writeFileAtomic(target, writeEncapsulatedPdf(readFileSync(pdfPath), source, { documentTitle: 'PatchLens report', attributes: record.attributes, showsPatientIdentifiers: showsPatient }).bytes);
+  } catch (e) {
+    throw fail('internal', `report:export: the report is written, but not ${basename(target)}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return target;
 }
 
 /**
@@ -60,13 +86,15 @@ function sweepPatient(dir: string, sweepId: string): ReportPatient {
  * any would be replaced (null: cancelled or declined). Browser transport: the sweep's own folder;
  * when report files exist there and `replace` is not true, answers `conflict` listing them.
  * `includePatient`: the report gets the patient block of the sweep's DICOM image ({@link sweepPatient}).
+ * A sweep of one DICOM series also gets `<pdf>.dcm`, the report as a DICOM Encapsulated PDF in its study.
  */
 export async function exportReport(ctx: HostContext, session: Session, sweepId: string, replace: boolean, includePatient = false): Promise<ReportExport | null> {
   session.assertWritable('report:export');
   const sweep = ctx.records.sweeps.get(sweepId);
   if (!sweep || !session.sweepIds.has(sweepId)) throw fail('not-found', `report:export: no sweep ${sweepId}`);
   // Before any dialog: a report that cannot hold what was asked for is refused first.
-  const patient = includePatient ? sweepPatient(sweep.dir, sweepId) : null;
+  const dicom = sweepDicom(sweep.dir, sweepId);
+  const patient = includePatient ? sweepPatient(dicom) : null;
   const dialogs = ctx.options.dialogs;
   let target: string | null = null;
   if (dialogs) {
@@ -74,7 +102,9 @@ export async function exportReport(ctx: HostContext, session: Session, sweepId: 
     if (target === null) return null;
   }
   const out = target ? reportTargetsFor(target) : { pdf: join(sweep.dir, REPORT_FILES.pdf), html: join(sweep.dir, REPORT_FILES.html), json: join(sweep.dir, REPORT_FILES.json) };
-  const writes = [out.html, out.pdf, out.json];
+  // A sweep of one DICOM series also gets its report as an Encapsulated PDF in that study, for PACS.
+  const dicomPdf = dicom.record ? `${out.pdf}.dcm` : null;
+  const writes = [out.html, out.pdf, out.json, ...(dicomPdf ? [dicomPdf] : [])];
   const existing = writes.filter((f) => existsSync(f));
   if (existing.length > 0 && !replace) {
     if (dialogs) {
@@ -102,8 +132,9 @@ export async function exportReport(ctx: HostContext, session: Session, sweepId: 
         ...(patient ? { patient } : {}),
         onProgress: (m) => progress({ fraction: m.startsWith('printing') ? 0.5 : 0.2, phase: 'report', etaMs: null, message: m }),
       });
+      if (dicom.record) writeDicomPdf(out.pdf, dicom.record, patient !== null);
       const rel = [PROJECT_LAYOUT.sweeps, sweepId, REPORT_FILES.pdf].join('/');
-      written = { ...out, files: writes, pdfUrl: !dialogs && ctx.options.downloadBase !== undefined ? `${ctx.options.downloadBase.replace(/\/+$/, '')}/${rel}` : null };
+      written = { ...out, dicomPdf, files: writes, pdfUrl: !dialogs && ctx.options.downloadBase !== undefined ? `${ctx.options.downloadBase.replace(/\/+$/, '')}/${rel}` : null };
       return sweepId;
     },
   });

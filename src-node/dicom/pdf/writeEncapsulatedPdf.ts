@@ -5,9 +5,10 @@
  * `readSourceAttributes`; never printed), a new series (Modality DOC), the source series'
  * instances referenced in SourceInstanceSequence, encoded by dcmjs (`encodePart10`).
  */
+import type { DicomInstance } from '../parseFile';
 import type { DicomSeries } from '../scan';
 import { encodePart10, type NaturalDataset } from '../seg/dcmjsIo';
-import { readSourceAttributes, type SegSource } from '../seg/source';
+import { readSourceAttributes, type SegSource, type SourceAttributes } from '../seg/source';
 import { newUid, type Code } from '../seg/writeSeg';
 
 /** Encapsulated PDF Storage. */
@@ -21,8 +22,20 @@ export const ENCAPSULATED_PDF_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.104.1';
  */
 export const DIAGNOSTIC_IMAGING_REPORT: Code = { value: '18748-4', scheme: 'LN', meaning: 'Diagnostic imaging report' };
 
-/** What the PDF's series is placed beside: a scanned series (`scanDicomFolder`, `findSeries`) is one. */
-export type PdfSource = Pick<DicomSeries, 'studyInstanceUid' | 'seriesInstanceUid' | 'seriesNumber' | 'instances'>;
+/**
+ * What the PDF's series is placed beside: a scanned series (`scanDicomFolder`, `findSeries`) is
+ * one; so is a source the app recorded (its slices as instances: {@link pdfSourceOfSegSource}).
+ */
+export type PdfSource = Pick<DicomSeries, 'studyInstanceUid' | 'seriesInstanceUid' | 'seriesNumber'> & { instances: readonly Pick<DicomInstance, 'path' | 'sopInstanceUid' | 'sopClassUid' | 'frameOfReferenceUid'>[] };
+
+/** A SEG source (the record the app keeps beside an imported series) as a {@link PdfSource}: its slices' instances, of the source's SOP class. */
+export function pdfSourceOfSegSource(source: SegSource, sopClassUid: string): PdfSource {
+  const seen = new Set<string>();
+  const instances = source.dicom.slices
+    .filter((s) => !seen.has(s.sopInstanceUid) && seen.add(s.sopInstanceUid))
+    .map((s) => ({ path: s.file, sopInstanceUid: s.sopInstanceUid, sopClassUid, frameOfReferenceUid: source.dicom.frameOfReferenceUid }));
+  return { studyInstanceUid: source.dicom.studyInstanceUid, seriesInstanceUid: source.dicom.seriesInstanceUid, seriesNumber: source.dicom.seriesNumber, instances };
+}
 
 /** Options of {@link writeEncapsulatedPdf}. */
 export interface WriteEncapsulatedPdfOptions {
@@ -47,6 +60,8 @@ export interface WriteEncapsulatedPdfOptions {
   uids?: { series: string; instance: string };
   /** Largest source file read for its attributes (bytes). */
   maxBytes?: number;
+  /** The source's patient and study attributes when already known (the app's record); read from its first file otherwise. */
+  attributes?: SourceAttributes;
 }
 
 /** What {@link writeEncapsulatedPdf} wrote. */
@@ -98,9 +113,9 @@ export function writeEncapsulatedPdf(pdf: Uint8Array, source: PdfSource, options
     spacing: [],
     dicom: { ...source, frameOfReferenceUid: first.frameOfReferenceUid, slices: [{ file: first.path, frame: 0, sopInstanceUid: first.sopInstanceUid, position: null }] },
   };
-  let attrs;
+  let attrs = options.attributes;
   try {
-    attrs = readSourceAttributes(attrSource, options.maxBytes);
+    attrs ??= readSourceAttributes(attrSource, options.maxBytes);
   } catch (e) {
     const message = (e as Error).message.replace(/^writeDicomSeg: /, `${WHERE}: `);
     throw e instanceof RangeError ? new RangeError(message) : new Error(message);

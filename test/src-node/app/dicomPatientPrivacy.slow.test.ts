@@ -10,7 +10,7 @@
  * the PDF's text) holds none, the opted-in one shows the patient block; a sweep of an image that
  * did not come from DICOM is refused the opt-in, saying why.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -19,6 +19,8 @@ import type { JobInfo, ReportExport, SessionState } from '../../../shared/api/co
 import { createServiceHost } from '../../../src-node/app/createServiceHost';
 import type { ServiceConnection, ServiceHost } from '../../../src-node/app/serviceHost';
 import { DEFAULT_CHROMIUM } from '../../../src-node/report/renderPdf';
+import { decodePart10 } from '../../../src-node/dicom/seg/dcmjsIo';
+import { dciodvfy } from '../dicom/seg/segOracles';
 import { errorOf, jobEnd, openUpload, result } from '../../helpers/hostEnvelopes';
 import { filesUnder, identifiersIn, identifiersInFiles, writePatientSeries, type PatientSeries } from '../../helpers/patientSeries';
 import { chromiumTool, commandTool, requireTools } from '../../helpers/requireTool';
@@ -31,6 +33,9 @@ const SWEEP = { patchSizes: [24], overlaps: [0], blends: ['constant'], placement
 /** A folder's files as `<input webkitdirectory>` names them (`mr-series/IM….dcm`). */
 const folderFiles = (dir: string) => readdirSync(dir).map((f) => ({ name: `${basename(dir)}/${f}`, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
 const oneFile = (path: string) => [{ name: basename(path), bytes: new Uint8Array(readFileSync(path)) }];
+const hasDciodvfy = spawnSync('dciodvfy', ['-help']).error === undefined;
+/** An Encapsulated PDF file's attributes (dcmjs). */
+const encapsulated = (file: string) => decodePart10(new Uint8Array(readFileSync(file)), file);
 const pdfText = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
 
 async function finished(conn: ServiceConnection, started: { jobId: string }): Promise<JobInfo> {
@@ -99,6 +104,15 @@ describe.skipIf(!has)('patient identifiers on the app DICOM path (services)', ()
     const text = pdfText(out.pdf);
     expect(text).toContain('1. Summary and recommendation');
     expect(identifiersIn(text)).toEqual([]);
+    // The sweep's image is one DICOM series: the report also goes into its study as an Encapsulated PDF.
+    expect(out.dicomPdf).toBe(`${out.pdf}.dcm`);
+    expect(out.files).toContain(out.dicomPdf);
+    const doc = encapsulated(out.dicomPdf!);
+    expect(doc).toMatchObject({ SOPClassUID: '1.2.840.10008.5.1.4.1.1.104.1', Modality: 'DOC', StudyInstanceUID: state.dicom!.study.instanceUid, BurnedInAnnotation: 'NO', PatientID: 'PL-TEST-0042' });
+    expect(doc.SeriesInstanceUID).not.toBe(state.dicom!.series.instanceUid);
+    expect((doc.SourceInstanceSequence as unknown[]).length).toBe(state.dicom!.series.images);
+    expect(Buffer.from(new Uint8Array((doc.EncapsulatedDocument as ArrayBuffer[])[0]).subarray(0, doc.EncapsulatedDocumentLength as number)).equals(readFileSync(out.pdf))).toBe(true);
+    if (hasDciodvfy) expect(dciodvfy(out.dicomPdf!).errors).toEqual([]);
   }, JOB_LIMIT_MS);
 
   it('report:export with includePatient: the patient block in the HTML, the JSON and the PDF', async () => {
@@ -111,6 +125,8 @@ describe.skipIf(!has)('patient identifiers on the app DICOM path (services)', ()
     expect(data.patient).toMatchObject({ name: 'Doe Jane', id: 'PL-TEST-0042', birthDate: '19710203', sex: 'F', studyDate: '20261207', accessionNumber: 'ACC-PL-7781', series: { number: 3, modality: 'MR' } });
     const text = pdfText(out.pdf);
     for (const id of shown) expect(text).toContain(id);
+    // The PDF shows the patient now: its DICOM twin says so.
+    expect(encapsulated(out.dicomPdf!).BurnedInAnnotation).toBe('YES');
   }, JOB_LIMIT_MS);
 
   it('refuses includePatient for a sweep of an image that did not come from DICOM, before writing anything', async () => {

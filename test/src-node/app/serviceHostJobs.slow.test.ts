@@ -204,7 +204,7 @@ describe('createServiceHost: sweeps and reports', () => {
     expect(result<SessionState>(await ctx.conn.handle('file:open', { kind: 'label', source: { from: 'dialog' } })).label?.name).toBe('ch2-2mm_brain.nii.gz');
     const out = result<{ html: string; pdf: string; json: string; pdfUrl: string | null }>(await ctx.conn.handle('report:export', { sweepId }));
     const files = { pdf: join(scratch, 'my-report.pdf'), html: join(scratch, 'my-report.html'), json: join(scratch, 'my-report.json') };
-    expect(out).toEqual({ ...files, files: [files.html, files.pdf, files.json], pdfUrl: null });
+    expect(out).toEqual({ ...files, files: [files.html, files.pdf, files.json], pdfUrl: null, dicomPdf: null });
     expect(readFileSync(out.pdf).subarray(0, 5).toString()).toBe('%PDF-');
     expect(asked).toEqual(['image', 'label', `patchlens-report-${sweepId}.pdf`]);
     expect(confirms).toEqual([]);

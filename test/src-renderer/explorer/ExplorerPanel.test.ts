@@ -32,7 +32,7 @@ function setup(linkFor?: (u: string) => string) {
     'sweep:start': () => ({ jobId: 'j9' }),
     'sweep:plan': ({ cases }) => ({ which: cases, model: demoModel, cases: [{ id: 'brain', image: 'ch2-2mm_t1.nii.gz', label: 'brain.nii.gz' }], grid: [91, 109, 91] }),
     'sweep:openCase': () => session,
-    'report:export': () => ({ html: '/p/reports/s1.html', pdf: '/p/reports/s1.pdf', json: '/p/reports/s1.json', files: ['/p/reports/s1.html', '/p/reports/s1.pdf', '/p/reports/s1.json'], pdfUrl: '/files/s1.pdf' }),
+    'report:export': () => ({ html: '/p/reports/s1.html', pdf: '/p/reports/s1.pdf', json: '/p/reports/s1.json', files: ['/p/reports/s1.html', '/p/reports/s1.pdf', '/p/reports/s1.json'], pdfUrl: '/files/s1.pdf', dicomPdf: null }),
   });
   const result = render(ExplorerPanel, { api, session, onShowConfig: (s: RunSettings) => shown.push(s), linkFor });
   return { api, shown, session, ...result };

@@ -47,7 +47,7 @@ describe('PatientHeader', () => {
 });
 
 describe('ExportReport: Include patient identifiers', () => {
-  const written = { html: '/p/r.html', pdf: '/p/r.pdf', json: '/p/r.json', files: ['/p/r.html', '/p/r.pdf', '/p/r.json'], pdfUrl: null };
+  const written = { html: '/p/r.html', pdf: '/p/r.pdf', json: '/p/r.json', files: ['/p/r.html', '/p/r.pdf', '/p/r.json'], pdfUrl: null, dicomPdf: null };
 
   it('starts unticked and sends includePatient only when ticked', async () => {
     const api = fakeApi({ 'report:export': () => written });
