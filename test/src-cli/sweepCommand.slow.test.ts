@@ -123,7 +123,7 @@ describe('patchlens sweep (a real tfjs model)', () => {
     expect(first.out).toMatch(/margin \(patch 12×12×12, calibration map\): [\d,]+ voxels → overlap/);
     expect(first.out).toContain(`summary: ${join(out, 'summary.json')}`);
     expect(readdirSync(join(out, 'results'))).toHaveLength(20);
-    expect(readdirSync(join(out, 'maps')).sort()).toEqual(['p12-o0.5-stride-constant-tta0.npy', 'p16-o0.5-stride-constant-tta0.npy']);
+    expect(readdirSync(join(out, 'maps')).sort()).toEqual(['p12-o0.5-stride-constant-tta0.nii.gz', 'p12-o0.5-stride-constant-tta0.npy', 'p16-o0.5-stride-constant-tta0.nii.gz', 'p16-o0.5-stride-constant-tta0.npy']);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as SweepSummary;
     expect(summary.format).toBe('patchlens.sweep-summary');
     expect(summary.configs).toHaveLength(10);
