@@ -34,6 +34,8 @@ export function validArgs(channel: RequestChannel): unknown {
       return { kind: 'image', source: { from: 'upload', uploadId: 'u1' } };
     case 'file:dicomSeries':
       return { source: { from: 'upload', uploadId: 'u1' } };
+    case 'file:dicomPreview':
+      return { choice: 'c1', series: '1.2.840.113619.2.1' };
     case 'file:dicomDiscard':
       return { choice: 'c1' };
     case 'file:close':

@@ -8,6 +8,7 @@
  * staged: the oldest goes), idle for {@link DICOM_CHOICE_IDLE_MS}, or when the session ends.
  */
 import { randomBytes } from 'node:crypto';
+import type { DicomSeries } from '../dicom';
 import { fail } from './serviceError';
 
 /** Most choices one session stages at once. */
@@ -19,6 +20,8 @@ export const DICOM_CHOICE_IDLE_MS = 30 * 60 * 1000;
 export interface StagedDicom {
   path: string;
   upload: string | null;
+  /** The series the listing found (headers only; for `file:dicomPreview`, so a thumbnail does not scan the folder again). */
+  series: readonly DicomSeries[];
 }
 
 interface Entry extends StagedDicom {
@@ -38,14 +41,14 @@ export class DicomChoices {
     private readonly idleMs: number = DICOM_CHOICE_IDLE_MS,
   ) {}
 
-  /** Stages a scanned folder; answers its token. The same folder staged before is replaced, and the oldest goes past the limit. */
-  stage(path: string, upload: string | null): string {
+  /** Stages a scanned folder (with the series its scan found); answers its token. The same folder staged before is replaced, and the oldest goes past the limit. */
+  stage(path: string, upload: string | null, series: readonly DicomSeries[] = []): string {
     for (const [token, e] of [...this.staged]) if (e.path === path) this.drop(token);
     while (this.staged.size >= MAX_DICOM_CHOICES) this.drop(this.staged.keys().next().value as string);
     const token = `c${randomBytes(12).toString('hex')}`;
     const timer = setTimeout(() => this.drop(token), this.idleMs);
     timer.unref?.();
-    this.staged.set(token, { path, upload, timer });
+    this.staged.set(token, { path, upload, series, timer });
     return token;
   }
 
@@ -58,7 +61,7 @@ export class DicomChoices {
     const e = this.staged.get(token);
     if (!e) throw fail('not-found', `${ch}: no DICOM folder listed as choice ${token} in this window (opened, cancelled, or dropped after ${Math.round(this.idleMs / 60000)} idle minutes); list the folder again`);
     e.timer.refresh();
-    return { path: e.path, upload: e.upload };
+    return { path: e.path, upload: e.upload, series: e.series };
   }
 
   /** A series of the choice opened: the choice is used up and an upload behind it deleted. */

@@ -43,12 +43,13 @@ async function summary(series: DicomSeries, maxBytes: number): Promise<DicomSeri
 }
 
 /**
- * Lists the series of the DICOM folder (or DICOMDIR, or file's folder) at `path`.
+ * Lists the series of the DICOM folder (or DICOMDIR, or file's folder) at `path`: what the picker
+ * shows (`listing`), and the scanned series themselves (`series`: paths and headers, for main only).
  * @param ch the channel, for errors
  * @param name what the user calls the folder (its name; an upload's picked folder), for errors
  * @throws ServiceError `bad-input` `<ch>: <name>: no DICOM image found (…)` naming the first files skipped and why
  */
-export async function listDicomFolder(ch: string, path: string, name: string, options: { maxBytes?: number } = {}): Promise<Omit<DicomChoice, 'choice'>> {
+export async function listDicomFolder(ch: string, path: string, name: string, options: { maxBytes?: number } = {}): Promise<{ listing: Omit<DicomChoice, 'choice'>; series: DicomSeries[] }> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   let scan;
   let base = path;
@@ -61,10 +62,11 @@ export async function listDicomFolder(ch: string, path: string, name: string, op
     throw fail('bad-input', `${ch}: ${name}: ${message}`);
   }
   const shown = (p: string) => relative(base, p).split(sep).join('/') || name;
-  return {
+  const listing = {
     name,
     series: await Promise.all(scan.series.map((s) => summary(s, maxBytes))),
     skipped: scan.skipped.length,
     skippedExamples: scan.skipped.slice(0, DICOM_SKIPPED_EXAMPLES).map((k) => ({ name: shown(k.path), reason: k.reason })),
   };
+  return { listing, series: scan.series };
 }

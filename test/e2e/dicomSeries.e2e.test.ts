@@ -4,14 +4,18 @@
  * DICOM series (test/helpers/writeDicomSeries.ts, dcmjs) — so the DICOM… button's upload lists
  * both in the picker with their descriptions and image counts; picking the T1 opens it (the
  * image's name carries the series' description, and the axial view shows it); Cancel on a second
- * attempt opens nothing, says so, and deletes the upload. The picker is shot at 1280×800 and
- * 1920×1080.
+ * attempt opens nothing, says so, and deletes the upload. Each row's thumbnail is the series'
+ * middle slice in volume order, decoded in the page: its canvas holds exactly thumbnailOf of that
+ * slice's voxels. The picker is shot at 1280×800 and 1920×1080.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNifti } from '../../shared/io/nifti';
+import { scanDicomFolder } from '../../src-node/dicom';
+import { segSourceOfSeries } from '../../src-node/dicom/seg';
+import { thumbnailOf } from '../../src-renderer/viewer/dicom/thumbnail';
 import { chromium } from '../helpers/enginePage';
 import { requireTools } from '../helpers/requireTool';
 import { writeDicomSeries } from '../helpers/writeDicomSeries';
@@ -32,10 +36,19 @@ describe.skipIf(!requireTools('dicomSeries.e2e', [chromium]))('the series picker
     const t1 = readNifti(readFileSync(resolve(repo, 'demo/data/ch2-2mm_t1.nii.gz')));
     const [, nj, ni] = t1.shape;
     const study = join(tmp, 'study');
-    writeDicomSeries(t1, join(study, 't1'), { seriesNumber: 3, seriesDescription: 'T1 axial' });
+    const t1Files = writeDicomSeries(t1, join(study, 't1'), { seriesNumber: 3, seriesDescription: 'T1 axial' });
     // The first 20 slices: the same grid, another series of the same study.
     const crop = { ...t1, shape: [20, nj, ni], data: t1.data.slice(0, 20 * nj * ni) };
-    writeDicomSeries(crop, join(study, 'crop'), { seriesNumber: 4, seriesDescription: 'T1 crop', seriesKey: 1 });
+    const cropFiles = writeDicomSeries(crop, join(study, 'crop'), { seriesNumber: 4, seriesDescription: 'T1 crop', seriesKey: 1 });
+    // What each thumbnail must show: thumbnailOf the k slice whose file is the middle one in volume order.
+    const expectedThumbnail = async (folder: string, files: string[]) => {
+      const [series] = (await scanDicomFolder(folder)).series;
+      const slices = segSourceOfSeries(series).dicom.slices;
+      const k = files.indexOf(slices[Math.floor(slices.length / 2)].file);
+      const pixels = Int16Array.from(t1.data.subarray(k * nj * ni, (k + 1) * nj * ni));
+      return thumbnailOf({ rows: nj, columns: ni, samplesPerPixel: 1, pixels: [pixels], photometric: 'MONOCHROME2', planarConfiguration: 0 }, 64);
+    };
+    const expected = [await expectedThumbnail(join(study, 't1'), t1Files), await expectedThumbnail(join(study, 'crop'), cropFiles)];
     const app = await openApp({ width: 1280, height: 800 });
     undo.push(() => app.close());
     const { page } = app;
@@ -58,6 +71,23 @@ describe.skipIf(!requireTools('dicomSeries.e2e', [chromium]))('the series picker
     expect(firstRow).toContain('109×91');
     // Both series were listed while the demo stays open behind the picker.
     expect(await openFiles()).toContain('ch2-2mm_t1.nii.gz');
+    // Each row's thumbnail is drawn: the middle slice, decoded in the page, 64 pixels across.
+    const thumbnails = page.getByTestId('series-thumbnail');
+    expect(await thumbnails.count()).toBe(2);
+    await expect.poll(async () => (await thumbnails.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).join(), { timeout: 60_000 }).toBe('drawn,drawn');
+    const drawn = await thumbnails.evaluateAll((els) =>
+      els.map((e) => {
+        const c = e.querySelector('canvas')!;
+        return { width: c.width, height: c.height, data: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data) };
+      }),
+    );
+    drawn.forEach((d, n) => {
+      expect([d.width, d.height]).toEqual([64, Math.round((64 * nj) / ni)]);
+      expect(new Set(d.data).size).toBeGreaterThan(50);
+      expect(d.data.filter((v, i) => v !== expected[n].data[i]).length).toBe(0);
+    });
+    expect(drawn[0].data).not.toEqual(drawn[1].data);
+    expect(app.log.filter((l) => /\[(error|pageerror)\]/.test(l))).toEqual([]);
     await page.screenshot({ path: join(shots, 'dicom-series-picker.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.screenshot({ path: join(shots, 'dicom-series-picker-1920x1080.png') });

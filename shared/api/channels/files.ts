@@ -3,7 +3,7 @@
  * model's training map. One comment line per request.
  */
 import type { SessionState } from '../contract/session';
-import type { CLOSABLE_FILE_KINDS, DicomChoice, FileKind, OpenSource, PatchMapData, UploadTicket, VolumeData, VOLUME_FILE_KINDS } from '../contract/files';
+import type { CLOSABLE_FILE_KINDS, DicomChoice, DicomPreview, FileKind, OpenSource, PatchMapData, UploadTicket, VolumeData, VOLUME_FILE_KINDS } from '../contract/files';
 
 /** The files domain's requests. */
 export interface FileRequests {
@@ -18,6 +18,8 @@ export interface FileRequests {
   'file:open': { args: { kind: FileKind; source: OpenSource; series?: string }; result: SessionState | null };
   /** Scans a DICOM folder (header only) and stages it for a series choice; null when the dialog was cancelled. An upload is kept until the choice is opened or discarded. */
   'file:dicomSeries': { args: { source: OpenSource }; result: DicomChoice | null };
+  /** The file of a listed series' middle image (volume order), for the picker's thumbnail (the page decodes it); files over 64 MiB (DICOM_PREVIEW_MAX_BYTES) are refused. */
+  'file:dicomPreview': { args: { choice: string; series: string }; result: DicomPreview };
   /** Drops a staged DICOM choice (a cancelled series picker): an upload behind it is deleted. Unknown choices are fine (gone already). */
   'file:dicomDiscard': { args: { choice: string }; result: null };
   /** Closes the label map or model (the image cannot be closed, only replaced). */
@@ -32,7 +34,7 @@ export interface FileRequests {
 export type FileChannel = keyof FileRequests;
 
 /** The files domain's channels, in contract order. */
-export const FILE_CHANNELS = ['upload:begin', 'upload:chunk', 'upload:cancel', 'file:open', 'file:dicomSeries', 'file:dicomDiscard', 'file:close', 'volume:get', 'model:trainingMap'] as const satisfies readonly FileChannel[];
+export const FILE_CHANNELS = ['upload:begin', 'upload:chunk', 'upload:cancel', 'file:open', 'file:dicomSeries', 'file:dicomPreview', 'file:dicomDiscard', 'file:close', 'volume:get', 'model:trainingMap'] as const satisfies readonly FileChannel[];
 
 // Compile-time check: the list names every channel of FileRequests.
 const _everyFileChannel: Exclude<FileChannel, (typeof FILE_CHANNELS)[number]> extends never ? true : false = true;

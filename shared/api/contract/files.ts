@@ -156,6 +156,22 @@ export interface DicomChoice {
   skippedExamples: { name: string; reason: string }[];
 }
 
+/** Largest file `file:dicomPreview` sends (64 MiB): a thumbnail is not worth more. */
+export const DICOM_PREVIEW_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The middle image of a listed series (`file:dicomPreview`), for the series picker's thumbnail:
+ * the whole DICOM file it is in, which the page decodes itself (src-renderer/viewer/dicom).
+ */
+export interface DicomPreview {
+  /** The file's name relative to the listed folder. */
+  name: string;
+  /** The file's bytes (at most {@link DICOM_PREVIEW_MAX_BYTES}). */
+  bytes: Uint8Array;
+  /** The middle image's frame index in the file (0 for a single-frame file). */
+  frame: number;
+}
+
 /** A loaded model. */
 export interface ModelInfo {
   name: string;

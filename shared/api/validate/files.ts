@@ -86,6 +86,10 @@ export const FILE_VALIDATORS: { [K in FileChannel]: Check<RequestArgs<K>> } = {
     if (source.from === 'choice') fail(ch, 'source.from must be a folder to list (dialog, recent, drop, upload), got "choice"');
     return { source };
   },
+  'file:dicomPreview': (ch, args) => {
+    const o = object(ch, 'args', args, ['choice', 'series']);
+    return { choice: id(ch, 'choice', o.choice), series: text(ch, 'series', o.series, 64, false) };
+  },
   'file:dicomDiscard': (ch, args) => ({ choice: id(ch, 'choice', object(ch, 'args', args, ['choice']).choice) }),
   'file:close': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, CLOSABLE_FILE_KINDS) }),
   'volume:get': (ch, args) => ({ kind: oneOf(ch, 'kind', object(ch, 'args', args, ['kind']).kind, VOLUME_FILE_KINDS) }),

@@ -5,6 +5,7 @@ import { fail } from '../serviceError';
 import { volumeData } from '../volumeInfo';
 import type { HandlerTable } from './callContext';
 import { listDicomFolder } from '../dicomListing';
+import { dicomPreview } from '../dicomPreview';
 import { dicomFolderOf, openSourcePath } from './openSourcePath';
 
 /** The channels of the session's files: uploads, opening and closing files (DICOM folders listed for a series choice), their voxels, the model's training map. */
@@ -41,16 +42,17 @@ export function fileHandlers(host: HostContext): HandlerTable<FileChannel> {
       if (source.from === 'choice') throw fail('bad-request', 'file:dicomSeries: a choice is listed already');
       const folder = await dicomFolderOf(host, call, source);
       if (!folder) return null;
-      let listing;
+      let listed;
       try {
-        listing = await listDicomFolder('file:dicomSeries', folder.path, folder.name);
+        listed = await listDicomFolder('file:dicomSeries', folder.path, folder.name);
         if (session.ended) throw fail('cancelled', 'file:dicomSeries: the window closed while its folder was listed');
       } catch (e) {
         if (folder.upload) session.uploads.discard(folder.upload);
         throw e;
       }
-      return { choice: session.dicomChoices.stage(folder.path, folder.upload), ...listing };
+      return { choice: session.dicomChoices.stage(folder.path, folder.upload, listed.series), ...listed.listing };
     },
+    'file:dicomPreview': async ({ session }, { choice, series }) => dicomPreview('file:dicomPreview', session.dicomChoices.get('file:dicomPreview', choice), series),
     'file:dicomDiscard': async ({ session }, { choice }) => session.dicomChoices.discard(choice),
     'file:close': ({ session }, { kind }) =>
       session.exclusive(async () => {

@@ -25,7 +25,7 @@ export interface DecodedDicom {
   /** NumberOfFrames (1 when absent). */
   frames: number;
   /**
-   * The decoded frames (all, or only the first with `firstFrameOnly`), each rows × columns ×
+   * The decoded frames (all, or only the first with `firstFrameOnly`, or `frame`), each rows × columns ×
    * samplesPerPixel stored values as the loader's decoders give them: RescaleSlope/Intercept NOT
    * applied (see `rescale`), colour pixel-interleaved (native data with PlanarConfiguration 1
    * stays colour-by-plane), JPEG baseline colour as the codec's RGB.
@@ -49,6 +49,8 @@ export interface DecodeDicomOptions {
   name?: string;
   /** Decode only the first frame (a thumbnail). */
   firstFrameOnly?: boolean;
+  /** Decode only this frame (0-based; `pixels[0]` holds it): a multi-frame file's middle image for a thumbnail. */
+  frame?: number;
   /** Most bytes the decoded frames may take together (default 512 MiB), checked before decoding. */
   maxDecodedBytes?: number;
 }
@@ -185,7 +187,9 @@ async function decode(input: Uint8Array, options: DecodeDicomOptions): Promise<D
   if (!(rows > 0 && columns > 0)) throw new Error(`Rows ${rows} and Columns ${columns} must both be positive`);
   if (![1, 8, 16, 32].includes(bitsAllocated)) throw new Error(`BitsAllocated ${bitsAllocated} is not 1, 8, 16 or 32`);
   const frames = Math.max(1, numberOr(dataSet.intString('x00280008'), 1));
-  const wanted = options.firstFrameOnly ? 1 : frames;
+  const only = options.frame ?? (options.firstFrameOnly ? 0 : null);
+  if (only !== null && !(Number.isInteger(only) && only >= 0 && only < frames)) throw new Error(`frame ${only} is not one of the file's ${frames} frame(s) (0 to ${frames - 1})`);
+  const wanted = only !== null ? 1 : frames;
   const bytesPerSample = Math.max(1, bitsAllocated / 8);
   const frameSamples = rows * columns * samplesPerPixel;
   const limit = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED;
@@ -196,7 +200,7 @@ async function decode(input: Uint8Array, options: DecodeDicomOptions): Promise<D
   const imageFrame: LoaderImageFrame = { ...module, samplesPerPixel, bitsStored, pixelRepresentation, planarConfiguration, photometricInterpretation: photometric };
   const Stored = storedType(bitsAllocated, pixelRepresentation === 1);
   const pixels: DecodedPixels[] = [];
-  for (let f = 0; f < wanted; f++) {
+  for (let f = only ?? 0; f < (only ?? 0) + wanted; f++) {
     const where = `frame ${f + 1} of ${frames} (${syntax}, ${transferSyntaxUid})`;
     let frameBytes: Uint8Array;
     try {

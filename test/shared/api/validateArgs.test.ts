@@ -86,6 +86,18 @@ const TABLE: Record<RequestChannel, { good: unknown[]; bad: [unknown, string][] 
       [{}, 'file:dicomSeries: source is required'],
     ],
   },
+  'file:dicomPreview': {
+    good: [{ choice: 'c0123456789abcdef', series: '1.2.840.113619.2.1' }, { choice: 'c1', series: '5' }],
+    bad: [
+      [{ series: '5' }, 'file:dicomPreview: choice is required'],
+      [{ choice: 'c1' }, 'file:dicomPreview: series is required'],
+      [{ choice: '../c1', series: '5' }, 'file:dicomPreview: choice must be an id'],
+      [{ choice: 'c1', series: '' }, 'file:dicomPreview: series must be a non-empty string of at most 64 characters, got ""'],
+      [{ choice: 'c1', series: 5 }, 'file:dicomPreview: series must be a non-empty string of at most 64 characters, got 5'],
+      [{ choice: 'c1', series: '1'.repeat(65) }, 'file:dicomPreview: series must be a non-empty string of at most 64 characters'],
+      [{ choice: 'c1', series: '5', frame: 0 }, 'file:dicomPreview: unknown argument frame'],
+    ],
+  },
   'file:dicomDiscard': {
     good: [{ choice: 'c0123456789abcdef' }],
     bad: [

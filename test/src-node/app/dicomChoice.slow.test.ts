@@ -3,15 +3,18 @@
  * series from their headers (modality, description, images, rows × columns, bytes on disk, the
  * patient and study as pydicom reads them) and stages it under a token; `file:open` with that
  * choice and a series opens it; `file:dicomDiscard` deletes the upload behind it; a used or
- * unknown choice is `not-found`; a folder without DICOM is `bad-input` naming it and why.
+ * unknown choice is `not-found`; a folder without DICOM is `bad-input` naming it and why;
+ * `file:dicomPreview` sends the file of a series' middle image in volume order.
  * pydicom's CT5N and MR_small (Debian python3-pydicom).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DicomChoice, SessionState } from '../../../shared/api/contract';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { DicomChoice, DicomPreview, SessionState } from '../../../shared/api/contract';
+import { scanDicomFolder } from '../../../src-node/dicom';
+import { segSourceOfSeries } from '../../../src-node/dicom/seg';
 import { createServiceHost } from '../../../src-node/app/createServiceHost';
 import type { ServiceHost } from '../../../src-node/app/serviceHost';
 import { errorOf, result, uploadBytes } from '../../helpers/hostEnvelopes';
@@ -119,6 +122,60 @@ describe.skipIf(!has)('the series picker\'s services: listing a DICOM folder and
     expect(errorOf(await c.handle('file:open', { kind: 'image', source: { from: 'choice', choice: 'c000000000000000000000000' } })).code).toBe('not-found');
     // Discarding again is fine: it is gone.
     expect(result(await c.handle('file:dicomDiscard', { choice: listing.choice }))).toBeNull();
+  });
+
+  it('previews the file of each series\' middle image in volume order (CT5N: its 3rd slice; MR_small: its file; a multi-frame file: its middle frame); refuses unknown choices, other series and big files', async () => {
+    // Two windows of their own, closed after (the host serves at most 8).
+    const c = ctx.host.connect({ role: 'ui' });
+    const other = ctx.host.connect({ role: 'ui' });
+    onTestFinished(() => [c, other].forEach((w) => w.close('closed')));
+    const rtdose = { name: 'study/RT/rtdose.dcm', bytes: new Uint8Array(readFileSync(join(PYDICOM_FILES, 'rtdose.dcm'))) };
+    const listing = result<DicomChoice>(await c.handle('file:dicomSeries', { source: { from: 'upload', uploadId: await uploadBytes(c, [...studyFiles(), rtdose]) } }));
+    const uid = (modality: string) => listing.series.find((s) => s.modality === modality)!.seriesInstanceUid;
+    const preview = async (series: string) => result<DicomPreview>(await c.handle('file:dicomPreview', { choice: listing.choice, series }));
+    // CT5N in the order main reads it (stackGeometry along the normal), not by file name.
+    const [ct5n] = (await scanDicomFolder(CT5N)).series;
+    const third = segSourceOfSeries(ct5n).dicom.slices[2];
+    const ct = await preview(uid('CT'));
+    expect(ct.bytes).toBeInstanceOf(Uint8Array);
+    expect(ct.name).toBe(`study/CT5N/${basename(third.file)}`);
+    expect(ct.frame).toBe(0);
+    expect(Buffer.from(ct.bytes).equals(readFileSync(third.file))).toBe(true);
+    // By series number too.
+    expect((await preview('5')).name).toBe(ct.name);
+    const mr = await preview(uid('MR'));
+    expect([mr.name, mr.frame]).toEqual(['study/MR/MR_small.dcm', 0]);
+    expect(Buffer.from(mr.bytes).equals(readFileSync(MR))).toBe(true);
+    // rtdose.dcm: one file of 15 frames along z; the middle one is frame 7.
+    const rt = await preview(uid('RTDOSE'));
+    expect([rt.name, rt.frame]).toEqual(['study/RT/rtdose.dcm', 7]);
+    expect(Buffer.from(rt.bytes).equals(Buffer.from(rtdose.bytes))).toBe(true);
+    // CT5N's file names run against its volume order: with 4 of them the middle (index 2) tells
+    // the orders apart; without its middle file (a gap main refuses to read) the positions still order it.
+    const order = segSourceOfSeries(ct5n).dicom.slices.map((sl) => basename(sl.file));
+    const middleOf = async (names: string[]) => {
+      const files = studyFiles().filter((f) => names.some((n) => f.name.endsWith(`/CT5N/${n}`)));
+      const part = result<DicomChoice>(await c.handle('file:dicomSeries', { source: { from: 'upload', uploadId: await uploadBytes(c, files) } }));
+      const { name } = result<DicomPreview>(await c.handle('file:dicomPreview', { choice: part.choice, series: '5' }));
+      expect(result(await c.handle('file:dicomDiscard', { choice: part.choice }))).toBeNull();
+      return name;
+    };
+    expect(await middleOf(order.slice(1))).toBe(`study/CT5N/${order[3]}`);
+    expect(await middleOf([order[0], order[1], order[3], order[4]])).toBe(`study/CT5N/${order[3]}`);
+    expect([order.slice(1).sort()[2], [order[0], order[1], order[3], order[4]].sort()[2]]).not.toContain(order[3]);
+
+    const notThere = errorOf(await c.handle('file:dicomPreview', { choice: listing.choice, series: '42' }));
+    expect(notThere).toEqual({ code: 'bad-input', message: 'file:dicomPreview: the listed folder holds 3 series; no series "42" in it' });
+    expect(errorOf(await c.handle('file:dicomPreview', { choice: 'c000000000000000000000000', series: '5' })).code).toBe('not-found');
+    expect(errorOf(await other.handle('file:dicomPreview', { choice: listing.choice, series: '5' })).code).toBe('not-found');
+    // The middle slice grown past 64 MiB (sparse) is refused, named by its place in the folder.
+    const upload = join(uploadsDir(), readdirSync(uploadsDir()).find((f) => existsSync(join(uploadsDir(), f, ct.name)))!);
+    truncateSync(join(upload, ct.name), 64 * 1024 * 1024 + 1);
+    const big = errorOf(await c.handle('file:dicomPreview', { choice: listing.choice, series: uid('CT') }));
+    expect(big).toEqual({ code: 'bad-input', message: `file:dicomPreview: ${ct.name} is 67108865 bytes (64.0 MiB), over the preview limit of 64 MiB` });
+    expect(big.message).not.toContain(ctx.projectDir);
+    expect(result(await c.handle('file:dicomDiscard', { choice: listing.choice }))).toBeNull();
+    expect(errorOf(await c.handle('file:dicomPreview', { choice: listing.choice, series: '5' })).code).toBe('not-found');
   });
 
   it('a folder without DICOM, or with only a truncated file, is bad-input naming the folder and why, and its upload is deleted', async () => {

@@ -28,7 +28,7 @@ describe('DicomChoices', () => {
     const { deleted, staged } = choices();
     const token = staged.stage('/p/uploads/u1', '/p/uploads/u1');
     expect(token).toMatch(/^c[0-9a-f]{24}$/);
-    expect(staged.get('file:open', token)).toEqual({ path: '/p/uploads/u1', upload: '/p/uploads/u1' });
+    expect(staged.get('file:open', token)).toEqual({ path: '/p/uploads/u1', upload: '/p/uploads/u1', series: [] });
     staged.opened(token);
     expect(deleted).toEqual(['/p/uploads/u1']);
     expect(codeOf(() => staged.get('file:open', token))).toBe('not-found');
