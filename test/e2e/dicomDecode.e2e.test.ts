@@ -123,6 +123,14 @@ describe.skipIf(!has)('DICOM decoded in the renderer with @cornerstonejs/dicom-i
     expect(ct.thumbnail).toEqual({ width: 16, height: 16, alpha: 255 });
   });
 
+  it('one frame of a multi-frame file (a thumbnail\'s middle image): frame 1 = the second frame of the whole file; a frame it lacks is refused', async () => {
+    const all = await decoded('SC_rgb_rle_2frame.dcm');
+    const second = await page.decode('SC_rgb_rle_2frame.dcm', { frame: 1 });
+    expect('decoded' in second && second.decoded.pixels).toEqual([all.pixels[1]]);
+    expect(all.pixels[1]).not.toEqual(all.pixels[0]);
+    expect(await page.decode('SC_rgb_rle_2frame.dcm', { frame: 2 })).toEqual({ error: expect.stringContaining("frame 2 is not one of the file's 2 frame(s) (0 to 1)") });
+  });
+
   it('JPEG lossless (process 14, SV1) = pydicom\'s reading of the same image uncompressed, exactly', async () => {
     const oracle = pydicomPixels(LOSSLESS_TWIN.map(([, , twin]) => join(T, twin)));
     for (const [file, syntax, twin] of LOSSLESS_TWIN) {

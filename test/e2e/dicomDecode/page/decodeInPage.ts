@@ -12,4 +12,4 @@ export type DecodedInPage = Omit<DecodedDicom, 'pixels'> & {
 };
 
 /** `window.decodeDicom(url, options)`: the decoded file or the error's message. */
-export type DecodeInPage = (url: string, options?: { firstFrameOnly?: boolean; maxDecodedBytes?: number }) => Promise<{ decoded: DecodedInPage } | { error: string }>;
+export type DecodeInPage = (url: string, options?: { firstFrameOnly?: boolean; frame?: number; maxDecodedBytes?: number }) => Promise<{ decoded: DecodedInPage } | { error: string }>;
