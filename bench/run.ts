@@ -11,7 +11,8 @@
  *   3. stitch_blend   the budget run once more for every other blend mode.
  *   3b. stitch_budget_async  the budget with an asynchronous 5 ms predictor (a GPU or a Worker):
  *                     the core stitches batch k while the predictor works on batch k+1.
- *   4. recommend_margin  recommendMargin on the real 32×128×128×1 reference map.
+ *   4. recommend_margin  recommendMargin on the real 32×128×128×1 reference map, with the numpy brute
+ *                     force's time and `ratio_vs_numpy` (bench/recommendMarginBench.ts).
  *   5. conv3d_*       the CPU Conv3D kernels against tfjs-backend-cpu (bench/conv3dBench.ts).
  *   6. engine_model, peak_memory_256  a real model on real MRI per backend (bench/engineBench.ts).
  *   6b. cancel_within_window  an aborted 128³ pass against a whole one (bench/cancelBench.ts).
@@ -27,15 +28,13 @@
  */
 import { mulberry32 } from '../shared/util/mulberry32';
 import { cpus } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conv3dBench } from './conv3dBench';
 import { engineBench } from './engineBench';
+import { recommendMarginBench } from './recommendMarginBench';
 import {
-  parseNpy,
   planWindows,
-  recommendMargin,
   slidingWindow,
   type BlendMode,
   type NdArray,
@@ -206,33 +205,8 @@ async function main(): Promise<void> {
     });
   }
 
-  // 4. recommendMargin on the real variable map of the original project.
-  if (!existsSync(referenceMap)) {
-    emit({ bench: 'recommend_margin', metric: 'ms', skipped: `reference map not found at ${referenceMap}` });
-    return;
-  }
-  const npy = parseNpy(readFileSync(referenceMap));
-  if (npy.fortranOrder) {
-    emit({ bench: 'recommend_margin', metric: 'ms', skipped: `${referenceMap} is Fortran-ordered; the core reads C order` });
-    return;
-  }
-  const map = { data: npy.data, shape: npy.shape };
-  recommendMargin(map); // warm-up
-  const times: number[] = [];
-  let rec = recommendMargin(map);
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    rec = recommendMargin(map);
-    times.push(performance.now() - t0);
-  }
-  const sortedTimes = [...times].sort((a, b) => a - b);
-  emit({
-    bench: 'recommend_margin', metric: 'ms', value: r3(sortedTimes[(sortedTimes.length - 1) >> 1]), unit: 'ms',
-    map: 'reference/patch-performance-map-variable-32x128x128x1.npy', shape: npy.shape, dtype: npy.dtype,
-    runs: times.length, ms_runs: times.map(r3),
-    margin: rec.margin, overlap: rec.overlap.map(r3), crop_mean: rec.cropMean, kept_fraction: r3(rec.keptFraction),
-    best_margin: rec.bestMargin, best_crop_mean: rec.bestCropMean, full_mean: rec.fullMean, tolerance: rec.tolerance,
-  });
+  // 4. recommendMargin on the real variable map of the original project, beside numpy's brute force.
+  recommendMarginBench(emit, referenceMap);
 }
 
 main()

@@ -1,5 +1,5 @@
 import { PerformanceMap } from '../performance/PerformanceMap';
-import { SummedAreaTable } from './summedAreaTable';
+import { cropSum, marginCropMeans } from './marginSums';
 import { assertShape, describe, product } from '../util/validate';
 
 /** A patch performance map: a {@link PerformanceMap} (its mean is used) or `{ data, shape }` of mean values. */
@@ -31,7 +31,15 @@ export interface MarginRecommendation {
   tolerance: number;
 }
 
-function readMap(fn: string, map: MapInput): { data: ArrayLike<number>; shape: number[] } {
+/** A validated map, with the largest |value| and the row-major sum of all values (taken on the way). */
+interface ReadMap {
+  data: ArrayLike<number>;
+  shape: number[];
+  scale: number;
+  sum: number;
+}
+
+function readMap(fn: string, map: MapInput): ReadMap {
   const m = map instanceof PerformanceMap ? { data: map.mean(), shape: map.shape } : map;
   if (m === null || typeof m !== 'object' || m.data == null || typeof m.data.length !== 'number') {
     throw new TypeError(`${fn}: map must be a PerformanceMap or { data, shape }`);
@@ -40,10 +48,17 @@ function readMap(fn: string, map: MapInput): { data: ArrayLike<number>; shape: n
   if (m.data.length !== product([...m.shape])) {
     throw new RangeError(`${fn}: map.data has ${m.data.length} values but map.shape ${describe(m.shape)} needs ${product([...m.shape])}`);
   }
-  for (let i = 0; i < m.data.length; i++) {
-    if (!Number.isFinite(m.data[i])) throw new RangeError(`${fn}: map value ${m.data[i]} at index ${i} is not finite`);
+  const data = m.data;
+  let scale = 0;
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isFinite(v)) throw new RangeError(`${fn}: map value ${v} at index ${i} is not finite`);
+    sum += v;
+    const abs = Math.abs(v);
+    if (abs > scale) scale = abs;
   }
-  return { data: m.data, shape: [...m.shape] };
+  return { data, shape: [...m.shape], scale, sum };
 }
 
 /**
@@ -60,24 +75,7 @@ export function cropMean(map: MapInput, margin: readonly number[]): number {
       throw new RangeError(`cropMean: margin[${a}] must be an integer in [0, ${Math.floor((shape[a] - 1) / 2)}] for size ${shape[a]}, got ${describe(m)}`);
     }
   });
-  const nd = shape.length;
-  const idx = [...margin];
-  const strides = shape.map((_, a) => product(shape.slice(a + 1)));
-  let sum = 0;
-  let n = 0;
-  for (;;) {
-    let off = 0;
-    for (let a = 0; a < nd; a++) off += idx[a] * strides[a];
-    sum += data[off];
-    n++;
-    let a = nd - 1;
-    for (; a >= 0; a--) {
-      if (++idx[a] < shape[a] - margin[a]) break;
-      idx[a] = margin[a];
-    }
-    if (a < 0) break;
-  }
-  return sum / n;
+  return cropSum(data, shape, margin) / product(shape.map((s, a) => s - 2 * margin[a]));
 }
 
 /** Largest margin tried on an axis of size s: max(0, ceil(s/2 − 1) − 1). */
@@ -90,7 +88,7 @@ export function maxMargin(size: number): number {
  * 0 … max(0, ceil(s_i/2 − 1) − 1) it takes the mean of the map over the crop [m_i, s_i − m_i);
  * B is the lowest crop mean; among the crops whose mean is ≤ B + |B|·tolerance it picks the
  * one that keeps the most voxels, ties to the lexicographically smallest margin. Crop sums come
- * from a summed-area table, so a 128³ map takes a fraction of a second.
+ * from a summed-area table (one pass for all margins), so a 32×128×128 map takes milliseconds.
  *
  * (The original project's draft chose the smallest product of margins, which any zero margin
  * wins; this keeps the most volume within the same tolerance.)
@@ -100,59 +98,76 @@ export function recommendMargin(map: MapInput, options: RecommendOptions = {}): 
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
     throw new RangeError(`recommendMargin: tolerance must be a finite number ≥ 0, got ${describe(tolerance)}`);
   }
-  const { data, shape } = readMap('recommendMargin', map);
-  const sat = new SummedAreaTable(data, shape);
+  const { data, shape, scale, sum } = readMap('recommendMargin', map);
   const nd = shape.length;
-  const limits = shape.map(maxMargin);
   const total = product(shape);
+  // Axes of size 1 only have margin 0 and add nothing but zero corners to a box sum: the search
+  // runs on the other axes (at least one), in the same lexicographic order.
+  let axes = shape.map((_, a) => a).filter((a) => shape[a] > 1);
+  if (axes.length === 0) axes = [nd - 1];
+  const sizes = axes.map((a) => shape[a]);
+  const limits = sizes.map(maxMargin);
+  const k = axes.length;
+  const means = marginCropMeans(data, sizes, limits);
 
-  // Visits every margin in lexicographic order with its crop mean and kept voxel count.
-  const visit = (cb: (margin: number[], mean: number, kept: number) => void): void => {
-    const m = new Array<number>(nd).fill(0);
-    const hi = new Array<number>(nd);
-    for (;;) {
-      let kept = 1;
-      for (let a = 0; a < nd; a++) {
-        hi[a] = shape[a] - m[a];
-        kept *= hi[a] - m[a];
-      }
-      cb(m, sat.boxSum(m, hi) / kept, kept);
-      let a = nd - 1;
-      for (; a >= 0; a--) {
-        if (++m[a] <= limits[a]) break;
-        m[a] = 0;
-      }
-      if (a < 0) return;
-    }
-  };
   // Crop means from the summed-area table carry float64 rounding; means that differ only by it
   // count as equal (a flat map must keep the whole patch, exact ties go to the first margin).
-  let scale = 0;
-  for (let i = 0; i < data.length; i++) scale = Math.max(scale, Math.abs(data[i]));
   const slack = scale * 1e-12;
-  let best = { margin: new Array<number>(nd).fill(0), mean: Infinity, kept: 0 };
-  visit((margin, mean, kept) => {
-    if (mean < best.mean - slack) best = { margin: [...margin], mean, kept };
-  });
-  const threshold = best.mean + Math.abs(best.mean) * tolerance + slack;
-  let pick = { ...best, kept: -1 };
-  visit((margin, mean, kept) => {
-    // Strictly more voxels only: the first (lexicographically smallest) margin wins ties.
-    if (mean <= threshold && kept > pick.kept) pick = { margin: [...margin], mean, kept };
-  });
+  let bestIndex = 0;
+  let bestMean = Infinity;
+  for (let i = 0; i < means.length; i++) {
+    if (means[i] < bestMean - slack) {
+      bestMean = means[i];
+      bestIndex = i;
+    }
+  }
+  const threshold = bestMean + Math.abs(bestMean) * tolerance + slack;
+  // The most voxels within the threshold; kept voxels fall along every axis, so a row (and the
+  // rest of a row) that cannot keep more than the pick so far is skipped.
+  let pickIndex = bestIndex;
+  let pickKept = -1;
+  const outer = new Array<number>(k - 1).fill(0);
+  const sLast = sizes[k - 1];
+  const lLast = limits[k - 1];
+  for (let row = 0; ; row++) {
+    let keptOuter = 1;
+    for (let a = 0; a < k - 1; a++) keptOuter *= sizes[a] - 2 * outer[a];
+    for (let m = 0, i = row * (lLast + 1); m <= lLast; m++, i++) {
+      const kept = keptOuter * (sLast - 2 * m);
+      if (kept <= pickKept) break; // strictly more voxels only: the first margin wins ties
+      if (means[i] <= threshold) {
+        pickIndex = i;
+        pickKept = kept;
+      }
+    }
+    let a = k - 2;
+    for (; a >= 0; a--) {
+      if (++outer[a] <= limits[a]) break;
+      outer[a] = 0;
+    }
+    if (a < 0) break;
+  }
+  // Back from a search index to a margin on every axis (size-1 axes: 0).
+  const marginOf = (index: number): number[] => {
+    const margin = new Array<number>(nd).fill(0);
+    for (let j = k - 1; j >= 0; j--) {
+      margin[axes[j]] = index % (limits[j] + 1);
+      index = Math.floor(index / (limits[j] + 1));
+    }
+    return margin;
+  };
+  const keptOf = (margin: number[]): number => product(shape.map((s, a) => s - 2 * margin[a]));
+  const pick = marginOf(pickIndex);
+  const best = marginOf(bestIndex);
   // Report exact means (direct sums over the two chosen crops), free of the table's rounding.
-  const exact = (margin: number[]) => cropMean({ data, shape }, margin);
-  const fullMean = exact(new Array<number>(nd).fill(0));
-  pick.mean = exact(pick.margin);
-  best.mean = exact(best.margin);
   return {
-    margin: pick.margin,
-    cropMean: pick.mean,
-    keptFraction: pick.kept / total,
-    overlap: pick.margin.map((mi, a) => (2 * mi) / shape[a]),
-    bestMargin: best.margin,
-    bestCropMean: best.mean,
-    fullMean,
+    margin: pick,
+    cropMean: cropSum(data, shape, pick) / keptOf(pick),
+    keptFraction: keptOf(pick) / total,
+    overlap: pick.map((mi, a) => (2 * mi) / shape[a]),
+    bestMargin: best,
+    bestCropMean: cropSum(data, shape, best) / keptOf(best),
+    fullMean: sum / total,
     tolerance,
   };
 }
