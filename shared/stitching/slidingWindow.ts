@@ -1,5 +1,6 @@
 import { blendingWeights, separableProfiles, WEIGHT_MODES, type WeightMode } from '../blending/blendingWeights';
-import { accumulateWindow, extractWindow, writeCropped, type CopyGeometry } from './patchCopy';
+import { accumulateWindow, extractWindow, rowLayout, writeCropped, type CopyGeometry } from './patchCopy';
+import { cropPadding, inverseAxisSums, normalizeByVoxelSum, normalizeByWeightSum, normalizeSeparable, windowsAreGrid } from './finishStitch';
 import { cropTrims, planWindows, type WindowPlan } from './planWindows';
 import {
   BLEND_MODES,
@@ -103,7 +104,10 @@ export async function stitchWindows(
 
   let outChannels = 0;
   let acc = new Float32Array(0);
-  const weightSum = blend.kind === 'weighted' ? new Float32Array(paddedVoxels) : null;
+  // The summed weights of a grid plan are computed at the end, row by row (finishStitch.ts);
+  // only a hand-made plan accumulates them per voxel.
+  const rowWiseSum = blend.kind === 'weighted' && windowsAreGrid(plan);
+  const weightSum = blend.kind === 'weighted' && !rowWiseSum ? new Float32Array(paddedVoxels) : null;
   let pipelined = false;
   throwIfAborted(options.signal);
   let pending = launch(prepare(0));
@@ -139,7 +143,10 @@ export async function stitchWindows(
       pending = launch(prepare(next));
     }
   }
-  return finish(plan, acc, blend, weightSum, outChannels);
+  if (weightSum !== null) normalizeByVoxelSum(acc, weightSum, outChannels);
+  else if (rowWiseSum) normalizeByWeightSum(plan, acc, blend.weights!, outChannels);
+  else if (blend.kind === 'separable') normalizeSeparable(plan, acc, inverseAxisSums(plan, blend.profiles), outChannels);
+  return cropPadding(plan, acc, outChannels);
 }
 
 /** A batch cut out of the image, not yet predicted. */
@@ -223,13 +230,15 @@ function makeGeometry(plan: WindowPlan, padMode: 'constant' | 'edge'): CopyGeome
     }
     return map;
   });
+  const paddedStrides = rowMajorStrides(plan.paddedShape);
   return {
     patch: plan.patchSize,
     padded: plan.paddedShape,
-    paddedStrides: rowMajorStrides(plan.paddedShape),
+    paddedStrides,
     sourceStrides: rowMajorStrides(plan.shape),
     sourceIndex,
     unpadded: plan.paddedShape.every((q, a) => q === plan.shape[a]),
+    ...rowLayout(plan.patchSize, plan.paddedShape, paddedStrides),
   };
 }
 
@@ -256,76 +265,6 @@ function checkPrediction(out: NdArray<NumericArray>, b: number, patch: number[],
     throw new RangeError(`${FN}: predict returned ${out.data.length} values for shape ${describe(shape)} (needs ${product(shape)})`);
   }
   return oc;
-}
-
-/**
- * Per axis, 1 / (sum of the profile over every window covering each padded coordinate): the
- * summed weights of a separable blend are the product of these per-axis sums.
- */
-function inverseAxisSums(plan: WindowPlan, profiles: Float64Array[]): Float64Array[] {
-  return plan.paddedShape.map((q, a) => {
-    const sums = new Float64Array(q);
-    for (const s of plan.starts[a]) for (let i = 0; i < plan.patchSize[a]; i++) sums[s + i] += profiles[a][i];
-    return sums.map((v) => 1 / v);
-  });
-}
-
-/** Divides by the summed weights (per voxel, or per axis for separable blends) and crops the padding away. */
-function finish(plan: WindowPlan, acc: Float32Array, blend: Blend, weightSum: Float32Array | null, oc: number): NdArray<Float32Array> {
-  if (weightSum !== null) {
-    for (let v = 0; v < weightSum.length; v++) {
-      const w = weightSum[v];
-      const o = v * oc;
-      for (let c = 0; c < oc; c++) acc[o + c] /= w;
-    }
-  } else if (blend.kind === 'separable') {
-    normalizeSeparable(plan, acc, inverseAxisSums(plan, blend.profiles), oc);
-  }
-  const shape = [...plan.shape, oc];
-  if (plan.paddedShape.every((q, a) => q === plan.shape[a])) return { data: acc, shape };
-  const out = new Float32Array(product(shape));
-  const ps = rowMajorStrides(plan.paddedShape);
-  const last = plan.shape.length - 1;
-  const rowLen = plan.shape[last] * oc;
-  const lead = new Array<number>(last).fill(0);
-  const rows = product(plan.shape.slice(0, last));
-  for (let r = 0; r < rows; r++) {
-    let off = plan.padLow[last];
-    for (let a = 0; a < last; a++) off += (lead[a] + plan.padLow[a]) * ps[a];
-    out.set(acc.subarray(off * oc, off * oc + rowLen), r * rowLen);
-    for (let a = last - 1; a >= 0; a--) {
-      if (++lead[a] < plan.shape[a]) break;
-      lead[a] = 0;
-    }
-  }
-  return { data: out, shape };
-}
-
-/** acc[v] *= Π_a inv[a][v_a], row by row over the padded frame. */
-function normalizeSeparable(plan: WindowPlan, acc: Float32Array, inv: Float64Array[], oc: number): void {
-  const q = plan.paddedShape;
-  const last = q.length - 1;
-  const n = q[last];
-  const lastInv = inv[last];
-  const lead = new Array<number>(last).fill(0);
-  const rows = product(q.slice(0, last));
-  for (let r = 0, o = 0; r < rows; r++) {
-    let f = 1;
-    for (let a = 0; a < last; a++) f *= inv[a][lead[a]];
-    if (oc === 1) {
-      for (let j = 0; j < n; j++) acc[o + j] *= f * lastInv[j];
-    } else {
-      for (let j = 0; j < n; j++) {
-        const fj = f * lastInv[j];
-        for (let c = 0; c < oc; c++) acc[o + j * oc + c] *= fj;
-      }
-    }
-    o += n * oc;
-    for (let a = last - 1; a >= 0; a--) {
-      if (++lead[a] < q[a]) break;
-      lead[a] = 0;
-    }
-  }
 }
 
 /** Throws the signal's reason (or an AbortError) when it is aborted. */
