@@ -6,8 +6,9 @@
  * WebGL is not available in Node; the browser test (test/browser) records it under SwiftShader.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -16,6 +17,8 @@ import { readNifti } from '../shared/io/nifti';
 import { prepareModel } from '../shared/engine/prepareModel';
 import { runInference } from '../shared/engine/inference/runInference';
 import { readModelFolder } from '../src-node/readModelFolder';
+import { writeInferenceFiles } from '../src-node/writeInferenceOutputs';
+import { now } from '../shared/util/clock';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = resolve(repo, '..', 'shared');
@@ -57,6 +60,7 @@ export async function engineBench(emit: (line: Record<string, unknown>) => void)
       outside_model_fraction: round((r.timing.totalMs - r.timing.modelMs) / r.timing.totalMs, 4),
       tensors_leaked: tf.memory().numTensors - before,
     });
+    emit(outsideModelLine(r, p.backend.name, image.header));
     p.runner.dispose();
   }
   try {
@@ -65,6 +69,46 @@ export async function engineBench(emit: (line: Record<string, unknown>) => void)
   } catch (e) {
     emit({ bench: 'peak_memory_256', skipped: (e as Error).message.split('\n')[0] });
   }
+}
+
+/**
+ * Issue 16's "time outside the model" row for one backend: `now` is the share of `runInference`'s
+ * wall time outside the model, split by phase (docs/performance.md, "Where the time outside the
+ * model goes"): preprocess (conform to the model grid, normalize, the box), stitch (everything in
+ * the window loop but the model: blending, the per-window measures, the finite check, event-loop
+ * yields), maps (coverage, consistency: total − the others), postprocess (argmax, back onto the
+ * source grid, Dice). `write_ms` is what `patchlens infer` adds after the run: writing the output
+ * folder (NIfTI + gzip, .npy, result.json), timed here into a temporary folder.
+ */
+function outsideModelLine(r: Awaited<ReturnType<typeof runInference>>, backend: string, like: ReturnType<typeof readNifti>['header']): Record<string, unknown> {
+  const t = r.timing;
+  const dir = mkdtempSync(join(tmpdir(), 'patchlens-bench-infer-'));
+  let writeMs: number;
+  try {
+    const t0 = now();
+    writeInferenceFiles(join(dir, 'out'), r, like, {});
+    writeMs = now() - t0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const outside = t.totalMs - t.modelMs;
+  return {
+    bench: 'engine_outside_model',
+    metric: 'outside_model_fraction',
+    now: round(outside / t.totalMs, 4),
+    target: 0.05,
+    backend,
+    model: 'model5_gw_ae',
+    windows: r.windows,
+    total_ms: round(t.totalMs),
+    model_ms: round(t.modelMs),
+    outside_ms: round(outside),
+    preprocess_ms: round(t.preprocessMs),
+    stitch_ms: round(t.stitchMs),
+    maps_ms: round(t.totalMs - t.preprocessMs - t.modelMs - t.stitchMs - t.postprocessMs),
+    postprocess_ms: round(t.postprocessMs),
+    write_ms: round(writeMs),
+  };
 }
 
 function round(x: number, digits = 2): number {

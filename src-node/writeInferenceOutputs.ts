@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeNifti, type NiftiHeaderInfo } from '../shared/io/nifti';
+import { constants, gzipSync } from 'node:zlib';
+import { writeNifti, type NiftiHeaderInfo, type WriteNiftiOptions } from '../shared/io/nifti';
 import type { Volume } from '../shared/io/volume';
 import { writeNpy } from '../shared/io/npy';
 import { patchMapNifti } from '../shared/io/patchMapNifti';
@@ -25,6 +26,20 @@ function stackFrames(vs: Volume[]): Volume<Float32Array> {
   const out = new Float32Array(n * vs.length);
   vs.forEach((v, k) => out.set(v.data, k * n));
   return { data: out, shape: [vs.length, ...vs[0].shape], spacing: vs[0].spacing, affine: vs[0].affine };
+}
+
+/**
+ * gzip levels of the volumes on the source grid, deflated by Node's zlib (native; fflate, which
+ * `writeNifti` uses, took 3–10× longer on these volumes). The float32 probabilities and coverage
+ * are mostly literals to deflate: at level 1 they come out ~1 % (probabilities) and ~17 %
+ * (coverage) larger than at level 6 in a third of the time (docs/performance.md); the small
+ * uint8 label map, the file most often shared, keeps zlib's default.
+ */
+const GZIP_LEVEL = { labels: constants.Z_DEFAULT_COMPRESSION, probabilities: constants.Z_BEST_SPEED, coverage: constants.Z_BEST_SPEED } as const;
+
+/** `writeNifti`'s file, gzipped by Node's zlib at `level` (the same NIfTI bytes inside; mtime 0, so the same bytes every time). */
+function niftiGz(volume: Volume, options: Omit<WriteNiftiOptions, 'gzip'>, level: number): Uint8Array {
+  return gzipSync(writeNifti(volume, { ...options, gzip: false }), { level });
 }
 
 /** The files `patchlens infer` writes (relative names). */
@@ -113,10 +128,10 @@ export function writeInferenceFiles(dir: string, result: InferenceResult, like: 
     written.push(path);
     files.push({ name, sha256: sha256Hex(bytes), bytes: bytes.byteLength });
   };
-  if (labelOutputs.nifti) put(INFERENCE_FILES.labels, writeNifti(result.labels, { like, datatype: 'uint8', description: 'PatchLens labels' }));
+  if (labelOutputs.nifti) put(INFERENCE_FILES.labels, niftiGz(result.labels, { like, datatype: 'uint8', description: 'PatchLens labels' }, GZIP_LEVEL.labels));
   if (labelOutputs.seg) put(INFERENCE_FILES.labelsSeg, labelsAsSeg(result, labelOutputs.seg));
-  put(INFERENCE_FILES.probabilities, writeNifti(channelsToFrames(result.probabilities), { like, datatype: 'float32', description: 'PatchLens probabilities' }));
-  put(INFERENCE_FILES.coverage, writeNifti(stackFrames([result.coverage.count, result.coverage.weight]), { like, datatype: 'float32', description: 'PatchLens coverage: windows, weight' }));
+  put(INFERENCE_FILES.probabilities, niftiGz(channelsToFrames(result.probabilities), { like, datatype: 'float32', description: 'PatchLens probabilities' }, GZIP_LEVEL.probabilities));
+  put(INFERENCE_FILES.coverage, niftiGz(stackFrames([result.coverage.count, result.coverage.weight]), { like, datatype: 'float32', description: 'PatchLens coverage: windows, weight' }, GZIP_LEVEL.coverage));
   const axes = result.grid.steps.length > 0 ? 'model grid axes (see result.json grid)' : 'image array axes';
   // The maps' axes are the model grid's array axes (the image's when no step changed the grid): its voxel sizes.
   const spacing = columnNorms(result.grid.affine).slice(0, 3);
