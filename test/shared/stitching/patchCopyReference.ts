@@ -1,6 +1,5 @@
 // The stitching of shared/stitching/patchCopy.ts as of commit 722f3be (unchanged there since 58fbfff), kept
 // verbatim as the oracle of stitchOracle.test.ts (issue 16's speed work must not change results).
-/* eslint-disable */
 /**
  * The voxel loops of sliding-window inference: copying a window out of the (virtually padded)
  * image, and adding a predicted window back into the padded frame. They walk the patch row by

@@ -1,7 +1,6 @@
 // shared/stitching/slidingWindow.ts as of commit 722f3be (unchanged there since 58fbfff), kept verbatim as the
 // oracle of stitchOracle.test.ts (issue 16's speed work must not change results); only the imports point
 // at shared/ and the entry points are renamed referenceSlidingWindow / referenceStitchWindows.
-/* eslint-disable */
 import { blendingWeights, separableProfiles, WEIGHT_MODES, type WeightMode } from '../../../shared/blending/blendingWeights';
 import { accumulateWindow, extractWindow, writeCropped, type CopyGeometry } from './patchCopyReference';
 import { cropTrims, planWindows, type WindowPlan } from '../../../shared/stitching/planWindows';
