@@ -56,6 +56,13 @@ export function describeSeries(series: readonly DicomSeries[]): string {
     .join('\n');
 }
 
+/** The series `wanted` names: those with that SeriesInstanceUID, else (for digits) those with that SeriesNumber. */
+export function seriesNamed(series: readonly DicomSeries[], wanted: string): DicomSeries[] {
+  const byUid = series.filter((s) => s.seriesInstanceUid === wanted);
+  if (byUid.length > 0) return byUid;
+  return /^\d+$/.test(wanted) ? series.filter((s) => s.seriesNumber === Number(wanted)) : [];
+}
+
 /**
  * The series `wanted` names (its SeriesInstanceUID or its SeriesNumber), or the only one.
  * @param howToChoose what the error says when there are several and none is named
@@ -66,9 +73,7 @@ export function pickSeries(option: string, path: string, series: readonly DicomS
     if (series.length === 1) return series[0];
     throw new Error(`${option} ${path}: ${series.length} series in it; ${howToChoose}:\n${describeSeries(series)}`);
   }
-  const byUid = series.filter((s) => s.seriesInstanceUid === wanted);
-  const byNumber = /^\d+$/.test(wanted) ? series.filter((s) => s.seriesNumber === Number(wanted)) : [];
-  const found = byUid.length ? byUid : byNumber;
+  const found = seriesNamed(series, wanted);
   if (found.length === 1) return found[0];
   if (found.length > 1) throw new Error(`${option} ${path}: ${found.length} series have number ${wanted}; name one by its SeriesInstanceUID:\n${describeSeries(found)}`);
   throw new Error(`${option} ${path}: no series ${JSON.stringify(wanted)} in it (${seriesOption} takes a SeriesInstanceUID or a series number); the series are:\n${describeSeries(series)}`);

@@ -10,7 +10,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { DICOM_PREVIEW_MAX_BYTES, type DicomPreview } from '../../shared/api/contract';
 import type { DicomSeries } from '../dicom';
+import { cross, dot } from '../dicom/geometry';
 import { segSourceOfSeries } from '../dicom/seg';
+import { seriesNamed } from '../readDicomImage';
 import type { StagedDicom } from './dicomChoices';
 import { fail } from './serviceError';
 
@@ -19,9 +21,6 @@ export interface SeriesImage {
   file: string;
   frame: number;
 }
-
-const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: number[], b: number[]) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 
 /**
  * The images of a scanned series in volume order: as `readDicomSeries` orders them (stackGeometry,
@@ -44,12 +43,10 @@ export function imagesInVolumeOrder(series: DicomSeries): SeriesImage[] {
 }
 
 /** The series a `file:dicomPreview` names: by SeriesInstanceUID, else by series number when one series has it. */
-function seriesNamed(ch: string, staged: StagedDicom, wanted: string): DicomSeries {
-  const byUid = staged.series.find((s) => s.seriesInstanceUid === wanted);
-  if (byUid) return byUid;
-  const byNumber = /^\d+$/.test(wanted) ? staged.series.filter((s) => s.seriesNumber === Number(wanted)) : [];
-  if (byNumber.length === 1) return byNumber[0];
-  const which = byNumber.length > 1 ? `${byNumber.length} series have number ${wanted}; name one by its SeriesInstanceUID` : `no series ${JSON.stringify(wanted)} in it`;
+function seriesOfChoice(ch: string, staged: StagedDicom, wanted: string): DicomSeries {
+  const found = seriesNamed(staged.series, wanted);
+  if (found.length === 1) return found[0];
+  const which = found.length > 1 ? `${found.length} series have number ${wanted}; name one by its SeriesInstanceUID` : `no series ${JSON.stringify(wanted)} in it`;
   throw fail('bad-input', `${ch}: the listed folder holds ${staged.series.length} series; ${which}`);
 }
 
@@ -61,7 +58,7 @@ function seriesNamed(ch: string, staged: StagedDicom, wanted: string): DicomSeri
  *   since the folder was listed
  */
 export async function dicomPreview(ch: string, staged: StagedDicom, wanted: string): Promise<DicomPreview> {
-  const series = seriesNamed(ch, staged, wanted);
+  const series = seriesOfChoice(ch, staged, wanted);
   const images = imagesInVolumeOrder(series);
   const middle = images[Math.floor(images.length / 2)];
   if (!middle) throw fail('bad-input', `${ch}: series ${JSON.stringify(wanted)} has no images`);

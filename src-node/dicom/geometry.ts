@@ -32,8 +32,10 @@ const ORIENTATION_TOLERANCE = 1e-3;
 /** Relative tolerance on slice steps and pixel spacings. */
 const SPACING_TOLERANCE = 1e-3;
 
-const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: number[], b: number[]) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+/** The dot product of two 3-vectors. */
+export const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+/** The cross product of two 3-vectors. */
+export const cross = (a: number[], b: number[]) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 const fmt = (v: number[]) => `[${v.map((x) => +x.toFixed(4)).join(', ')}]`;
 
 function median(values: number[]): number {
